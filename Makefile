@@ -1,0 +1,66 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Wrapper around kbuild for the two out-of-tree modules, plus the project's
+# test, demo and install entry points.  See README.md and
+# Documentation/building.rst.
+
+VSSD_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' $(CURDIR)/dkms.conf)
+
+ifeq ($(origin KDIR),undefined)
+KDIR_CHOICE := $(shell $(CURDIR)/tools/build/select-kdir.sh)
+KDIR := $(firstword $(KDIR_CHOICE))
+KDIR_WHY := $(wordlist 2,100,$(KDIR_CHOICE))
+else
+KDIR_WHY := given on the command line or in the environment
+endif
+KSRC ?=
+
+.PHONY: all modules nvmet-header clean distclean deps unit check demo vm-shell \
+	dkms-install dkms-uninstall checkpatch bench
+
+all: modules
+
+nvmet-header:
+	@$(CURDIR)/tools/build/nvmet-header.sh --kdir "$(KDIR)" \
+		--out "$(CURDIR)/.nvmet" $(if $(KSRC),--ksrc "$(KSRC)")
+
+modules: nvmet-header
+	@echo "vssd: building $(VSSD_VERSION) against KDIR=$(KDIR) ($(KDIR_WHY))"
+	$(MAKE) -C $(KDIR) M=$(CURDIR) VSSD_VERSION=$(VSSD_VERSION) modules
+
+clean:
+	-[ ! -f $(KDIR)/Makefile ] || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	$(MAKE) -C selftests/unit clean
+
+# Also the extracted nvmet.h, VM images, test logs and benchmark results.
+distclean: clean
+	rm -rf $(CURDIR)/.nvmet $(CURDIR)/.build
+
+# Install the Debian packages the build and the tests need (apt-get, as root).
+deps:
+	$(CURDIR)/tools/deps.sh
+
+unit:
+	$(MAKE) -C selftests/unit run
+
+# The test command: dependencies, build, unit tests, host tests, VM selftests.
+# TESTS=<glob> limits the run to matching tests.
+check:
+	$(CURDIR)/tools/check.sh $(if $(TESTS),--tests '$(TESTS)')
+
+# The main job: set up, boot the VM, load the modules and run tools/demo.
+demo:
+	$(CURDIR)/tools/demo.sh
+
+# An interactive guest with the host root mounted read-only, for debugging.
+vm-shell: modules
+	$(CURDIR)/tools/vm/vm.sh --shell
+
+dkms-install:
+	$(CURDIR)/tools/build/dkms.sh install $(if $(filter command line environment,$(origin KDIR)),--kdir $(KDIR))
+
+dkms-uninstall:
+	$(CURDIR)/tools/build/dkms.sh uninstall
+
+checkpatch:
+	$(CURDIR)/tools/build/checkpatch.sh

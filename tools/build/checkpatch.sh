@@ -1,0 +1,22 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make checkpatch: the kernel's checkpatch.pl (from linux-source) on every C
+# source and header of the project.  Exit 1 if it reports anything.
+set -u
+top=$(realpath "$(dirname "$0")/../..")
+cache="$top/.build/checkpatch"
+tarball=$(ls /usr/src/linux-source-*.tar.xz 2>/dev/null | sort -V | tail -n 1)
+if [ ! -x "$cache/scripts/checkpatch.pl" ]; then
+	[ -n "$tarball" ] || { echo "checkpatch: apt-get install linux-source-6.1" >&2; exit 1; }
+	mkdir -p "$cache"
+	tar -xf "$tarball" -C "$cache" --strip-components=1 --wildcards \
+		'*/scripts/checkpatch.pl' '*/scripts/spelling.txt' '*/scripts/const_structs.checkpatch'
+fi
+cd "$top" || exit 1
+files=$(git ls-files --cached --others --exclude-standard -- '*.c' '*.h')
+[ -n "$files" ] || exit 0
+# shellcheck disable=SC2086
+"$cache/scripts/checkpatch.pl" --no-tree --terse --show-types --strict \
+	--ignore FILE_PATH_CHANGES -f $files | grep -v '^total: 0 errors, 0 warnings, 0 checks'
+[ "${PIPESTATUS[0]}" = 0 ]

@@ -1,0 +1,111 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Run the selftests (selftests/Makefile TEST_PROGS) in the VM, one boot for
+# all of them.  A test that hangs or crashes the guest is failed with the tail
+# of the console, and the tests after it run in a fresh boot.
+#
+# usage: run-selftests.sh [--tests GLOB] [--results FILE] [--logs DIR]
+#   --results  append "PASS|FAIL|SKIP<TAB>vm/NAME" lines to FILE
+#   --logs     keep each test's log and kernel log in DIR (default .build/check/vm)
+set -u
+top=$(realpath "$(dirname "$0")/../..")
+# shellcheck source=tools/vm/job.sh
+. "$top/tools/vm/job.sh"
+
+glob="*" results=/dev/null logs="$top/.build/check/vm"
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--tests) glob="$2"; shift 2 ;;
+	--results) results="$2"; shift 2 ;;
+	--logs) logs="$2"; shift 2 ;;
+	*) echo "run-selftests.sh: unknown argument $1" >&2; exit 2 ;;
+	esac
+done
+
+timeout=$(sed -n 's/^timeout=//p' "$top/selftests/settings")
+timeout=${timeout:-600}
+remaining=()
+for name in $(make -s -C "$top/selftests" list); do
+	# shellcheck disable=SC2254
+	case "$name" in $glob) remaining+=("$name") ;; esac
+done
+if [ ${#remaining[@]} = 0 ]; then
+	echo "# no VM selftest matches '$glob'"
+	exit 0
+fi
+
+rm -rf "$logs"
+mkdir -p "$logs"
+failed=0 boot=0
+report() {
+	local verdict="$1" name="$2"
+
+	printf '%s\tvm/%s\n' "$verdict" "$name" >>"$results"
+	case $verdict in
+	PASS) echo "ok - vm/$name" ;;
+	SKIP) echo "ok - vm/$name # SKIP $(grep -m1 'SKIP:' "$logs/$name.log" 2>/dev/null | sed 's/.*SKIP: //')" ;;
+	FAIL) echo "not ok - vm/$name"
+	      failed=$((failed + 1))
+	      [ -f "$logs/$name.log" ] && tail -n 40 "$logs/$name.log" | sed 's/^/#   /' ;;
+	esac
+}
+
+while [ ${#remaining[@]} -gt 0 ]; do
+	boot=$((boot + 1))
+	job="$top/.build/vm/selftests.$boot"
+	vm_job_new "$job" tests || exit 1
+	vm_job_set "$job" VSSD_TESTS "${remaining[*]}"
+	vm_job_set "$job" VSSD_TIMEOUT "$timeout"
+	echo "# booting the VM for ${#remaining[@]} test(s)"
+	"$top/tools/vm/vm.sh" --job "$job" \
+		--timeout $(( (timeout + 60) * ${#remaining[@]} + 300 )) \
+		--idle-timeout $((timeout + 120))
+	vm_rc=$?
+
+	declare -A done_tests=()
+	started=""
+	while read -r verdict name; do
+		case $verdict in
+		begin) started="$name" ;;
+		ok|fail|skip)
+			done_tests[$name]=1
+			started=""
+			cp "$job/logs/$name.log" "$job/logs/$name.dmesg" "$logs/" 2>/dev/null
+			case $verdict in
+			ok) report PASS "$name" ;;
+			skip) report SKIP "$name" ;;
+			fail) report FAIL "$name" ;;
+			esac
+			;;
+		esac
+	done <"$job/results" 2>/dev/null
+
+	if [ -n "$started" ]; then
+		# The guest died or hung inside this test.
+		done_tests[$started]=1
+		{
+			cat "$job/logs/$started.log" 2>/dev/null
+			echo "# the guest hung or crashed in this test (vm.sh exit $vm_rc); console tail:"
+			tail -n 60 "$job/console.log"
+		} >"$logs/$started.log"
+		report FAIL "$started"
+	fi
+
+	next=()
+	for name in "${remaining[@]}"; do
+		[ -n "${done_tests[$name]:-}" ] || next+=("$name")
+	done
+	if [ ${#next[@]} = ${#remaining[@]} ]; then
+		# Not even one test started: the guest does not boot.
+		echo "# the guest ran no test; console tail:"
+		tail -n 40 "$job/console.log" | sed 's/^/#   /'
+		for name in "${remaining[@]}"; do
+			report FAIL "$name"
+		done
+		break
+	fi
+	remaining=("${next[@]}")
+	unset done_tests
+done
+[ $failed = 0 ]
