@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The few kernel types and helpers that vssd's pure-logic files use, so that
+ * the same files build in the kernel and in the userspace unit tests
+ * (selftests/unit, -DVSSD_UNIT_TEST).  Include this and nothing else from
+ * the kernel in such files.
+ */
+#ifndef VSSD_PURE_H
+#define VSSD_PURE_H
+
+#ifdef VSSD_UNIT_TEST
+#include <endian.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <linux/types.h>
+
+typedef uint8_t u8;
+typedef uint16_t u16;
+typedef uint32_t u32;
+typedef uint64_t u64;
+
+#define le16_to_cpu(x) le16toh((__force u16)(x))
+#define le32_to_cpu(x) le32toh((__force u32)(x))
+#define le64_to_cpu(x) le64toh((__force u64)(x))
+#define cpu_to_le16(x) ((__force __le16)htole16(x))
+#define cpu_to_le32(x) ((__force __le32)htole32(x))
+#define cpu_to_le64(x) ((__force __le64)htole64(x))
+#ifndef __force
+#define __force
+#endif
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
+#define likely(x) __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+#else
+#include <linux/errno.h>
+#include <linux/kernel.h>
+#include <linux/string.h>
+#include <linux/types.h>
+#include <asm/byteorder.h>
+#endif
+
+#endif /* VSSD_PURE_H */
