@@ -2,63 +2,155 @@
 /*
  * vssd_tcp: an NVMe/TCP transport for the kernel's NVMe target (nvmet).
  *
- * Module load and unload only.  nvmet has one transport slot per trtype, so
- * this module and the in-tree nvmet_tcp exclude each other; see
- * Documentation/transport.rst for how to make "modprobe nvmet-tcp" load us.
+ * Module parameters, the nvmet ops table, load and unload.  nvmet has one
+ * transport slot per trtype, so this module and the in-tree nvmet_tcp
+ * exclude each other; see Documentation/transport.rst.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
+#include <linux/moduleparam.h>
 
-#include "nvmet.h"
+#include "vtcp.h"
 
-static int vtcp_add_port(struct nvmet_port *port)
+struct workqueue_struct *vtcp_wq;
+
+int vtcp_default_inline_size = 16384;
+unsigned int vtcp_max_h2c_data = 262144;
+unsigned int vtcp_r2t_chunk;
+unsigned int vtcp_mdts_shift = 8;
+unsigned int vtcp_max_queue_size = 1024;
+unsigned int vtcp_connect_timeout_ms = 10000;
+
+/* The accepted range of each numeric parameter, found by its variable. */
+static const struct {
+	const void *var;
+	unsigned int min;
+	unsigned int max;
+} vtcp_param_ranges[] = {
+	{ &vtcp_default_inline_size, 0, VTCP_MAX_INLINE_SIZE },
+	{ &vtcp_max_h2c_data, VTCP_MIN_MAXH2CDATA, 16 * 1024 * 1024 },
+	{ &vtcp_r2t_chunk, 0, 1U << 30 },
+	{ &vtcp_mdts_shift, 1, 10 },
+	{ &vtcp_max_queue_size, 16, 1024 },
+	{ &vtcp_connect_timeout_ms, 100, 600000 },
+};
+
+static int vtcp_param_set(const char *val, const struct kernel_param *kp)
 {
-	return -EOPNOTSUPP;
+	unsigned int v, i;
+	int ret = kstrtouint(val, 0, &v);
+
+	if (ret)
+		return ret;
+	for (i = 0; i < ARRAY_SIZE(vtcp_param_ranges); i++) {
+		if (vtcp_param_ranges[i].var != kp->arg)
+			continue;
+		if (v < vtcp_param_ranges[i].min || v > vtcp_param_ranges[i].max) {
+			pr_err("%s must be within %u..%u, not %u\n", kp->name,
+			       vtcp_param_ranges[i].min, vtcp_param_ranges[i].max, v);
+			return -EINVAL;
+		}
+	}
+	*(unsigned int *)kp->arg = v;
+	return 0;
 }
 
-static void vtcp_remove_port(struct nvmet_port *port)
+static const struct kernel_param_ops vtcp_param_ops = {
+	.set = vtcp_param_set,
+	.get = param_get_uint,
+};
+
+module_param_cb(inline_data_size, &vtcp_param_ops, &vtcp_default_inline_size, 0644);
+MODULE_PARM_DESC(inline_data_size,
+		 "in-capsule data size for ports whose param_inline_data_size is unset (bytes, default 16384)");
+module_param_cb(max_h2c_data, &vtcp_param_ops, &vtcp_max_h2c_data, 0644);
+MODULE_PARM_DESC(max_h2c_data,
+		 "MAXH2CDATA offered in ICResp: largest H2CData PDU (bytes, default 262144)");
+module_param_cb(r2t_chunk, &vtcp_param_ops, &vtcp_r2t_chunk, 0644);
+MODULE_PARM_DESC(r2t_chunk,
+		 "bytes asked for per R2T; 0 = the whole transfer in one R2T (default 0)");
+module_param_cb(mdts, &vtcp_param_ops, &vtcp_mdts_shift, 0444);
+MODULE_PARM_DESC(mdts,
+		 "MDTS reported to hosts: largest transfer is 4 KiB << mdts (default 8 = 1 MiB)");
+module_param_cb(max_queue_size, &vtcp_param_ops, &vtcp_max_queue_size, 0644);
+MODULE_PARM_DESC(max_queue_size, "largest queue a host may create (entries, default 1024)");
+module_param_cb(icreq_timeout_ms, &vtcp_param_ops, &vtcp_connect_timeout_ms, 0644);
+MODULE_PARM_DESC(icreq_timeout_ms,
+		 "close connections that send no ICReq within this time (ms, default 10000)");
+
+static u16 vtcp_install_queue(struct nvmet_sq *sq)
 {
+	struct vtcp_queue *queue = vtcp_sq_to_queue(sq);
+
+	if (queue->cmds)
+		return NVME_SC_CMD_SEQ_ERROR | NVME_STATUS_DNR;
+	if (vtcp_cmds_alloc(queue, sq->size)) {
+		pr_warn("queue %u: no memory for %u commands\n", queue->id, sq->size);
+		return NVME_SC_INTERNAL | NVME_STATUS_DNR;
+	}
+	return 0;
 }
 
-static void vtcp_queue_response(struct nvmet_req *req)
+static u8 vtcp_get_mdts(const struct nvmet_ctrl *ctrl)
 {
+	return vtcp_mdts_shift;
 }
 
-static void vtcp_delete_ctrl(struct nvmet_ctrl *ctrl)
+static u16 vtcp_get_max_queue_size(const struct nvmet_ctrl *ctrl)
 {
+	return vtcp_max_queue_size;
 }
 
-static const struct nvmet_fabrics_ops vtcp_ops = {
-	.owner		= THIS_MODULE,
-	.type		= NVMF_TRTYPE_TCP,
-	.msdbd		= 1,
-	.add_port	= vtcp_add_port,
-	.remove_port	= vtcp_remove_port,
-	.queue_response	= vtcp_queue_response,
-	.delete_ctrl	= vtcp_delete_ctrl,
+const struct nvmet_fabrics_ops vtcp_ops = {
+	.owner			= THIS_MODULE,
+	.type			= NVMF_TRTYPE_TCP,
+	.msdbd			= 1,
+	.add_port		= vtcp_add_port,
+	.remove_port		= vtcp_remove_port,
+	.queue_response		= vtcp_queue_response,
+	.delete_ctrl		= vtcp_close_ctrl_queues,
+	.install_queue		= vtcp_install_queue,
+	.disc_traddr		= vtcp_disc_traddr,
+	.get_mdts		= vtcp_get_mdts,
+	.get_max_queue_size	= vtcp_get_max_queue_size,
 };
 
 static int __init vtcp_init(void)
 {
 	int ret;
 
+	vtcp_wq = alloc_workqueue("vssd_tcp", WQ_MEM_RECLAIM | WQ_HIGHPRI, 0);
+	if (!vtcp_wq)
+		return -ENOMEM;
+
 	ret = nvmet_register_transport(&vtcp_ops);
 	if (ret == -EINVAL) {
 		pr_err("the nvmet transport slot for trtype tcp is taken (is nvmet_tcp loaded?); unload it first: rmmod nvmet_tcp\n");
-		return -EBUSY;
+		ret = -EBUSY;
+		goto out_wq;
 	}
 	if (ret) {
 		pr_err("cannot register with nvmet: %d\n", ret);
-		return ret;
+		goto out_wq;
 	}
 	pr_info("version %s registered as nvmet transport tcp\n", VSSD_VERSION);
 	return 0;
+
+out_wq:
+	destroy_workqueue(vtcp_wq);
+	return ret;
 }
 
 static void __exit vtcp_exit(void)
 {
 	nvmet_unregister_transport(&vtcp_ops);
+	/* Ports hold a module reference, so only closing queues remain. */
+	vtcp_close_all_queues();
+	flush_workqueue(vtcp_wq);
+	/* Controller teardown work in nvmet may still name our ops. */
+	flush_workqueue(nvmet_wq);
+	destroy_workqueue(vtcp_wq);
 	pr_info("unloaded\n");
 }
 

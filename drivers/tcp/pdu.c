@@ -72,6 +72,7 @@ int vtcp_pdu_check_common(const struct vtcp_rx_rules *rules,
 {
 	u32 plen = le32_to_cpu(hdr->plen);
 	u8 hlen = vtcp_host_pdu_hlen(hdr->type);
+	bool is_icreq = hdr->type == VTCP_ICREQ;
 	bool hdgst, ddgst;
 	u32 align;
 
@@ -79,7 +80,7 @@ int vtcp_pdu_check_common(const struct vtcp_rx_rules *rules,
 	if (!hlen)
 		return vtcp_fail(fatal, VTCP_FES_INVALID_HEADER_FIELD, VTCP_OFF_TYPE);
 	/* Exactly one ICReq, first; nothing else before it. */
-	if ((hdr->type == VTCP_ICREQ) == rules->connected)
+	if (is_icreq == rules->connected)
 		return vtcp_fail(fatal, VTCP_FES_PDU_SEQUENCE, 0);
 	if (hdr->flags & ~vtcp_allowed_flags(hdr->type))
 		return vtcp_fail(fatal, VTCP_FES_INVALID_HEADER_FIELD, VTCP_OFF_FLAGS);

@@ -1,0 +1,457 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vssd_tcp: command slots and what happens to a command: its capsule is
+ * handed to nvmet_req_init(), its SGL gives the buffer, write data comes
+ * in-capsule or through R2T/H2CData, then nvmet executes it and the
+ * response (with C2HData for reads) is queued for sending.
+ *
+ * Every slot has one preallocated page for small transfers; larger ones get
+ * a buffer for the command's lifetime, at most MDTS bytes, so a queue never
+ * holds more than its depth times MDTS.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/bitmap.h>
+#include <linux/crc32c.h>
+#include <linux/slab.h>
+
+#include "vtcp.h"
+
+/* Where the headers of a command's PDUs are built in cmd->hdrbuf. */
+#define VTCP_HDRBUF_C2H		0	/* C2HData header + pad: <= 128 */
+#define VTCP_HDRBUF_DDGST	128
+#define VTCP_HDRBUF_RESP	192	/* CapsuleResp + digest: 28 */
+
+static u32 vtcp_hdgst_len(struct vtcp_queue *queue)
+{
+	return queue->rules.hdgst ? VTCP_DIGEST_LEN : 0;
+}
+
+/* Append the header digest of the hlen bytes at hdr, if negotiated. */
+static void vtcp_put_hdgst(struct vtcp_queue *queue, void *hdr, u32 hlen)
+{
+	__le32 digest;
+
+	if (!queue->rules.hdgst)
+		return;
+	digest = cpu_to_le32(~crc32c(~0, hdr, hlen));
+	memcpy(hdr + hlen, &digest, sizeof(digest));
+}
+
+int vtcp_cmd_init_slot(struct vtcp_queue *queue, struct vtcp_cmd *cmd, u16 ttag)
+{
+	cmd->queue = queue;
+	cmd->ttag = ttag;
+	cmd->state = VTCP_CMD_FREE;
+	cmd->req.cmd = &cmd->sqe;
+	cmd->req.cqe = &cmd->cqe;
+	INIT_LIST_HEAD(&cmd->free_entry);
+	vtcp_tx_init_item(&cmd->tx);
+	cmd->page = alloc_page(GFP_KERNEL);
+	if (!cmd->page)
+		return -ENOMEM;
+	/* kmalloc-512 objects never straddle a page: one bio_vec each. */
+	cmd->hdrbuf = kmalloc(VTCP_CMD_HDRBUF, GFP_KERNEL);
+	if (!cmd->hdrbuf) {
+		__free_page(cmd->page);
+		cmd->page = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void vtcp_cmd_release_data(struct vtcp_cmd *cmd)
+{
+	if (cmd->sg_owned)
+		sgl_free(cmd->sg);
+	cmd->sg = NULL;
+	cmd->sg_nents = 0;
+	cmd->sg_owned = false;
+	cmd->data_len = 0;
+}
+
+void vtcp_cmd_free_slot(struct vtcp_cmd *cmd)
+{
+	vtcp_cmd_release_data(cmd);
+	if (cmd->page)
+		__free_page(cmd->page);
+	kfree(cmd->hdrbuf);
+	cmd->page = NULL;
+	cmd->hdrbuf = NULL;
+}
+
+int vtcp_cmds_alloc(struct vtcp_queue *queue, u32 nr)
+{
+	struct vtcp_cmd *cmds;
+	u32 i;
+
+	cmds = kvcalloc(nr, sizeof(*cmds), GFP_KERNEL);
+	if (!cmds)
+		return -ENOMEM;
+	for (i = 0; i < nr; i++) {
+		if (vtcp_cmd_init_slot(queue, &cmds[i], i))
+			goto out_free;
+	}
+	for (i = 0; i < nr; i++)
+		list_add_tail(&cmds[i].free_entry, &queue->free_cmds);
+	queue->cmds = cmds;
+	queue->nr_cmds = nr;
+	return 0;
+
+out_free:
+	while (i--)
+		vtcp_cmd_free_slot(&cmds[i]);
+	kvfree(cmds);
+	return -ENOMEM;
+}
+
+void vtcp_cmds_free(struct vtcp_queue *queue)
+{
+	u32 i;
+
+	for (i = 0; i < queue->nr_cmds; i++)
+		vtcp_cmd_free_slot(&queue->cmds[i]);
+	kvfree(queue->cmds);
+	queue->cmds = NULL;
+	queue->nr_cmds = 0;
+}
+
+struct vtcp_cmd *vtcp_cmd_get(struct vtcp_queue *queue)
+{
+	struct vtcp_cmd *cmd;
+
+	cmd = list_first_entry_or_null(&queue->free_cmds, struct vtcp_cmd,
+				       free_entry);
+	if (!cmd)
+		return NULL;
+	list_del_init(&cmd->free_entry);
+	cmd->state = VTCP_CMD_RECV;
+	cmd->rcvd = 0;
+	cmd->r2t_issued = 0;
+	cmd->r2t_chunk = 0;
+	cmd->status = 0;
+	cmd->owns_cid = false;
+	return cmd;
+}
+
+void vtcp_cmd_put(struct vtcp_cmd *cmd)
+{
+	struct vtcp_queue *queue = cmd->queue;
+
+	vtcp_cmd_release_data(cmd);
+	if (cmd->owns_cid)
+		clear_bit(cmd->sqe.common.command_id, queue->cid_busy);
+	cmd->owns_cid = false;
+	cmd->state = VTCP_CMD_FREE;
+	/* After Connect the queue has its real slots; the first one retires. */
+	if (cmd == &queue->connect_cmd && queue->cmds)
+		return;
+	list_add(&cmd->free_entry, &queue->free_cmds);
+}
+
+struct vtcp_cmd *vtcp_cmd_by_ttag(struct vtcp_queue *queue, u16 ttag)
+{
+	if (ttag == VTCP_TTAG_CONNECT)
+		return &queue->connect_cmd;
+	if (ttag >= queue->nr_cmds)
+		return NULL;
+	return &queue->cmds[ttag];
+}
+
+/* The SGL decides where the data is and how much buffer to give. */
+static u16 vtcp_cmd_map_data(struct vtcp_cmd *cmd, u32 inline_len)
+{
+	struct nvme_sgl_desc *sgl = &cmd->sqe.common.dptr.sgl;
+	u32 len = le32_to_cpu(sgl->length);
+	u32 max = 4096U << vtcp_mdts_shift;
+	int nents;
+
+	if (!len && !inline_len)
+		return 0;
+
+	if (sgl->type == ((NVME_SGL_FMT_DATA_DESC << 4) | NVME_SGL_FMT_OFFSET)) {
+		if (!nvme_is_write(&cmd->sqe))
+			return NVME_SC_SGL_INVALID_TYPE | NVME_STATUS_DNR;
+		if (le64_to_cpu(sgl->addr))
+			return NVME_SC_SGL_INVALID_OFFSET | NVME_STATUS_DNR;
+		if (len != inline_len)
+			return NVME_SC_SGL_INVALID_DATA | NVME_STATUS_DNR;
+	} else if (sgl->type == ((NVME_TRANSPORT_SGL_DATA_DESC << 4) |
+				 NVME_SGL_FMT_TRANSPORT_A)) {
+		if (inline_len)
+			return NVME_SC_SGL_INVALID_DATA | NVME_STATUS_DNR;
+	} else {
+		return NVME_SC_SGL_INVALID_TYPE | NVME_STATUS_DNR;
+	}
+	if (len > max)
+		return NVME_SC_SGL_INVALID_DATA | NVME_STATUS_DNR;
+
+	if (len <= PAGE_SIZE) {
+		sg_init_table(&cmd->page_sg, 1);
+		sg_set_page(&cmd->page_sg, cmd->page, len, 0);
+		cmd->sg = &cmd->page_sg;
+		cmd->sg_nents = 1;
+	} else {
+		cmd->sg = sgl_alloc(len, GFP_KERNEL, &nents);
+		if (!cmd->sg)
+			return NVME_SC_INTERNAL;
+		cmd->sg_nents = nents;
+		cmd->sg_owned = true;
+	}
+	cmd->data_len = len;
+	cmd->req.sg = cmd->sg;
+	cmd->req.sg_cnt = cmd->sg_nents;
+	cmd->req.transfer_len = len;
+	cmd->r2t_chunk = len;
+	if (vtcp_r2t_chunk && vtcp_r2t_chunk < len)
+		cmd->r2t_chunk = round_up(vtcp_r2t_chunk, 4);
+	return 0;
+}
+
+static void vtcp_cmd_execute(struct vtcp_cmd *cmd)
+{
+	cmd->state = VTCP_CMD_EXEC;
+	cmd->req.execute(&cmd->req);
+}
+
+static void vtcp_cmd_r2t_sent(struct vtcp_tx_item *item);
+
+/*
+ * Ask for more write data: as many R2Ts as the host allows outstanding
+ * (MAXR2T + 1), each covering r2t_chunk bytes.
+ */
+static void vtcp_cmd_issue_r2t(struct vtcp_cmd *cmd)
+{
+	struct vtcp_queue *queue = cmd->queue;
+	u32 size = VTCP_R2T_HLEN + vtcp_hdgst_len(queue);
+	u32 outstanding = DIV_ROUND_UP(cmd->r2t_issued - cmd->rcvd, cmd->r2t_chunk);
+	u32 count = 0;
+
+	if (!list_empty(&cmd->tx.entry))
+		return;	/* resumed by vtcp_cmd_r2t_sent() */
+
+	while (cmd->r2t_issued < cmd->data_len &&
+	       outstanding + count < queue->r2t_per_cmd &&
+	       (count + 1) * size <= VTCP_CMD_HDRBUF) {
+		struct vtcp_r2t_pdu *r2t = (void *)(cmd->hdrbuf + count * size);
+		u32 len = min(cmd->r2t_chunk, cmd->data_len - cmd->r2t_issued);
+
+		memset(r2t, 0, sizeof(*r2t));
+		r2t->hdr.type = VTCP_R2T;
+		r2t->hdr.flags = queue->rules.hdgst ? VTCP_F_HDGST : 0;
+		r2t->hdr.hlen = VTCP_R2T_HLEN;
+		r2t->hdr.plen = cpu_to_le32(size);
+		r2t->command_id = cmd->sqe.common.command_id;
+		r2t->ttag = cmd->ttag;
+		r2t->r2t_offset = cpu_to_le32(cmd->r2t_issued);
+		r2t->r2t_length = cpu_to_le32(len);
+		vtcp_put_hdgst(queue, r2t, VTCP_R2T_HLEN);
+		cmd->r2t_issued += len;
+		count++;
+	}
+	if (!count)
+		return;
+	cmd->tx.head = cmd->hdrbuf;
+	cmd->tx.head_len = count * size;
+	cmd->tx.sg = NULL;
+	cmd->tx.data_len = 0;
+	cmd->tx.ddgst_len = 0;
+	cmd->tx.tail_len = 0;
+	cmd->tx.done = vtcp_cmd_r2t_sent;
+	vtcp_tx_queue(queue, &cmd->tx);
+}
+
+static void vtcp_cmd_r2t_sent(struct vtcp_tx_item *item)
+{
+	struct vtcp_cmd *cmd = container_of(item, struct vtcp_cmd, tx);
+
+	if (cmd->state == VTCP_CMD_RECV && !cmd->status)
+		vtcp_cmd_issue_r2t(cmd);
+}
+
+/* Where the next H2CData PDU for this command must fall. */
+void vtcp_cmd_h2c_window(struct vtcp_cmd *cmd, struct vtcp_h2c_window *window)
+{
+	window->command_id = cmd->sqe.common.command_id;
+	window->next_offset = cmd->rcvd;
+	window->end = cmd->rcvd;	/* nothing expected */
+	if (cmd->state == VTCP_CMD_RECV && cmd->r2t_chunk &&
+	    cmd->r2t_issued > cmd->rcvd) {
+		u32 r2t_end = cmd->rcvd - cmd->rcvd % cmd->r2t_chunk +
+			      cmd->r2t_chunk;
+
+		window->end = min(r2t_end, cmd->r2t_issued);
+	}
+}
+
+/*
+ * A capsule arrived in a free slot.  Returns the command whose buffer its
+ * in-capsule data goes to, or NULL when that data is to be discarded (the
+ * command already failed).
+ */
+struct vtcp_cmd *vtcp_cmd_capsule(struct vtcp_queue *queue, struct vtcp_cmd *cmd,
+				  const struct vtcp_cmd_pdu *pdu, u32 inline_len)
+{
+	u16 status;
+
+	memcpy(&cmd->sqe, pdu->sqe, sizeof(cmd->sqe));
+	if (test_and_set_bit(cmd->sqe.common.command_id, queue->cid_busy)) {
+		/* The host reused the id of a command still in flight. */
+		memset(&cmd->cqe, 0, sizeof(cmd->cqe));
+		cmd->cqe.command_id = cmd->sqe.common.command_id;
+		cmd->cqe.sq_id = cpu_to_le16(queue->nvme_sq.qid);
+		cmd->cqe.status = cpu_to_le16((NVME_SC_CMDID_CONFLICT |
+					       NVME_STATUS_DNR) << 1);
+		cmd->state = VTCP_CMD_RESP;
+		vtcp_cmd_send_response(cmd);
+		return NULL;
+	}
+	cmd->owns_cid = true;
+	cmd->req.port = queue->port->nport;
+	if (!nvmet_req_init(&cmd->req, &queue->nvme_cq, &queue->nvme_sq, &vtcp_ops))
+		return NULL;	/* nvmet has queued the error response */
+
+	status = vtcp_cmd_map_data(cmd, inline_len);
+	if (status) {
+		nvmet_req_complete(&cmd->req, status);
+		return NULL;
+	}
+	if (nvme_is_write(&cmd->sqe) && cmd->data_len) {
+		if (inline_len)
+			return cmd;
+		vtcp_cmd_issue_r2t(cmd);
+		return NULL;
+	}
+	vtcp_cmd_execute(cmd);
+	return NULL;
+}
+
+/* bytes of write data (in-capsule or one H2CData PDU) have arrived. */
+void vtcp_cmd_data_received(struct vtcp_cmd *cmd, u32 bytes, bool digest_ok)
+{
+	cmd->rcvd += bytes;
+	if (!digest_ok && !cmd->status) {
+		pr_warn_ratelimited("queue %u: data digest error on command %u\n",
+				    cmd->queue->id, cmd->sqe.common.command_id);
+		cmd->status = NVME_SC_TRANSIENT_TR_ERR;
+	}
+	if (cmd->rcvd < cmd->data_len) {
+		/* After an error, ask for nothing more; fail once it is in. */
+		if (!cmd->status)
+			vtcp_cmd_issue_r2t(cmd);
+		else if (cmd->rcvd == cmd->r2t_issued)
+			nvmet_req_complete(&cmd->req, cmd->status);
+		return;
+	}
+	if (cmd->status)
+		nvmet_req_complete(&cmd->req, cmd->status);
+	else
+		vtcp_cmd_execute(cmd);
+}
+
+/* nvmet's completion callback; any context, even hard interrupt. */
+void vtcp_queue_response(struct nvmet_req *req)
+{
+	struct vtcp_cmd *cmd = container_of(req, struct vtcp_cmd, req);
+	struct vtcp_queue *queue = cmd->queue;
+
+	cmd->state = VTCP_CMD_RESP;
+	llist_add(&cmd->resp_node, &queue->resp_llist);
+	vtcp_queue_kick(queue);
+}
+
+void vtcp_cmd_response_sent(struct vtcp_tx_item *item)
+{
+	vtcp_cmd_put(container_of(item, struct vtcp_cmd, tx));
+}
+
+static u32 vtcp_cmd_build_resp(struct vtcp_cmd *cmd, void *buf)
+{
+	struct vtcp_queue *queue = cmd->queue;
+	struct vtcp_resp_pdu *resp = buf;
+
+	resp->hdr.type = VTCP_CAPSULE_RESP;
+	resp->hdr.flags = queue->rules.hdgst ? VTCP_F_HDGST : 0;
+	resp->hdr.hlen = VTCP_RESP_HLEN;
+	resp->hdr.pdo = 0;
+	resp->hdr.plen = cpu_to_le32(VTCP_RESP_HLEN + vtcp_hdgst_len(queue));
+	memcpy(resp->cqe, &cmd->cqe, sizeof(resp->cqe));
+	vtcp_put_hdgst(queue, resp, VTCP_RESP_HLEN);
+	return VTCP_RESP_HLEN + vtcp_hdgst_len(queue);
+}
+
+/*
+ * Queue what completes a command: C2HData for a successful read, then the
+ * CapsuleResp.  The response can ride on the data PDU's SUCCESS flag only
+ * when the host needs nothing from the CQE: no result in DW0 (KV Retrieve
+ * returns the value size there) and no SQ head to report.
+ */
+void vtcp_cmd_send_response(struct vtcp_cmd *cmd)
+{
+	struct vtcp_queue *queue = cmd->queue;
+	struct vtcp_tx_item *tx = &cmd->tx;
+	bool data = !nvme_is_write(&cmd->sqe) && cmd->data_len &&
+		    !cmd->cqe.status && cmd->sg;
+
+	tx->sg = NULL;
+	tx->data_len = 0;
+	tx->ddgst_len = 0;
+	tx->tail_len = 0;
+	tx->done = vtcp_cmd_response_sent;
+
+	if (data) {
+		struct vtcp_data_pdu *c2h = (void *)(cmd->hdrbuf + VTCP_HDRBUF_C2H);
+		u32 header_len = VTCP_DATA_HLEN + vtcp_hdgst_len(queue);
+		u32 pdo = vtcp_pdu_data_offset(header_len, queue->hpda);
+		u32 ddgst_len = queue->rules.ddgst ? VTCP_DIGEST_LEN : 0;
+		bool success = queue->nvme_sq.sqhd_disabled &&
+			       !cmd->cqe.result.u64;
+
+		memset(c2h, 0, pdo);
+		c2h->hdr.type = VTCP_C2H_DATA;
+		c2h->hdr.flags = VTCP_F_DATA_LAST |
+				 (queue->rules.hdgst ? VTCP_F_HDGST : 0) |
+				 (ddgst_len ? VTCP_F_DDGST : 0) |
+				 (success ? VTCP_F_DATA_SUCCESS : 0);
+		c2h->hdr.hlen = VTCP_DATA_HLEN;
+		c2h->hdr.pdo = pdo;
+		c2h->hdr.plen = cpu_to_le32(pdo + cmd->data_len + ddgst_len);
+		c2h->command_id = cmd->sqe.common.command_id;
+		c2h->data_length = cpu_to_le32(cmd->data_len);
+		vtcp_put_hdgst(queue, c2h, VTCP_DATA_HLEN);
+
+		tx->head = c2h;
+		tx->head_len = pdo;
+		tx->sg = cmd->sg;
+		tx->data_len = cmd->data_len;
+		if (ddgst_len) {
+			__le32 digest = cpu_to_le32(~vtcp_crc_sg(~0, cmd->sg, 0,
+								 cmd->data_len));
+
+			memcpy(cmd->hdrbuf + VTCP_HDRBUF_DDGST, &digest, sizeof(digest));
+			tx->ddgst = cmd->hdrbuf + VTCP_HDRBUF_DDGST;
+			tx->ddgst_len = ddgst_len;
+		}
+		if (!success) {
+			tx->tail = cmd->hdrbuf + VTCP_HDRBUF_RESP;
+			tx->tail_len = vtcp_cmd_build_resp(cmd, tx->tail);
+		}
+	} else {
+		tx->head = cmd->hdrbuf + VTCP_HDRBUF_RESP;
+		tx->head_len = vtcp_cmd_build_resp(cmd, tx->head);
+	}
+	vtcp_tx_queue(queue, tx);
+}
+
+/*
+ * The queue is going away: a command nvmet accepted but never got to run
+ * (its data was still coming) gives its reference back.
+ */
+void vtcp_cmd_abandon(struct vtcp_cmd *cmd)
+{
+	if (cmd->state != VTCP_CMD_RECV)
+		return;
+	nvmet_req_uninit(&cmd->req);
+	cmd->state = VTCP_CMD_FREE;
+	vtcp_cmd_release_data(cmd);
+}

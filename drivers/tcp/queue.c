@@ -1,0 +1,398 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vssd_tcp: a queue is one accepted connection.  Its life:
+ *
+ *   WAIT_ICREQ --ICReq--> LIVE --fatal error--> TERMINATING --term sent--+
+ *        |                  |                                            |
+ *        +--timeout, host gone, port or controller removed--> CLOSING <--+
+ *
+ * All state changes go through cmpxchg/xchg, so CLOSING is entered once and
+ * release_work runs once: it detaches the socket, stops io_work, hands back
+ * the commands nvmet still counts, waits for nvmet (nvmet_sq_destroy) and
+ * frees everything.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/bitmap.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <net/sock.h>
+#include <net/tcp.h>
+
+#include "vtcp.h"
+
+#define VTCP_CID_BITS		BIT(16)
+#define VTCP_TERM_GRACE_MS	2000	/* time for a C2HTermReq to leave */
+#define VTCP_IO_ROUNDS		16
+
+static LIST_HEAD(vtcp_queue_list);
+static DEFINE_MUTEX(vtcp_queue_list_lock);
+static atomic_t vtcp_queue_ids = ATOMIC_INIT(0);
+static atomic_t vtcp_next_cpu = ATOMIC_INIT(0);
+
+struct vtcp_queue *vtcp_sq_to_queue(struct nvmet_sq *sq)
+{
+	return container_of(sq, struct vtcp_queue, nvme_sq);
+}
+
+void vtcp_queue_kick(struct vtcp_queue *queue)
+{
+	queue_work_on(queue->cpu, vtcp_wq, &queue->io_work);
+}
+
+void vtcp_queue_close(struct vtcp_queue *queue)
+{
+	if (xchg(&queue->state, VTCP_Q_CLOSING) == VTCP_Q_CLOSING)
+		return;
+	queue_work(vtcp_wq, &queue->release_work);
+}
+
+void vtcp_queue_send_icresp(struct vtcp_queue *queue)
+{
+	struct vtcp_icresp_pdu *icresp = (void *)queue->ctrl_buf;
+	struct vtcp_tx_item *tx = &queue->icresp_tx;
+
+	memset(icresp, 0, sizeof(*icresp));
+	icresp->hdr.type = VTCP_ICRESP;
+	icresp->hdr.hlen = VTCP_IC_HLEN;
+	icresp->hdr.plen = cpu_to_le32(VTCP_IC_HLEN);
+	icresp->pfv = cpu_to_le16(VTCP_PFV_1_0);
+	icresp->cpda = queue->rules.cpda;
+	icresp->digest = (queue->rules.hdgst ? VTCP_DIGEST_HEADER : 0) |
+			 (queue->rules.ddgst ? VTCP_DIGEST_DATA : 0);
+	icresp->maxh2cdata = cpu_to_le32(queue->rules.maxh2cdata);
+	tx->head = icresp;
+	tx->head_len = sizeof(*icresp);
+	tx->sg = NULL;
+	tx->data_len = 0;
+	tx->ddgst_len = 0;
+	tx->tail_len = 0;
+	tx->done = NULL;
+	vtcp_tx_queue(queue, tx);
+}
+
+static void vtcp_term_sent(struct vtcp_tx_item *item)
+{
+	vtcp_queue_close(container_of(item, struct vtcp_queue, term_tx));
+}
+
+/*
+ * A protocol error: tell the host why (C2HTermReq with the offending header)
+ * and close.  The rest of the target is not affected.
+ */
+void vtcp_queue_fatal(struct vtcp_queue *queue, const struct vtcp_fatal *fatal,
+		      const void *hdr, u32 hdr_len)
+{
+	struct vtcp_term_pdu *term = (void *)(queue->ctrl_buf + 256);
+	struct vtcp_tx_item *tx = &queue->term_tx;
+	int old = READ_ONCE(queue->state);
+	u32 data_len = min_t(u32, hdr_len, VTCP_TERM_MAX_DATA);
+
+	if (old != VTCP_Q_WAIT_ICREQ && old != VTCP_Q_LIVE)
+		return;
+	if (cmpxchg(&queue->state, old, VTCP_Q_TERMINATING) != old)
+		return;
+	pr_warn_ratelimited("queue %u: fatal protocol error (FES %u, field offset %u): terminating the connection\n",
+			    queue->id, fatal->fes, fatal->fei);
+
+	vtcp_tx_drop_unstarted(queue);
+	memset(term, 0, sizeof(*term));
+	term->hdr.type = VTCP_C2H_TERM;
+	term->hdr.hlen = VTCP_TERM_HLEN;
+	term->hdr.pdo = data_len ? VTCP_TERM_HLEN : 0;
+	term->hdr.plen = cpu_to_le32(VTCP_TERM_HLEN + data_len);
+	term->fes = cpu_to_le16(fatal->fes);
+	if (fatal->fes == VTCP_FES_INVALID_HEADER_FIELD ||
+	    fatal->fes == VTCP_FES_UNSUPPORTED_PARAMETER) {
+		term->fei_low = cpu_to_le16(fatal->fei & 0xffff);
+		term->fei_high = cpu_to_le16(fatal->fei >> 16);
+	}
+	memcpy(term + 1, hdr, data_len);
+	tx->head = term;
+	tx->head_len = VTCP_TERM_HLEN + data_len;
+	tx->sg = NULL;
+	tx->data_len = 0;
+	tx->ddgst_len = 0;
+	tx->tail_len = 0;
+	tx->done = vtcp_term_sent;
+	vtcp_tx_queue(queue, tx);
+	/* A host that never reads must not keep the queue alive. */
+	mod_delayed_work(vtcp_wq, &queue->deadline_work,
+			 msecs_to_jiffies(VTCP_TERM_GRACE_MS));
+}
+
+/* Spread queues over the online CPUs, round robin. */
+static int vtcp_pick_cpu(void)
+{
+	int n = atomic_inc_return(&vtcp_next_cpu) % num_online_cpus();
+	int cpu;
+
+	for_each_online_cpu(cpu) {
+		if (!n--)
+			return cpu;
+	}
+	return WORK_CPU_UNBOUND;
+}
+
+static void vtcp_io_work(struct work_struct *work)
+{
+	struct vtcp_queue *queue = container_of(work, struct vtcp_queue, io_work);
+	int round, rx, tx;
+
+	for (round = 0; round < VTCP_IO_ROUNDS; round++) {
+		int state = READ_ONCE(queue->state);
+
+		if (state == VTCP_Q_CLOSING) {
+			vtcp_tx_discard(queue);
+			return;
+		}
+		rx = 0;
+		if (state == VTCP_Q_WAIT_ICREQ || state == VTCP_Q_LIVE) {
+			rx = vtcp_rx(queue);
+			if (rx < 0 && rx != -EPROTO) {
+				vtcp_queue_close(queue);
+				return;
+			}
+		}
+		tx = vtcp_tx(queue);
+		if (tx < 0) {
+			vtcp_queue_close(queue);
+			return;
+		}
+		if (rx <= 0 && !tx)
+			return;
+	}
+	/* Still busy: let other work run, then continue. */
+	vtcp_queue_kick(queue);
+}
+
+static void vtcp_deadline_work(struct work_struct *work)
+{
+	struct vtcp_queue *queue = container_of(to_delayed_work(work),
+						struct vtcp_queue, deadline_work);
+
+	if (READ_ONCE(queue->state) != VTCP_Q_LIVE) {
+		pr_info_ratelimited("queue %u: %s: closing\n", queue->id,
+				    READ_ONCE(queue->state) == VTCP_Q_WAIT_ICREQ ?
+				    "no ICReq in time" : "termination not taken");
+		vtcp_queue_close(queue);
+	}
+}
+
+static void vtcp_sock_data_ready(struct sock *sk)
+{
+	struct vtcp_queue *queue;
+
+	read_lock_bh(&sk->sk_callback_lock);
+	queue = sk->sk_user_data;
+	if (queue)
+		vtcp_queue_kick(queue);
+	read_unlock_bh(&sk->sk_callback_lock);
+}
+
+static void vtcp_sock_write_space(struct sock *sk)
+{
+	struct vtcp_queue *queue;
+
+	read_lock_bh(&sk->sk_callback_lock);
+	queue = sk->sk_user_data;
+	if (queue && sk_stream_is_writeable(sk)) {
+		clear_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+		vtcp_queue_kick(queue);
+	}
+	read_unlock_bh(&sk->sk_callback_lock);
+}
+
+static void vtcp_sock_state_change(struct sock *sk)
+{
+	struct vtcp_queue *queue;
+
+	read_lock_bh(&sk->sk_callback_lock);
+	queue = sk->sk_user_data;
+	if (queue) {
+		switch (sk->sk_state) {
+		case TCP_FIN_WAIT1:
+		case TCP_CLOSE_WAIT:
+		case TCP_CLOSE:
+			vtcp_queue_close(queue);
+			break;
+		default:
+			break;
+		}
+	}
+	read_unlock_bh(&sk->sk_callback_lock);
+}
+
+static void vtcp_queue_detach_sock(struct vtcp_queue *queue)
+{
+	struct sock *sk = queue->sock->sk;
+
+	write_lock_bh(&sk->sk_callback_lock);
+	if (sk->sk_user_data == queue) {
+		sk->sk_user_data = NULL;
+		sk->sk_data_ready = queue->old_data_ready;
+		sk->sk_write_space = queue->old_write_space;
+		sk->sk_state_change = queue->old_state_change;
+	}
+	write_unlock_bh(&sk->sk_callback_lock);
+}
+
+static void vtcp_queue_free(struct vtcp_queue *queue)
+{
+	vtcp_cmds_free(queue);
+	vtcp_cmd_free_slot(&queue->connect_cmd);
+	vtcp_rx_free(&queue->rx);
+	bitmap_free(queue->cid_busy);
+	kfree(queue->ctrl_buf);
+	if (queue->sock)
+		sock_release(queue->sock);
+	if (queue->port)
+		vtcp_port_put(queue->port);
+	kfree(queue);
+}
+
+static void vtcp_release_work(struct work_struct *work)
+{
+	struct vtcp_queue *queue = container_of(work, struct vtcp_queue,
+						release_work);
+	u32 i;
+
+	mutex_lock(&vtcp_queue_list_lock);
+	list_del_init(&queue->entry);
+	mutex_unlock(&vtcp_queue_list_lock);
+
+	vtcp_queue_detach_sock(queue);
+	kernel_sock_shutdown(queue->sock, SHUT_RDWR);
+	cancel_delayed_work_sync(&queue->deadline_work);
+	cancel_work_sync(&queue->io_work);
+
+	/* Commands nvmet accepted whose data never (fully) came. */
+	vtcp_cmd_abandon(&queue->connect_cmd);
+	for (i = 0; i < queue->nr_cmds; i++)
+		vtcp_cmd_abandon(&queue->cmds[i]);
+
+	/* Waits for every command nvmet still runs; they complete to us. */
+	nvmet_sq_destroy(&queue->nvme_sq);
+	cancel_work_sync(&queue->io_work);
+	vtcp_tx_discard(queue);
+	vtcp_queue_free(queue);
+}
+
+int vtcp_queue_create(struct vtcp_port *port, struct socket *sock)
+{
+	struct vtcp_queue *queue;
+	struct sock *sk = sock->sk;
+	int ret = -ENOMEM;
+
+	queue = kzalloc(sizeof(*queue), GFP_KERNEL);
+	if (!queue)
+		return -ENOMEM;
+	queue->state = VTCP_Q_WAIT_ICREQ;
+	queue->id = atomic_inc_return(&vtcp_queue_ids);
+	INIT_LIST_HEAD(&queue->entry);
+	INIT_LIST_HEAD(&queue->free_cmds);
+	INIT_LIST_HEAD(&queue->tx_list);
+	init_llist_head(&queue->resp_llist);
+	INIT_WORK(&queue->io_work, vtcp_io_work);
+	INIT_WORK(&queue->release_work, vtcp_release_work);
+	INIT_DELAYED_WORK(&queue->deadline_work, vtcp_deadline_work);
+	vtcp_tx_init_item(&queue->icresp_tx);
+	vtcp_tx_init_item(&queue->term_tx);
+
+	queue->rules.cpda = 0;
+	queue->rules.maxh2cdata = vtcp_max_h2c_data;
+	queue->rules.inline_max = max(port->nport->inline_data_size,
+				      VTCP_ADMIN_INLINE_SIZE);
+	queue->r2t_per_cmd = 1;
+
+	queue->cid_busy = bitmap_zalloc(VTCP_CID_BITS, GFP_KERNEL);
+	queue->ctrl_buf = kzalloc(512, GFP_KERNEL);
+	if (!queue->cid_busy || !queue->ctrl_buf || vtcp_rx_init(&queue->rx))
+		goto out_free;
+	if (vtcp_cmd_init_slot(queue, &queue->connect_cmd, VTCP_TTAG_CONNECT))
+		goto out_free;
+	list_add(&queue->connect_cmd.free_entry, &queue->free_cmds);
+	ret = nvmet_sq_init(&queue->nvme_sq);
+	if (ret)
+		goto out_free;
+
+	queue->cpu = vtcp_pick_cpu();
+
+	kref_get(&port->ref);
+	queue->port = port;
+	queue->sock = sock;
+	tcp_sock_set_nodelay(sk);
+
+	mutex_lock(&vtcp_queue_list_lock);
+	list_add_tail(&queue->entry, &vtcp_queue_list);
+	mutex_unlock(&vtcp_queue_list_lock);
+
+	write_lock_bh(&sk->sk_callback_lock);
+	sk->sk_user_data = queue;
+	queue->old_data_ready = sk->sk_data_ready;
+	queue->old_write_space = sk->sk_write_space;
+	queue->old_state_change = sk->sk_state_change;
+	sk->sk_data_ready = vtcp_sock_data_ready;
+	sk->sk_write_space = vtcp_sock_write_space;
+	sk->sk_state_change = vtcp_sock_state_change;
+	write_unlock_bh(&sk->sk_callback_lock);
+
+	queue_delayed_work(vtcp_wq, &queue->deadline_work,
+			   msecs_to_jiffies(vtcp_connect_timeout_ms));
+	/* The host may have sent (or closed) before the callbacks were set. */
+	if (sk->sk_state != TCP_ESTABLISHED)
+		vtcp_queue_close(queue);
+	else
+		vtcp_queue_kick(queue);
+	return 0;
+
+out_free:
+	queue->sock = NULL;	/* the caller releases it */
+	vtcp_queue_free(queue);
+	return ret;
+}
+
+/* Close the queues matching a condition (port removal, controller deletion). */
+static void vtcp_close_queues_if(bool (*match)(struct vtcp_queue *queue,
+					       const void *what),
+				 const void *what)
+{
+	struct vtcp_queue *queue;
+
+	mutex_lock(&vtcp_queue_list_lock);
+	list_for_each_entry(queue, &vtcp_queue_list, entry) {
+		if (match(queue, what))
+			vtcp_queue_close(queue);
+	}
+	mutex_unlock(&vtcp_queue_list_lock);
+}
+
+static bool vtcp_queue_on_port(struct vtcp_queue *queue, const void *port)
+{
+	return queue->port == port;
+}
+
+static bool vtcp_queue_of_ctrl(struct vtcp_queue *queue, const void *ctrl)
+{
+	return queue->nvme_sq.ctrl == ctrl;
+}
+
+static bool vtcp_queue_any(struct vtcp_queue *queue, const void *unused)
+{
+	return true;
+}
+
+void vtcp_close_port_queues(struct vtcp_port *port)
+{
+	vtcp_close_queues_if(vtcp_queue_on_port, port);
+}
+
+void vtcp_close_ctrl_queues(struct nvmet_ctrl *ctrl)
+{
+	vtcp_close_queues_if(vtcp_queue_of_ctrl, ctrl);
+}
+
+void vtcp_close_all_queues(void)
+{
+	vtcp_close_queues_if(vtcp_queue_any, NULL);
+}

@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vssd_tcp: sending.  Everything a queue has to send (ICResp, R2Ts,
+ * C2HData, responses, a C2HTermReq) is a tx item on one list; each round
+ * gathers as many items as fit into one bio_vec array and hands them to the
+ * socket in a single sendmsg, so a burst of small completions costs one
+ * call, not three per command.  TCP copies the bytes, so buffers may be
+ * reused as soon as an item is done.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/highmem.h>
+#include <linux/uio.h>
+#include <net/sock.h>
+
+#include "vtcp.h"
+
+void vtcp_tx_init_item(struct vtcp_tx_item *item)
+{
+	INIT_LIST_HEAD(&item->entry);
+	item->done = NULL;
+}
+
+void vtcp_tx_queue(struct vtcp_queue *queue, struct vtcp_tx_item *item)
+{
+	item->sent = 0;
+	item->total = item->head_len + item->data_len + item->ddgst_len +
+		      item->tail_len;
+	list_add_tail(&item->entry, &queue->tx_list);
+}
+
+/* bio_vecs for len bytes of a scatterlist, starting skip bytes in. */
+unsigned int vtcp_sg_bvecs(struct scatterlist *sg, u32 skip, u32 len,
+			   struct bio_vec *bvec, unsigned int max, u32 *bytes)
+{
+	unsigned int n = 0;
+
+	for (; sg && len && n < max; sg = sg_next(sg)) {
+		u32 seg = sg->length, this;
+
+		if (skip >= seg) {
+			skip -= seg;
+			continue;
+		}
+		this = min(seg - skip, len);
+		bvec[n].bv_page = sg_page(sg);
+		bvec[n].bv_offset = sg->offset + skip;
+		bvec[n].bv_len = this;
+		n++;
+		*bytes += this;
+		len -= this;
+		skip = 0;
+	}
+	return n;
+}
+
+/* One piece of kernel memory (never crossing a page) as a bio_vec. */
+static unsigned int vtcp_buf_bvec(void *buf, u32 len, u32 *skip,
+				  struct bio_vec *bvec, u32 *bytes)
+{
+	if (!len)
+		return 0;
+	if (*skip >= len) {
+		*skip -= len;
+		return 0;
+	}
+	buf += *skip;
+	len -= *skip;
+	*skip = 0;
+	bvec->bv_page = virt_to_page(buf);
+	bvec->bv_offset = offset_in_page(buf);
+	bvec->bv_len = len;
+	*bytes += len;
+	return 1;
+}
+
+/* bio_vecs for what is still unsent of an item; returns how many. */
+static unsigned int vtcp_item_bvecs(struct vtcp_tx_item *item,
+				    struct bio_vec *bvec, unsigned int max,
+				    u32 *bytes)
+{
+	u32 skip = item->sent;
+	unsigned int n = 0;
+
+	if (n < max)
+		n += vtcp_buf_bvec(item->head, item->head_len, &skip, &bvec[n], bytes);
+	if (item->data_len && n < max) {
+		if (skip >= item->data_len) {
+			skip -= item->data_len;
+		} else {
+			n += vtcp_sg_bvecs(item->sg, skip, item->data_len - skip,
+					   &bvec[n], max - n, bytes);
+			skip = 0;
+			if (n == max)
+				return n;	/* the rest of the data next time */
+		}
+	}
+	if (n < max)
+		n += vtcp_buf_bvec(item->ddgst, item->ddgst_len, &skip, &bvec[n], bytes);
+	if (n < max)
+		n += vtcp_buf_bvec(item->tail, item->tail_len, &skip, &bvec[n], bytes);
+	return n;
+}
+
+/* The socket took sent bytes: retire the items they complete. */
+static void vtcp_tx_advance(struct vtcp_queue *queue, u32 sent)
+{
+	while (sent) {
+		struct vtcp_tx_item *item = list_first_entry(&queue->tx_list,
+							     struct vtcp_tx_item,
+							     entry);
+		u32 left = item->total - item->sent;
+
+		if (sent < left) {
+			item->sent += sent;
+			return;
+		}
+		sent -= left;
+		list_del_init(&item->entry);
+		if (item->done)
+			item->done(item);
+	}
+}
+
+/* Responses nvmet completed since the last round, in completion order. */
+static void vtcp_tx_collect(struct vtcp_queue *queue)
+{
+	struct llist_node *nodes = llist_del_all(&queue->resp_llist);
+	struct vtcp_cmd *cmd, *next;
+
+	nodes = llist_reverse_order(nodes);
+	llist_for_each_entry_safe(cmd, next, nodes, resp_node) {
+		if (READ_ONCE(queue->state) == VTCP_Q_LIVE)
+			vtcp_cmd_send_response(cmd);
+		else
+			vtcp_cmd_put(cmd);	/* no more sending on this queue */
+	}
+}
+
+/*
+ * Send what can be sent without blocking.  Returns the bytes sent, or a
+ * negative errno when the connection is broken.
+ */
+int vtcp_tx(struct vtcp_queue *queue)
+{
+	int total = 0;
+
+	vtcp_tx_collect(queue);
+	while (!list_empty(&queue->tx_list)) {
+		struct msghdr msg = { .msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL };
+		struct vtcp_tx_item *item;
+		unsigned int n = 0;
+		u32 bytes = 0;
+		bool more = false;
+		int ret;
+
+		list_for_each_entry(item, &queue->tx_list, entry) {
+			if (n == VTCP_TX_BVECS || bytes >= VTCP_TX_BATCH_BYTES) {
+				more = true;
+				break;
+			}
+			n += vtcp_item_bvecs(item, &queue->tx_bvec[n],
+					     VTCP_TX_BVECS - n, &bytes);
+		}
+		if (more || !llist_empty(&queue->resp_llist))
+			msg.msg_flags |= MSG_MORE;
+		iov_iter_bvec(&msg.msg_iter, ITER_SOURCE, queue->tx_bvec, n, bytes);
+		ret = sock_sendmsg(queue->sock, &msg);
+		if (ret == -EAGAIN)
+			break;
+		if (ret <= 0)
+			return ret ? ret : -EPIPE;
+		total += ret;
+		vtcp_tx_advance(queue, ret);
+		if (ret < bytes)
+			break;	/* the socket is full: write_space resumes us */
+		if (list_empty(&queue->tx_list))
+			vtcp_tx_collect(queue);
+	}
+	return total;
+}
+
+/*
+ * A fatal error stops the queue: what has not started going out never
+ * will; an item half sent is finished so the C2HTermReq lands on a PDU
+ * boundary.
+ */
+void vtcp_tx_drop_unstarted(struct vtcp_queue *queue)
+{
+	struct vtcp_tx_item *item, *next;
+
+	list_for_each_entry_safe(item, next, &queue->tx_list, entry) {
+		if (item->sent)
+			continue;
+		list_del_init(&item->entry);
+		if (item->done == vtcp_cmd_response_sent)
+			item->done(item);
+	}
+}
+
+/* The queue is closing: nothing more goes out; responses free their slots. */
+void vtcp_tx_discard(struct vtcp_queue *queue)
+{
+	struct vtcp_tx_item *item, *next;
+
+	list_for_each_entry_safe(item, next, &queue->tx_list, entry) {
+		list_del_init(&item->entry);
+		if (item->done == vtcp_cmd_response_sent)
+			item->done(item);
+	}
+	vtcp_tx_collect(queue);
+}

@@ -1,0 +1,238 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vssd_tcp: private declarations shared by the files of the transport.
+ *
+ * Objects: a vtcp_port per enabled nvmet tcp port (a listening socket); a
+ * vtcp_queue per accepted connection (one NVMe queue); a vtcp_cmd per
+ * command slot of a queue.  Each queue has one work item (io_work) that does
+ * all receiving and sending for it, so the rx and tx state need no locks;
+ * other contexts (socket callbacks, nvmet completions) only queue that work.
+ */
+#ifndef VTCP_H
+#define VTCP_H
+
+#include <linux/bvec.h>
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/llist.h>
+#include <linux/net.h>
+#include <linux/scatterlist.h>
+#include <linux/workqueue.h>
+
+#include "nvmet.h"
+#include "pdu.h"
+
+/* Tunables (module parameters, see Documentation/transport.rst). */
+extern int vtcp_default_inline_size;
+extern unsigned int vtcp_max_h2c_data;
+extern unsigned int vtcp_r2t_chunk;
+extern unsigned int vtcp_mdts_shift;
+extern unsigned int vtcp_max_queue_size;
+extern unsigned int vtcp_connect_timeout_ms;
+
+#define VTCP_MAX_INLINE_SIZE	(128 * 1024)
+#define VTCP_ADMIN_INLINE_SIZE	8192	/* hosts put admin data in-capsule */
+#define VTCP_RX_BUF_SIZE	(64 * 1024)
+#define VTCP_RX_DIRECT_MIN	4096	/* receive straight into the command */
+#define VTCP_MAX_R2T_PER_CMD	16
+#define VTCP_TTAG_CONNECT	0xffff	/* the command slot used before Connect */
+#define VTCP_TX_BVECS		64
+#define VTCP_TX_BATCH_BYTES	(512 * 1024)
+
+extern struct workqueue_struct *vtcp_wq;
+extern const struct nvmet_fabrics_ops vtcp_ops;
+
+struct vtcp_port {
+	struct kref		ref;	/* the nvmet port and each queue */
+	struct nvmet_port	*nport;
+	struct socket		*listener;
+	struct work_struct	accept_work;
+	void			(*listener_data_ready)(struct sock *sk);
+	struct sockaddr_storage	addr;
+};
+
+/*
+ * One thing to send: a header, data from a scatterlist, a data digest and a
+ * trailing header, each optional, sent as one byte stream.
+ */
+struct vtcp_tx_item {
+	struct list_head	entry;
+	u32			sent;
+	u32			total;
+	void			*head;
+	u32			head_len;
+	struct scatterlist	*sg;
+	u32			data_len;
+	void			*ddgst;
+	u32			ddgst_len;
+	void			*tail;
+	u32			tail_len;
+	void			(*done)(struct vtcp_tx_item *item);
+};
+
+enum vtcp_cmd_state {
+	VTCP_CMD_FREE,
+	VTCP_CMD_RECV,		/* nvmet_req_init done, data still coming */
+	VTCP_CMD_EXEC,		/* handed to nvmet */
+	VTCP_CMD_RESP,		/* nvmet completed it; response being sent */
+};
+
+/* Bytes of a command's own header buffer: R2Ts, or C2HData + response. */
+#define VTCP_CMD_HDRBUF		512
+
+struct vtcp_cmd {
+	struct vtcp_queue	*queue;
+	enum vtcp_cmd_state	state;
+	u16			ttag;
+	struct list_head	free_entry;
+	struct llist_node	resp_node;
+	struct nvmet_req	req;
+	struct nvme_command	sqe;
+	struct nvme_completion	cqe;
+
+	/* data buffer: the preallocated page, or sgl_alloc()ed */
+	struct scatterlist	*sg;
+	unsigned int		sg_nents;
+	bool			sg_owned;
+	struct page		*page;
+	struct scatterlist	page_sg;
+	u32			data_len;
+
+	/* writes: what has been asked for and received */
+	bool			owns_cid;	/* cleared from cid_busy on free */
+	u32			rcvd;
+	u32			r2t_issued;	/* end of the last R2T sent */
+	u32			r2t_chunk;
+	u16			status;		/* fail with this once data is in */
+
+	struct vtcp_tx_item	tx;
+	u8			*hdrbuf;	/* VTCP_CMD_HDRBUF, page-backed */
+};
+
+enum vtcp_queue_state {
+	VTCP_Q_WAIT_ICREQ,
+	VTCP_Q_LIVE,
+	VTCP_Q_TERMINATING,	/* sending a C2HTermReq, then closing */
+	VTCP_Q_CLOSING,		/* release scheduled */
+};
+
+enum vtcp_rx_phase {
+	VTCP_RX_HEADER,
+	VTCP_RX_PAD,
+	VTCP_RX_DATA,
+	VTCP_RX_DDGST,
+};
+
+struct vtcp_rx {
+	u8			*buf;
+	u32			start;
+	u32			end;
+	enum vtcp_rx_phase	phase;
+	u8			hdr[VTCP_MAX_HLEN + VTCP_DIGEST_LEN];
+	u32			hdr_have;
+	u32			hdr_want;
+	struct vtcp_pdu_layout	layout;
+	u32			pad_left;
+	u32			data_left;
+	struct vtcp_cmd		*cmd;	/* where data goes; NULL: discard */
+	u32			data_pos;
+	u32			crc;
+	u8			ddgst[VTCP_DIGEST_LEN];
+	u32			ddgst_have;
+	bool			blocked; /* a capsule waits for a free slot */
+};
+
+struct vtcp_queue {
+	struct socket		*sock;
+	struct vtcp_port	*port;
+	struct nvmet_cq		nvme_cq;
+	struct nvmet_sq		nvme_sq;
+	int			state;
+	int			cpu;
+	unsigned int		id;
+	struct list_head	entry;
+	struct work_struct	io_work;
+	struct work_struct	release_work;
+	struct delayed_work	deadline_work;
+
+	void			(*old_data_ready)(struct sock *sk);
+	void			(*old_write_space)(struct sock *sk);
+	void			(*old_state_change)(struct sock *sk);
+
+	/* negotiated in ICReq/ICResp */
+	struct vtcp_rx_rules	rules;
+	u8			hpda;
+	u32			r2t_per_cmd;
+
+	/* command slots: one before Connect, sq->size after */
+	struct vtcp_cmd		connect_cmd;
+	struct vtcp_cmd		*cmds;
+	u32			nr_cmds;
+	struct list_head	free_cmds;
+	unsigned long		*cid_busy;
+
+	struct vtcp_rx		rx;
+
+	struct llist_head	resp_llist;
+	struct list_head	tx_list;
+	struct bio_vec		tx_bvec[VTCP_TX_BVECS];
+	struct bio_vec		rx_bvec[VTCP_TX_BVECS];
+
+	/* ICResp and C2HTermReq, built in ctrl_buf */
+	struct vtcp_tx_item	icresp_tx;
+	struct vtcp_tx_item	term_tx;
+	u8			*ctrl_buf;
+};
+
+/* queue.c */
+int vtcp_queue_create(struct vtcp_port *port, struct socket *sock);
+void vtcp_queue_kick(struct vtcp_queue *queue);
+void vtcp_queue_send_icresp(struct vtcp_queue *queue);
+void vtcp_queue_close(struct vtcp_queue *queue);
+void vtcp_queue_fatal(struct vtcp_queue *queue, const struct vtcp_fatal *fatal,
+		      const void *hdr, u32 hdr_len);
+void vtcp_close_port_queues(struct vtcp_port *port);
+void vtcp_close_ctrl_queues(struct nvmet_ctrl *ctrl);
+void vtcp_close_all_queues(void);
+struct vtcp_queue *vtcp_sq_to_queue(struct nvmet_sq *sq);
+
+/* rx.c */
+int vtcp_rx(struct vtcp_queue *queue);
+int vtcp_rx_init(struct vtcp_rx *rx);
+void vtcp_rx_free(struct vtcp_rx *rx);
+u32 vtcp_crc_sg(u32 crc, struct scatterlist *sg, u32 skip, u32 len);
+
+/* tx.c */
+void vtcp_tx_queue(struct vtcp_queue *queue, struct vtcp_tx_item *item);
+int vtcp_tx(struct vtcp_queue *queue);
+void vtcp_tx_drop_unstarted(struct vtcp_queue *queue);
+void vtcp_tx_discard(struct vtcp_queue *queue);
+void vtcp_tx_init_item(struct vtcp_tx_item *item);
+unsigned int vtcp_sg_bvecs(struct scatterlist *sg, u32 skip, u32 len,
+			   struct bio_vec *bvec, unsigned int max, u32 *bytes);
+
+/* cmd.c */
+int vtcp_cmds_alloc(struct vtcp_queue *queue, u32 nr);
+void vtcp_cmds_free(struct vtcp_queue *queue);
+int vtcp_cmd_init_slot(struct vtcp_queue *queue, struct vtcp_cmd *cmd, u16 ttag);
+void vtcp_cmd_free_slot(struct vtcp_cmd *cmd);
+struct vtcp_cmd *vtcp_cmd_get(struct vtcp_queue *queue);
+void vtcp_cmd_put(struct vtcp_cmd *cmd);
+struct vtcp_cmd *vtcp_cmd_by_ttag(struct vtcp_queue *queue, u16 ttag);
+struct vtcp_cmd *vtcp_cmd_capsule(struct vtcp_queue *queue, struct vtcp_cmd *cmd,
+				  const struct vtcp_cmd_pdu *pdu, u32 inline_len);
+void vtcp_cmd_h2c_window(struct vtcp_cmd *cmd, struct vtcp_h2c_window *window);
+void vtcp_cmd_data_received(struct vtcp_cmd *cmd, u32 bytes, bool digest_ok);
+void vtcp_queue_response(struct nvmet_req *req);
+void vtcp_cmd_send_response(struct vtcp_cmd *cmd);
+void vtcp_cmd_response_sent(struct vtcp_tx_item *item);
+void vtcp_cmd_abandon(struct vtcp_cmd *cmd);
+
+/* port.c */
+void vtcp_port_put(struct vtcp_port *port);
+int vtcp_add_port(struct nvmet_port *nport);
+void vtcp_remove_port(struct nvmet_port *nport);
+void vtcp_disc_traddr(struct nvmet_req *req, struct nvmet_port *nport,
+		      char *traddr);
+
+#endif /* VTCP_H */
