@@ -241,7 +241,6 @@ static void vtcp_queue_free(struct vtcp_queue *queue)
 {
 	vtcp_cmds_free(queue);
 	vtcp_cmd_free_slot(&queue->connect_cmd);
-	vtcp_rx_free(&queue->rx);
 	bitmap_free(queue->cid_busy);
 	kfree(queue->ctrl_buf);
 	if (queue->sock)
@@ -307,8 +306,9 @@ int vtcp_queue_create(struct vtcp_port *port, struct socket *sock)
 
 	queue->cid_busy = bitmap_zalloc(VTCP_CID_BITS, GFP_KERNEL);
 	queue->ctrl_buf = kzalloc(512, GFP_KERNEL);
-	if (!queue->cid_busy || !queue->ctrl_buf || vtcp_rx_init(&queue->rx))
+	if (!queue->cid_busy || !queue->ctrl_buf)
 		goto out_free;
+	vtcp_rx_init(&queue->rx);
 	if (vtcp_cmd_init_slot(queue, &queue->connect_cmd, VTCP_TTAG_CONNECT))
 		goto out_free;
 	list_add(&queue->connect_cmd.free_entry, &queue->free_cmds);

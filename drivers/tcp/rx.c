@@ -1,43 +1,33 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vssd_tcp: receiving.  One recvmsg fills a staging buffer with whatever
- * the socket has (often many capsules at once); PDUs are then parsed out
- * of it: the 8-byte common header is checked before the rest of the header
- * is read, the whole header before any data is placed, and data goes into
- * the command's buffer at the offset the checks allowed.  Large data is
- * received straight into the command's pages instead of the staging
- * buffer.  Data digests are computed on the bytes as they are placed.
+ * vssd_tcp: receiving.  tcp_read_sock() hands us the socket's queued skbs
+ * directly, however many PDUs they hold, and the parser below takes bytes
+ * from them as it needs: the 8-byte common header is checked before the
+ * rest of the header is read, the whole header before any data is placed,
+ * and data is copied (skb_copy_bits) straight into the command's pages at
+ * the offset the checks allowed; no staging buffer, no recvmsg per PDU.
+ * Data digests are computed over the bytes where they land.
+ *
+ * (recvmsg would also trip hardened usercopy when a loopback host's
+ * zero-copied frags straddle two folios; skb_copy_bits does not.)
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/crc32c.h>
 #include <linux/highmem.h>
-#include <linux/slab.h>
-#include <linux/uio.h>
 #include <net/sock.h>
+#include <net/tcp.h>
 
 #include "vtcp.h"
 
 /* Bytes of work one call does before letting tx (and other queues) run. */
 #define VTCP_RX_BUDGET		(256 * 1024)
 
-int vtcp_rx_init(struct vtcp_rx *rx)
+void vtcp_rx_init(struct vtcp_rx *rx)
 {
-	rx->buf = kvmalloc(VTCP_RX_BUF_SIZE, GFP_KERNEL);
-	if (!rx->buf)
-		return -ENOMEM;
-	rx->start = 0;
-	rx->end = 0;
 	rx->phase = VTCP_RX_HEADER;
 	rx->hdr_have = 0;
 	rx->hdr_want = sizeof(struct vtcp_common_hdr);
-	return 0;
-}
-
-void vtcp_rx_free(struct vtcp_rx *rx)
-{
-	kvfree(rx->buf);
-	rx->buf = NULL;
 }
 
 u32 vtcp_crc_sg(u32 crc, struct scatterlist *sg, u32 skip, u32 len)
@@ -136,6 +126,9 @@ static int vtcp_rx_icreq(struct vtcp_queue *queue)
 		return -ECONNRESET;
 	queue->rules.connected = true;
 	cancel_delayed_work(&queue->deadline_work);
+	pr_debug("queue %u: header digest %s, data digest %s, hpda %u, maxr2t %u\n",
+		 queue->id, queue->rules.hdgst ? "on" : "off",
+		 queue->rules.ddgst ? "on" : "off", queue->hpda, maxr2t);
 	vtcp_queue_send_icresp(queue);
 	vtcp_rx_next_pdu(&queue->rx);
 	return 0;
@@ -207,14 +200,16 @@ static int vtcp_rx_header(struct vtcp_queue *queue)
 	return vtcp_rx_fatal_field(queue, VTCP_FES_INVALID_HEADER_FIELD, VTCP_OFF_TYPE);
 }
 
-static int vtcp_rx_take_header(struct vtcp_queue *queue, const u8 *data, u32 avail)
+static int vtcp_rx_take_header(struct vtcp_queue *queue, struct sk_buff *skb,
+			       u32 offset, u32 avail)
 {
 	struct vtcp_rx *rx = &queue->rx;
 	u32 n = min(rx->hdr_want - rx->hdr_have, avail);
 	struct vtcp_fatal fatal;
 	int ret;
 
-	memcpy(rx->hdr + rx->hdr_have, data, n);
+	if (skb_copy_bits(skb, offset, rx->hdr + rx->hdr_have, n))
+		return -EFAULT;
 	rx->hdr_have += n;
 	if (rx->hdr_have < rx->hdr_want)
 		return n;
@@ -232,16 +227,43 @@ static int vtcp_rx_take_header(struct vtcp_queue *queue, const u8 *data, u32 ava
 	return ret ?: n;
 }
 
-static void vtcp_rx_place(struct vtcp_queue *queue, const u8 *data, u32 n)
+/* Copy data from the skb into the command's pages at data_pos. */
+static int vtcp_rx_place(struct vtcp_queue *queue, struct sk_buff *skb,
+			 u32 offset, u32 n)
 {
 	struct vtcp_rx *rx = &queue->rx;
 	struct vtcp_cmd *cmd = rx->cmd;
+	struct scatterlist *sg;
+	u32 skip = rx->data_pos, left = n;
 
-	if (cmd) {
-		sg_pcopy_from_buffer(cmd->sg, cmd->sg_nents, data, n, rx->data_pos);
-		if (rx->layout.ddgst_len)
-			rx->crc = crc32c(rx->crc, data, n);
+	for (sg = cmd->sg; sg && left; sg = sg_next(sg)) {
+		u32 this;
+		u8 *addr;
+		int ret;
+
+		if (skip >= sg->length) {
+			skip -= sg->length;
+			continue;
+		}
+		this = min(sg->length - skip, left);
+		addr = kmap_local_page(sg_page(sg));
+		ret = skb_copy_bits(skb, offset, addr + sg->offset + skip, this);
+		if (!ret && rx->layout.ddgst_len)
+			rx->crc = crc32c(rx->crc, addr + sg->offset + skip, this);
+		kunmap_local(addr);
+		if (ret)
+			return ret;
+		offset += this;
+		left -= this;
+		skip = 0;
 	}
+	return left ? -EFAULT : 0;
+}
+
+static void vtcp_rx_data_taken(struct vtcp_queue *queue, u32 n)
+{
+	struct vtcp_rx *rx = &queue->rx;
+
 	rx->data_pos += n;
 	rx->data_left -= n;
 	if (!rx->data_left) {
@@ -252,16 +274,17 @@ static void vtcp_rx_place(struct vtcp_queue *queue, const u8 *data, u32 n)
 	}
 }
 
-/* Parse buffered bytes; returns bytes used or a negative errno. */
-static int vtcp_rx_consume(struct vtcp_queue *queue)
+/* Take what the current phase needs from skb; bytes used or -errno. */
+static int vtcp_rx_feed(struct vtcp_queue *queue, struct sk_buff *skb,
+			u32 offset, u32 avail)
 {
 	struct vtcp_rx *rx = &queue->rx;
-	const u8 *data = rx->buf + rx->start;
-	u32 avail = rx->end - rx->start, n;
+	u32 n;
+	int ret;
 
 	switch (rx->phase) {
 	case VTCP_RX_HEADER:
-		return vtcp_rx_take_header(queue, data, avail);
+		return vtcp_rx_take_header(queue, skb, offset, avail);
 	case VTCP_RX_PAD:
 		n = min(rx->pad_left, avail);
 		rx->pad_left -= n;
@@ -274,11 +297,17 @@ static int vtcp_rx_consume(struct vtcp_queue *queue)
 		return n;
 	case VTCP_RX_DATA:
 		n = min(rx->data_left, avail);
-		vtcp_rx_place(queue, data, n);
+		if (rx->cmd) {
+			ret = vtcp_rx_place(queue, skb, offset, n);
+			if (ret)
+				return ret;
+		}
+		vtcp_rx_data_taken(queue, n);
 		return n;
 	case VTCP_RX_DDGST:
 		n = min(VTCP_DIGEST_LEN - rx->ddgst_have, avail);
-		memcpy(rx->ddgst + rx->ddgst_have, data, n);
+		if (skb_copy_bits(skb, offset, rx->ddgst + rx->ddgst_have, n))
+			return -EFAULT;
 		rx->ddgst_have += n;
 		if (rx->ddgst_have == VTCP_DIGEST_LEN)
 			vtcp_rx_pdu_end(queue);
@@ -287,55 +316,45 @@ static int vtcp_rx_consume(struct vtcp_queue *queue)
 	return -EINVAL;
 }
 
-static int vtcp_rx_fill(struct vtcp_queue *queue)
+struct vtcp_rx_call {
+	struct vtcp_queue	*queue;
+	int			taken;
+	int			error;
+};
+
+static int vtcp_rx_actor(read_descriptor_t *desc, struct sk_buff *skb,
+			 unsigned int offset, size_t len)
 {
-	struct vtcp_rx *rx = &queue->rx;
-	struct msghdr msg = { .msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL };
-	struct kvec iov = {
-		.iov_base = rx->buf,
-		.iov_len = VTCP_RX_BUF_SIZE,
-	};
-	int ret;
+	struct vtcp_rx_call *call = desc->arg.data;
+	struct vtcp_queue *queue = call->queue;
+	size_t used = 0;
 
-	rx->start = 0;
-	rx->end = 0;
-	ret = kernel_recvmsg(queue->sock, &msg, &iov, 1, iov.iov_len, msg.msg_flags);
-	if (ret == 0)
-		return -ECONNRESET;
-	if (ret > 0)
-		rx->end = ret;
-	return ret;
-}
+	while (used < len) {
+		int ret;
 
-/* Receive data straight into the command's buffer. */
-static int vtcp_rx_direct(struct vtcp_queue *queue)
-{
-	struct vtcp_rx *rx = &queue->rx;
-	struct vtcp_cmd *cmd = rx->cmd;
-	struct msghdr msg = { .msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL };
-	unsigned int n;
-	u32 bytes = 0;
-	int ret;
-
-	n = vtcp_sg_bvecs(cmd->sg, rx->data_pos, rx->data_left, queue->rx_bvec,
-			  VTCP_TX_BVECS, &bytes);
-	iov_iter_bvec(&msg.msg_iter, ITER_DEST, queue->rx_bvec, n, bytes);
-	ret = sock_recvmsg(queue->sock, &msg, msg.msg_flags);
-	if (ret == 0)
-		return -ECONNRESET;
-	if (ret < 0)
-		return ret;
-	if (rx->layout.ddgst_len)
-		rx->crc = vtcp_crc_sg(rx->crc, cmd->sg, rx->data_pos, ret);
-	rx->data_pos += ret;
-	rx->data_left -= ret;
-	if (!rx->data_left) {
-		if (rx->layout.ddgst_len)
-			rx->phase = VTCP_RX_DDGST;
-		else
-			vtcp_rx_pdu_end(queue);
+		if (queue->rx.blocked) {
+			ret = vtcp_rx_header(queue);
+			if (ret == -EAGAIN)
+				break;
+			if (ret < 0) {
+				call->error = ret;
+				break;
+			}
+			continue;
+		}
+		ret = vtcp_rx_feed(queue, skb, offset + used, len - used);
+		if (ret < 0) {
+			call->error = ret;
+			break;
+		}
+		used += ret;
+		if (queue->rx.blocked)
+			break;
 	}
-	return ret;
+	call->taken += used;
+	if (call->error || queue->rx.blocked || call->taken >= VTCP_RX_BUDGET)
+		desc->count = 0;	/* stop tcp_read_sock() */
+	return used;
 }
 
 /*
@@ -346,35 +365,25 @@ static int vtcp_rx_direct(struct vtcp_queue *queue)
  */
 int vtcp_rx(struct vtcp_queue *queue)
 {
-	struct vtcp_rx *rx = &queue->rx;
-	int total = 0, ret;
+	struct vtcp_rx_call call = { .queue = queue };
+	read_descriptor_t desc = { .arg.data = &call, .count = 1 };
+	struct sock *sk = queue->sock->sk;
+	int ret;
 
-	while (total < VTCP_RX_BUDGET) {
-		if (rx->blocked) {
-			ret = vtcp_rx_header(queue);
-			if (ret == -EAGAIN)
-				return total;
-			if (ret < 0)
-				return ret;
-			continue;
-		}
-		if (rx->start == rx->end) {
-			if (rx->phase == VTCP_RX_DATA && rx->cmd &&
-			    rx->data_left >= VTCP_RX_DIRECT_MIN)
-				ret = vtcp_rx_direct(queue);
-			else
-				ret = vtcp_rx_fill(queue);
-			if (ret == -EAGAIN)
-				return total;
-			if (ret < 0)
-				return ret;
-			total += ret;
-			continue;
-		}
-		ret = vtcp_rx_consume(queue);
+	if (queue->rx.blocked) {
+		/* A slot may have come free: place the waiting capsule. */
+		ret = vtcp_rx_header(queue);
+		if (ret == -EAGAIN)
+			return 0;
 		if (ret < 0)
 			return ret;
-		rx->start += ret;
 	}
-	return total;
+	lock_sock(sk);
+	ret = tcp_read_sock(sk, &desc, vtcp_rx_actor);
+	release_sock(sk);
+	if (call.error)
+		return call.error;
+	if (ret < 0)
+		return ret;
+	return call.taken;
 }

@@ -32,8 +32,6 @@ extern unsigned int vtcp_connect_timeout_ms;
 
 #define VTCP_MAX_INLINE_SIZE	(128 * 1024)
 #define VTCP_ADMIN_INLINE_SIZE	8192	/* hosts put admin data in-capsule */
-#define VTCP_RX_BUF_SIZE	(64 * 1024)
-#define VTCP_RX_DIRECT_MIN	4096	/* receive straight into the command */
 #define VTCP_MAX_R2T_PER_CMD	16
 #define VTCP_TTAG_CONNECT	0xffff	/* the command slot used before Connect */
 #define VTCP_TX_BVECS		64
@@ -124,9 +122,6 @@ enum vtcp_rx_phase {
 };
 
 struct vtcp_rx {
-	u8			*buf;
-	u32			start;
-	u32			end;
 	enum vtcp_rx_phase	phase;
 	u8			hdr[VTCP_MAX_HLEN + VTCP_DIGEST_LEN];
 	u32			hdr_have;
@@ -176,7 +171,6 @@ struct vtcp_queue {
 	struct llist_head	resp_llist;
 	struct list_head	tx_list;
 	struct bio_vec		tx_bvec[VTCP_TX_BVECS];
-	struct bio_vec		rx_bvec[VTCP_TX_BVECS];
 
 	/* ICResp and C2HTermReq, built in ctrl_buf */
 	struct vtcp_tx_item	icresp_tx;
@@ -198,8 +192,7 @@ struct vtcp_queue *vtcp_sq_to_queue(struct nvmet_sq *sq);
 
 /* rx.c */
 int vtcp_rx(struct vtcp_queue *queue);
-int vtcp_rx_init(struct vtcp_rx *rx);
-void vtcp_rx_free(struct vtcp_rx *rx);
+void vtcp_rx_init(struct vtcp_rx *rx);
 u32 vtcp_crc_sg(u32 crc, struct scatterlist *sg, u32 skip, u32 len);
 
 /* tx.c */
