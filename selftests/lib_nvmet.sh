@@ -66,19 +66,20 @@ host_ctrls() {
 	done
 }
 
-# host_connect NQN ADDR SVC [nvme connect options]: prints the new controller.
+# host_connect NQN ADDR SVC [nvme connect options]: sets CTRL to the new
+# controller (not in a subshell: the disconnect is registered for exit).
 host_connect() {
-	local nqn="$1" addr="$2" svc="$3" before after c
+	local nqn="$1" addr="$2" svc="$3" before c
 
 	shift 3
+	CTRL=""
 	before=" $(host_ctrls "$nqn" | tr '\n' ' ') "
 	nvme connect -t tcp -a "$addr" -s "$svc" -n "$nqn" "$@" >/dev/null 2>&1 || return 1
 	on_exit nvme disconnect -n "$nqn"
 	for c in $(host_ctrls "$nqn"); do
-		case "$before" in *" $c "*) ;; *) after=$c ;; esac
+		case "$before" in *" $c "*) ;; *) CTRL=$c ;; esac
 	done
-	[ -n "${after:-}" ] || return 1
-	echo "$after"
+	[ -n "$CTRL" ]
 }
 
 # host_ns_dev CTRL NSID: the block device of a namespace (waits for it).
@@ -143,4 +144,38 @@ debug_queue_log() {
 	[ -w "$ctl" ] || return 1
 	echo 'module vssd_tcp +p' >"$ctl"
 	on_exit sh -c "echo 'module vssd_tcp -p' > $ctl"
+}
+
+# integrity_fio DEV: random writes then verification (crc32c) with block
+# sizes from the logical block size (512 B or 4 KiB) to 1 MiB, at QD1, QD32
+# and with several jobs, each on a region of its own in the first 160 MiB.
+integrity_fio() {
+	local dev="$1" lbs
+
+	lbs=$(cat "/sys/block/$(basename "$dev")/queue/logical_block_size")
+	log "logical block size of $dev: $lbs"
+	run_fio qd1-bsrange --filename="$dev" --rw=randwrite --bsrange="$lbs"-1m \
+		--iodepth=1 --offset=0 --size=24M --verify=crc32c --verify_fatal=1 ||
+		return 1
+	run_fio qd32-mixed --filename="$dev" --rw=randwrite \
+		--bssplit="$lbs"/10:8k/30:16k/20:64k/20:128k/10:1m/10 \
+		--iodepth=32 --offset=32M --size=48M --verify=crc32c --verify_fatal=1 ||
+		return 1
+	run_fio jobs4 --filename="$dev" --rw=randwrite --bsrange=4k-64k \
+		--iodepth=8 --numjobs=4 --offset=96M --size=16M --offset_increment=16M \
+		--verify=crc32c --verify_fatal=1 || return 1
+}
+
+# export_and_connect NQN PATH [NS-ATTR=VALUE...]: export PATH on 127.0.0.1
+# (port 1, 4420), connect; sets DEV to the host's block device.
+export_and_connect() {
+	local nqn="$1" path="$2"
+
+	shift 2
+	nvmet_subsys "$nqn"
+	nvmet_ns "$nqn" 1 "$path" "$@"
+	nvmet_port 1 ipv4 127.0.0.1 4420
+	nvmet_link 1 "$nqn"
+	host_connect "$nqn" 127.0.0.1 4420 -i 2 -Q 64 || fail "connect to $nqn failed"
+	DEV=$(host_ns_dev "$CTRL" 1) || fail "no namespace device on $CTRL"
 }

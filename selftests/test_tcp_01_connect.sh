@@ -31,8 +31,9 @@ check_one() {
 	[ "$hd" = 1 ] && opts+=(-g)
 	[ "$dd" = 1 ] && opts+=(-G)
 	mark=$(kmsg_mark)
-	ctrl=$(host_connect $nqn "$addr" "$svc" -i "$queues" -Q "$depth" "${opts[@]}") ||
+	host_connect $nqn "$addr" "$svc" -i "$queues" -Q "$depth" "${opts[@]}" ||
 		fail "connect to $addr -i $queues -Q $depth ${opts[*]} failed"
+	ctrl=$CTRL
 	dev=$(host_ns_dev "$ctrl" 1) || fail "no namespace device for $ctrl"
 	# The host makes at most one I/O queue per CPU.
 	[ "$queues" -gt "$(nproc)" ] && queues=$(nproc)

@@ -23,6 +23,7 @@ while [ $# -gt 0 ]; do
 	esac
 done
 
+scratch_size=512M
 timeout=$(sed -n 's/^timeout=//p' "$top/selftests/settings")
 timeout=${timeout:-600}
 remaining=()
@@ -55,15 +56,23 @@ while [ ${#remaining[@]} -gt 0 ]; do
 	boot=$((boot + 1))
 	job="$top/.build/vm/selftests.$boot"
 	vm_job_new "$job" tests || exit 1
+	# A blank scratch disk per boot, for tests that check what reaches a
+	# real disk (serial vssd-scratch).
+	rm -f "$job/scratch.img"
+	truncate -s "$scratch_size" "$job/scratch.img"
 	vm_job_set "$job" VSSD_TESTS "${remaining[*]}"
 	vm_job_set "$job" VSSD_TIMEOUT "$timeout"
 	echo "# booting the VM for ${#remaining[@]} test(s)"
 	"$top/tools/vm/vm.sh" --job "$job" \
 		--timeout $(( (timeout + 60) * ${#remaining[@]} + 300 )) \
-		--idle-timeout $((timeout + 120))
+		--idle-timeout $((timeout + 120)) \
+		--qemu-arg -drive \
+		--qemu-arg "file=$job/scratch.img,if=none,id=scratch,format=raw,cache=writeback" \
+		--qemu-arg -device --qemu-arg "virtio-blk-pci,drive=scratch,serial=vssd-scratch"
 	vm_rc=$?
 
 	declare -A done_tests=()
+	post_checks=()
 	started=""
 	while read -r verdict name; do
 		case $verdict in
@@ -73,13 +82,28 @@ while [ ${#remaining[@]} -gt 0 ]; do
 			started=""
 			cp "$job/logs/$name.log" "$job/logs/$name.dmesg" "$logs/" 2>/dev/null
 			case $verdict in
-			ok) report PASS "$name" ;;
+			ok) if [ -x "$top/selftests/${name%.sh}.host-check" ]; then
+				post_checks+=("$name")
+			    else
+				report PASS "$name"
+			    fi ;;
 			skip) report SKIP "$name" ;;
 			fail) report FAIL "$name" ;;
 			esac
 			;;
 		esac
 	done <"$job/results" 2>/dev/null
+
+	# Checks that need the guest off (what reached its disks).
+	for name in "${post_checks[@]}"; do
+		if "$top/selftests/${name%.sh}.host-check" "$job" >>"$logs/$name.log" 2>&1; then
+			report PASS "$name"
+		else
+			echo "# the host-side check after power-off failed" >>"$logs/$name.log"
+			report FAIL "$name"
+		fi
+	done
+	post_checks=()
 
 	if [ -n "$started" ]; then
 		# The guest died or hung inside this test.

@@ -132,6 +132,8 @@ wait $qpid
 if grep -q '^vssd-init: entry exited' "$job/console.log"; then
 	exit 0
 fi
-echo "vm.sh: the guest did not finish its job; last console lines:" >&2
-tail -n 40 "$job/console.log" >&2
+echo "vm.sh: the guest did not finish its job; QEMU said:" >&2
+cat "$job/qemu.log" >&2
+echo "vm.sh: last console lines:" >&2
+tail -n 40 "$job/console.log" >&2 2>/dev/null
 exit 1
