@@ -38,6 +38,7 @@ fi
 
 rm -rf "$logs"
 mkdir -p "$logs"
+make -s -C "$top/selftests" helpers || { echo "# building the test helpers failed"; exit 1; }
 failed=0 boot=0
 report() {
 	local verdict="$1" name="$2"

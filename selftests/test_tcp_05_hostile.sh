@@ -1,0 +1,58 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# A raw NVMe/TCP client (tcp_hostile.c) sends 54 malformed or hostile cases;
+# each gets the termination (FES, field offset) or error status the protocol
+# demands, while a normal host connected alongside keeps doing verified I/O.
+# Afterwards the configuration comes down and rmmod vssd_tcp succeeds.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib_nvmet.sh"
+require_cmd nvme fio
+tool="$VSSD_SRC/selftests/build/tcp_hostile"
+[ -x "$tool" ] || fail "$tool is not built (make -C selftests helpers)"
+
+load_module null_blk nr_devices=2 memory_backed=1 gb=1
+tcp_stack
+echo 1000 >/sys/module/vssd_tcp/parameters/icreq_timeout_ms
+echo 8192 >/sys/module/vssd_tcp/parameters/r2t_chunk
+on_exit sh -c "echo 10000 > /sys/module/vssd_tcp/parameters/icreq_timeout_ms"
+on_exit sh -c "echo 0 > /sys/module/vssd_tcp/parameters/r2t_chunk"
+
+bad=nqn.2026-11.io.vssd:hostile
+good=nqn.2026-11.io.vssd:bystander
+nvmet_subsys $bad
+nvmet_ns $bad 1 /dev/nullb0
+nvmet_subsys $good
+nvmet_ns $good 1 /dev/nullb1
+nvmet_port 1 ipv4 127.0.0.1 4420
+nvmet_link 1 $bad
+nvmet_link 1 $good
+
+host_connect $good 127.0.0.1 4420 -i 2 -Q 32 || fail "the bystander host cannot connect"
+dev=$(host_ns_dev "$CTRL" 1) || fail "no bystander namespace"
+fio --name=bystander --filename="$dev" --ioengine=libaio --direct=1 --rw=randwrite \
+	--bssplit=4k/50:64k/40:1m/10 --iodepth=16 --size=128M --time_based --runtime=600 \
+	--verify=crc32c --verify_backlog=64 --verify_fatal=1 >/tmp/bystander.log 2>&1 &
+fio_pid=$!
+on_exit kill $fio_pid
+
+"$tool" 127.0.0.1 4420 $bad ${HOSTILE_CASES:-} | tee /tmp/hostile.out
+rc=${PIPESTATUS[0]}
+cases=$(grep -c '^ok ' /tmp/hostile.out)
+log "$cases cases passed"
+[ "$rc" = 0 ] || fail "some hostile cases did not get the expected answer"
+[ -n "${HOSTILE_CASES:-}" ] || [ "$cases" -ge 40 ] || fail "only $cases cases ran"
+
+kill -INT $fio_pid
+wait $fio_pid
+fio_rc=$?
+grep -E 'err=|verify' /tmp/bystander.log | sed 's/^/# bystander: /'
+grep -q 'err= 0' /tmp/bystander.log || fail "the bystander's verified I/O failed (fio exit $fio_rc)"
+verify_rw "$dev" 4 || fail "the bystander's data does not read back after the hostile run"
+
+# Tear everything down and unload.
+nvme disconnect -n $good >/dev/null
+nvmet_unlink 1 $bad
+nvmet_unlink 1 $good
+rmdir $NVMET/ports/1
+expect_ok "rmmod vssd_tcp after the hostile run" rmmod vssd_tcp
+pass
