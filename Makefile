@@ -64,3 +64,7 @@ dkms-uninstall:
 
 checkpatch:
 	$(CURDIR)/tools/build/checkpatch.sh
+
+# Benchmarks in the VM: BENCH=tcp (vssd_tcp against nvmet_tcp).
+bench:
+	$(CURDIR)/tools/bench/run.sh $(or $(BENCH),tcp)

@@ -15,7 +15,7 @@ packages=(
 	qemu-system-x86 qemu-utils busybox-static cpio kmod openssl
 	nvme-cli fio dkms
 	uuid-runtime xxd sudo iproute2 util-linux procps coreutils
-	libnvme-dev
+	libnvme-dev python3
 )
 
 missing=()

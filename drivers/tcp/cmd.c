@@ -257,6 +257,7 @@ static void vtcp_cmd_issue_r2t(struct vtcp_cmd *cmd)
 	cmd->tx.data_len = 0;
 	cmd->tx.ddgst_len = 0;
 	cmd->tx.tail_len = 0;
+	cmd->tx.zero_copy = false;
 	cmd->tx.done = vtcp_cmd_r2t_sent;
 	vtcp_tx_queue(queue, &cmd->tx);
 }
@@ -397,6 +398,7 @@ void vtcp_cmd_send_response(struct vtcp_cmd *cmd)
 	tx->data_len = 0;
 	tx->ddgst_len = 0;
 	tx->tail_len = 0;
+	tx->zero_copy = false;
 	tx->done = vtcp_cmd_response_sent;
 
 	if (data) {
@@ -424,6 +426,12 @@ void vtcp_cmd_send_response(struct vtcp_cmd *cmd)
 		tx->head_len = pdo;
 		tx->sg = cmd->sg;
 		tx->data_len = cmd->data_len;
+		/*
+		 * Pages allocated for this command are freed only when TCP
+		 * drops its references, so they can be sent without a copy;
+		 * the slot's own page is reused at once and must be copied.
+		 */
+		tx->zero_copy = cmd->sg_owned;
 		if (ddgst_len) {
 			__le32 digest = cpu_to_le32(~vtcp_crc_sg(~0, cmd->sg, 0,
 								 cmd->data_len));

@@ -67,6 +67,7 @@ void vtcp_queue_send_icresp(struct vtcp_queue *queue)
 	tx->data_len = 0;
 	tx->ddgst_len = 0;
 	tx->tail_len = 0;
+	tx->zero_copy = false;
 	tx->done = NULL;
 	vtcp_tx_queue(queue, tx);
 }
@@ -114,6 +115,7 @@ void vtcp_queue_fatal(struct vtcp_queue *queue, const struct vtcp_fatal *fatal,
 	tx->data_len = 0;
 	tx->ddgst_len = 0;
 	tx->tail_len = 0;
+	tx->zero_copy = false;
 	tx->done = vtcp_term_sent;
 	vtcp_tx_queue(queue, tx);
 	/* A host that never reads must not keep the queue alive. */

@@ -22,6 +22,12 @@
 
 /* Bytes of work one call does before letting tx (and other queues) run. */
 #define VTCP_RX_BUDGET		(256 * 1024)
+/*
+ * Bytes taken per hold of the socket lock: while we hold it, arriving
+ * segments wait in the backlog (and are dropped past its limit), so let
+ * TCP process them every so often, as recvmsg does.
+ */
+#define VTCP_RX_LOCK_SLICE	(64 * 1024)
 
 void vtcp_rx_init(struct vtcp_rx *rx)
 {
@@ -319,6 +325,7 @@ static int vtcp_rx_feed(struct vtcp_queue *queue, struct sk_buff *skb,
 struct vtcp_rx_call {
 	struct vtcp_queue	*queue;
 	int			taken;
+	int			limit;
 	int			error;
 };
 
@@ -329,6 +336,9 @@ static int vtcp_rx_actor(read_descriptor_t *desc, struct sk_buff *skb,
 	struct vtcp_queue *queue = call->queue;
 	size_t used = 0;
 
+	/* tcp_read_sock() calls again for the rest of an skb: honour a stop. */
+	if (!desc->count)
+		return 0;
 	while (used < len) {
 		int ret;
 
@@ -352,8 +362,15 @@ static int vtcp_rx_actor(read_descriptor_t *desc, struct sk_buff *skb,
 			break;
 	}
 	call->taken += used;
-	if (call->error || queue->rx.blocked || call->taken >= VTCP_RX_BUDGET)
-		desc->count = 0;	/* stop tcp_read_sock() */
+	/*
+	 * Stop (tcp_read_sock() checks count) on errors, when blocked, at the
+	 * budget, and as soon as an R2T is queued: the host can send nothing
+	 * for that write until it has it.  Responses wait for the round's end
+	 * so that they leave in batches.
+	 */
+	if (call->error || queue->rx.blocked || call->taken >= call->limit ||
+	    !list_empty(&queue->tx_list))
+		desc->count = 0;
 	return used;
 }
 
@@ -366,7 +383,6 @@ static int vtcp_rx_actor(read_descriptor_t *desc, struct sk_buff *skb,
 int vtcp_rx(struct vtcp_queue *queue)
 {
 	struct vtcp_rx_call call = { .queue = queue };
-	read_descriptor_t desc = { .arg.data = &call, .count = 1 };
 	struct sock *sk = queue->sock->sk;
 	int ret;
 
@@ -378,12 +394,19 @@ int vtcp_rx(struct vtcp_queue *queue)
 		if (ret < 0)
 			return ret;
 	}
-	lock_sock(sk);
-	ret = tcp_read_sock(sk, &desc, vtcp_rx_actor);
-	release_sock(sk);
-	if (call.error)
-		return call.error;
-	if (ret < 0)
-		return ret;
+	while (call.taken < VTCP_RX_BUDGET) {
+		read_descriptor_t desc = { .arg.data = &call, .count = 1 };
+
+		call.limit = call.taken + VTCP_RX_LOCK_SLICE;
+		lock_sock(sk);
+		ret = tcp_read_sock(sk, &desc, vtcp_rx_actor);
+		release_sock(sk);
+		if (call.error)
+			return call.error;
+		if (ret < 0)
+			return ret;
+		if (ret == 0 || call.taken < call.limit)
+			break;	/* drained, blocked, or something to send */
+	}
 	return call.taken;
 }

@@ -4,14 +4,17 @@
  * C2HData, responses, a C2HTermReq) is a tx item on one list; each round
  * gathers as many items as fit into one bio_vec array and hands them to the
  * socket in a single sendmsg, so a burst of small completions costs one
- * call, not three per command.  TCP copies the bytes, so buffers may be
- * reused as soon as an item is done.
+ * call, not three per command.  Headers and reused buffers are copied by
+ * TCP, so they may be reused as soon as an item is done; data pages
+ * allocated for one command go out without a copy (vssd_sock_send_pages).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/highmem.h>
 #include <linux/uio.h>
 #include <net/sock.h>
+
+#include <vssd/compat.h>
 
 #include "vtcp.h"
 
@@ -74,22 +77,28 @@ static unsigned int vtcp_buf_bvec(void *buf, u32 len, u32 *skip,
 	return 1;
 }
 
-/* bio_vecs for what is still unsent of an item; returns how many. */
+/*
+ * bio_vecs for what is still unsent of an item; returns how many, and marks
+ * in zc[] those that may be sent without a copy.
+ */
 static unsigned int vtcp_item_bvecs(struct vtcp_tx_item *item,
-				    struct bio_vec *bvec, unsigned int max,
-				    u32 *bytes)
+				    struct bio_vec *bvec, bool *zc,
+				    unsigned int max, u32 *bytes)
 {
 	u32 skip = item->sent;
-	unsigned int n = 0;
+	unsigned int n = 0, first;
 
+	memset(zc, 0, max);
 	if (n < max)
 		n += vtcp_buf_bvec(item->head, item->head_len, &skip, &bvec[n], bytes);
 	if (item->data_len && n < max) {
 		if (skip >= item->data_len) {
 			skip -= item->data_len;
 		} else {
+			first = n;
 			n += vtcp_sg_bvecs(item->sg, skip, item->data_len - skip,
 					   &bvec[n], max - n, bytes);
+			memset(&zc[first], item->zero_copy, n - first);
 			skip = 0;
 			if (n == max)
 				return n;	/* the rest of the data next time */
@@ -138,6 +147,45 @@ static void vtcp_tx_collect(struct vtcp_queue *queue)
 }
 
 /*
+ * Hand n bio_vecs to the socket: runs to be copied in one sendmsg each,
+ * runs of zero-copy pages through vssd_sock_send_pages().  Returns bytes
+ * taken (possibly fewer than offered) or a negative errno.
+ */
+static int vtcp_tx_push(struct vtcp_queue *queue, unsigned int n, bool more)
+{
+	unsigned int i = 0;
+	int total = 0;
+
+	while (i < n) {
+		unsigned int j = i;
+		int flags = MSG_DONTWAIT | MSG_NOSIGNAL, ret;
+		u32 len = 0;
+
+		while (j < n && queue->tx_zc[j] == queue->tx_zc[i])
+			len += queue->tx_bvec[j++].bv_len;
+		if (j < n || more)
+			flags |= MSG_MORE;
+		if (queue->tx_zc[i]) {
+			ret = vssd_sock_send_pages(queue->sock, &queue->tx_bvec[i],
+						   j - i, len, flags);
+		} else {
+			struct msghdr msg = { .msg_flags = flags };
+
+			iov_iter_bvec(&msg.msg_iter, ITER_SOURCE, &queue->tx_bvec[i],
+				      j - i, len);
+			ret = sock_sendmsg(queue->sock, &msg);
+		}
+		if (ret < 0)
+			return total ? total : ret;
+		total += ret;
+		if (ret < len)
+			break;
+		i = j;
+	}
+	return total;
+}
+
+/*
  * Send what can be sent without blocking.  Returns the bytes sent, or a
  * negative errno when the connection is broken.
  */
@@ -147,7 +195,6 @@ int vtcp_tx(struct vtcp_queue *queue)
 
 	vtcp_tx_collect(queue);
 	while (!list_empty(&queue->tx_list)) {
-		struct msghdr msg = { .msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL };
 		struct vtcp_tx_item *item;
 		unsigned int n = 0;
 		u32 bytes = 0;
@@ -159,13 +206,10 @@ int vtcp_tx(struct vtcp_queue *queue)
 				more = true;
 				break;
 			}
-			n += vtcp_item_bvecs(item, &queue->tx_bvec[n],
+			n += vtcp_item_bvecs(item, &queue->tx_bvec[n], &queue->tx_zc[n],
 					     VTCP_TX_BVECS - n, &bytes);
 		}
-		if (more || !llist_empty(&queue->resp_llist))
-			msg.msg_flags |= MSG_MORE;
-		iov_iter_bvec(&msg.msg_iter, ITER_SOURCE, queue->tx_bvec, n, bytes);
-		ret = sock_sendmsg(queue->sock, &msg);
+		ret = vtcp_tx_push(queue, n, more || !llist_empty(&queue->resp_llist));
 		if (ret == -EAGAIN)
 			break;
 		if (ret <= 0)

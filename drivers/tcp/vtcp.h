@@ -65,6 +65,7 @@ struct vtcp_tx_item {
 	u32			ddgst_len;
 	void			*tail;
 	u32			tail_len;
+	bool			zero_copy;	/* data pages outlive the send */
 	void			(*done)(struct vtcp_tx_item *item);
 };
 
@@ -171,6 +172,7 @@ struct vtcp_queue {
 	struct llist_head	resp_llist;
 	struct list_head	tx_list;
 	struct bio_vec		tx_bvec[VTCP_TX_BVECS];
+	bool			tx_zc[VTCP_TX_BVECS];
 
 	/* ICResp and C2HTermReq, built in ctrl_buf */
 	struct vtcp_tx_item	icresp_tx;

@@ -1,0 +1,32 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make bench BENCH=tcp: build, boot the VM, run tools/bench/<name>-guest.sh
+# in it and print the comparison table (tools/bench/report.py).  Results are
+# kept in .build/bench/<name>/.
+#   tcp   vssd_tcp against the in-tree nvmet_tcp on null_blk
+# Environment: ROUNDS (default 2), RUNTIME seconds per fio job (default 10),
+# BENCH_JOBS (a glob of job names), BENCH_INLINE (port in-capsule size),
+# BENCH_NSTAT=1 (save nstat TCP counters per job next to the fio output).
+set -eu
+top=$(realpath "$(dirname "$0")/../..")
+name=${1:-tcp}
+case "$name" in
+tcp) reference=nvmet_tcp candidate=vssd_tcp ;;
+*) echo "bench: unknown benchmark $name" >&2; exit 2 ;;
+esac
+"$top/tools/deps.sh"
+make -C "$top" -s modules
+# shellcheck source=tools/vm/job.sh
+. "$top/tools/vm/job.sh"
+job="$top/.build/vm/bench-$name"
+vm_job_new "$job" run
+vm_job_set "$job" VSSD_COMMAND \
+	"BENCH_JOBS='${BENCH_JOBS:-*}' BENCH_INLINE=${BENCH_INLINE:-} BENCH_NSTAT=${BENCH_NSTAT:-} ROUNDS=${ROUNDS:-2} RUNTIME=${RUNTIME:-10} bash tools/bench/$name-guest.sh /mnt/job/bench >/mnt/job/bench.log 2>&1"
+"$top/tools/vm/vm.sh" --job "$job" --timeout 3600
+grep -q 'bench: finished' "$job/bench.log" || { cat "$job/bench.log"; exit 1; }
+rm -rf "$top/.build/bench/$name"
+mkdir -p "$top/.build/bench"
+cp -r "$job/bench" "$top/.build/bench/$name"
+echo "# $name: $candidate against $reference, same VM boot, $(nproc) host CPUs, ${ROUNDS:-2} rounds"
+python3 "$top/tools/bench/report.py" "$top/.build/bench/$name" "$reference" "$candidate"
