@@ -15,6 +15,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -27,22 +28,37 @@
 
 #include <vssd/tcp_wire.h>
 
+typedef __u8 u8;
+typedef __u16 u16;
+typedef __u32 u32;
+typedef __u64 u64;
+
 #define TIMEOUT_MS	5000
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define HOSTNQN		"nqn.2026-11.io.vssd:hostile-host"
 
 static const char *g_addr, *g_port, *g_nqn;
 static char g_why[256];
 
-#define FAILF(...) do { snprintf(g_why, sizeof(g_why), __VA_ARGS__); return 1; } while (0)
+/* Record why a case failed; the caller returns 1. */
+static int failf(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(g_why, sizeof(g_why), fmt, ap);
+	va_end(ap);
+	return 1;
+}
 
 /* ---- CRC32C (digests) ---------------------------------------------- */
 
-static uint32_t crc32c_table[256];
+static u32 crc32c_table[256];
 
 static void crc32c_init(void)
 {
-	for (uint32_t i = 0; i < 256; i++) {
-		uint32_t c = i;
+	for (u32 i = 0; i < 256; i++) {
+		u32 c = i;
 
 		for (int k = 0; k < 8; k++)
 			c = c & 1 ? (c >> 1) ^ 0x82F63B78 : c >> 1;
@@ -50,10 +66,10 @@ static void crc32c_init(void)
 	}
 }
 
-static uint32_t digest(const void *buf, size_t len)
+static u32 digest(const void *buf, size_t len)
 {
-	const uint8_t *p = buf;
-	uint32_t c = ~0U;
+	const u8 *p = buf;
+	u32 c = ~0U;
 
 	while (len--)
 		c = crc32c_table[(c ^ *p++) & 0xff] ^ (c >> 8);
@@ -65,8 +81,8 @@ static uint32_t digest(const void *buf, size_t len)
 struct conn {
 	int fd;
 	bool hd, dd;
-	uint32_t maxh2c;
-	uint16_t cntlid;
+	u32 maxh2c;
+	u16 cntlid;
 };
 
 static int conn_open(struct conn *c)
@@ -111,7 +127,7 @@ static void conn_close(struct conn *c)
 
 static int send_all(struct conn *c, const void *buf, size_t len)
 {
-	const uint8_t *p = buf;
+	const u8 *p = buf;
 
 	while (len) {
 		ssize_t n = send(c->fd, p, len, MSG_NOSIGNAL);
@@ -127,7 +143,7 @@ static int send_all(struct conn *c, const void *buf, size_t len)
 /* Read exactly len bytes: 0, -1 on error, -2 on EOF, -3 on timeout. */
 static int recv_exact(struct conn *c, void *buf, size_t len, int timeout_ms)
 {
-	uint8_t *p = buf;
+	u8 *p = buf;
 
 	while (len) {
 		struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
@@ -147,10 +163,10 @@ static int recv_exact(struct conn *c, void *buf, size_t len, int timeout_ms)
 }
 
 /* Receive one PDU into buf (at most max bytes kept); returns its type. */
-static int recv_pdu(struct conn *c, uint8_t *buf, size_t max, uint32_t *plen)
+static int recv_pdu(struct conn *c, u8 *buf, size_t max, u32 *plen)
 {
 	struct vtcp_common_hdr *h = (void *)buf;
-	uint32_t len, keep;
+	u32 len, keep;
 	int ret = recv_exact(c, buf, 8, TIMEOUT_MS);
 
 	if (ret)
@@ -162,9 +178,9 @@ static int recv_pdu(struct conn *c, uint8_t *buf, size_t max, uint32_t *plen)
 	ret = recv_exact(c, buf + 8, keep - 8, TIMEOUT_MS);
 	if (ret)
 		return ret;
-	for (uint32_t left = len - keep; left;) {
-		uint8_t sink[4096];
-		uint32_t n = left < sizeof(sink) ? left : sizeof(sink);
+	for (u32 left = len - keep; left;) {
+		u8 sink[4096];
+		u32 n = left < sizeof(sink) ? left : sizeof(sink);
 
 		ret = recv_exact(c, sink, n, TIMEOUT_MS);
 		if (ret)
@@ -177,43 +193,43 @@ static int recv_pdu(struct conn *c, uint8_t *buf, size_t max, uint32_t *plen)
 }
 
 /* The target must answer with C2HTermReq(fes, fei) and then close. */
-static int expect_term(struct conn *c, uint16_t fes, int fei)
+static int expect_term(struct conn *c, u16 fes, int fei)
 {
-	uint8_t buf[512];
+	u8 buf[512];
 	struct vtcp_term_pdu *t = (void *)buf;
 	int type = recv_pdu(c, buf, sizeof(buf), NULL);
-	uint32_t got_fei;
+	u32 got_fei;
 
 	if (type == -2)
-		FAILF("connection closed without a C2HTermReq");
+		return failf("connection closed without a C2HTermReq");
 	if (type == -3)
-		FAILF("no C2HTermReq within %d ms", TIMEOUT_MS);
+		return failf("no C2HTermReq within %d ms", TIMEOUT_MS);
 	if (type != VTCP_C2H_TERM)
-		FAILF("expected C2HTermReq, got PDU type %d", type);
-	got_fei = le16toh(t->fei_low) | (uint32_t)le16toh(t->fei_high) << 16;
+		return failf("expected C2HTermReq, got PDU type %d", type);
+	got_fei = le16toh(t->fei_low) | (u32)le16toh(t->fei_high) << 16;
 	if (le16toh(t->fes) != fes)
-		FAILF("FES %u, expected %u", le16toh(t->fes), fes);
-	if (fei >= 0 && got_fei != (uint32_t)fei)
-		FAILF("FEI %u, expected %d", got_fei, fei);
+		return failf("FES %u, expected %u", le16toh(t->fes), fes);
+	if (fei >= 0 && got_fei != (u32)fei)
+		return failf("FEI %u, expected %d", got_fei, fei);
 	if (recv_exact(c, buf, 1, TIMEOUT_MS) != -2)
-		FAILF("the connection stayed open after C2HTermReq");
+		return failf("the connection stayed open after C2HTermReq");
 	return 0;
 }
 
 /* The target must close without sending anything more. */
 static int expect_closed(struct conn *c, int timeout_ms)
 {
-	uint8_t b;
+	u8 b;
 	int ret = recv_exact(c, &b, 1, timeout_ms);
 
 	if (ret == -2)
 		return 0;
 	if (ret == -3)
-		FAILF("still open after %d ms", timeout_ms);
-	FAILF("got data (%d) instead of a close", ret);
+		return failf("still open after %d ms", timeout_ms);
+	return failf("got data (%d) instead of a close", ret);
 }
 
-static void icreq_build(struct vtcp_icreq_pdu *ic, uint8_t digest_bits, uint32_t maxr2t)
+static void icreq_build(struct vtcp_icreq_pdu *ic, u8 digest_bits, u32 maxr2t)
 {
 	memset(ic, 0, sizeof(*ic));
 	ic->hdr.type = VTCP_ICREQ;
@@ -223,42 +239,42 @@ static void icreq_build(struct vtcp_icreq_pdu *ic, uint8_t digest_bits, uint32_t
 	ic->maxr2t = htole32(maxr2t);
 }
 
-static int icreq(struct conn *c, uint8_t digest_bits, uint32_t maxr2t)
+static int icreq(struct conn *c, u8 digest_bits, u32 maxr2t)
 {
 	struct vtcp_icreq_pdu ic;
-	uint8_t buf[256];
+	u8 buf[256];
 	struct vtcp_icresp_pdu *r = (void *)buf;
 
 	icreq_build(&ic, digest_bits, maxr2t);
 	if (send_all(c, &ic, sizeof(ic)))
-		FAILF("sending ICReq failed");
+		return failf("sending ICReq failed");
 	if (recv_pdu(c, buf, sizeof(buf), NULL) != VTCP_ICRESP)
-		FAILF("no ICResp");
+		return failf("no ICResp");
 	if (r->digest != digest_bits)
-		FAILF("ICResp digest %u, asked %u", r->digest, digest_bits);
+		return failf("ICResp digest %u, asked %u", r->digest, digest_bits);
 	c->hd = digest_bits & VTCP_DIGEST_HEADER;
 	c->dd = digest_bits & VTCP_DIGEST_DATA;
 	c->maxh2c = le32toh(r->maxh2cdata);
 	if (c->maxh2c < VTCP_MIN_MAXH2CDATA)
-		FAILF("MAXH2CDATA %u below the minimum", c->maxh2c);
+		return failf("MAXH2CDATA %u below the minimum", c->maxh2c);
 	return 0;
 }
 
 /* ---- commands ------------------------------------------------------- */
 
 struct sqe {
-	uint8_t b[64];
+	u8 b[64];
 };
 
-static void put16(uint8_t *p, uint16_t v) { v = htole16(v); memcpy(p, &v, 2); }
-static void put32(uint8_t *p, uint32_t v) { v = htole32(v); memcpy(p, &v, 4); }
-static void put64(uint8_t *p, uint64_t v) { v = htole64(v); memcpy(p, &v, 8); }
+static void put16(u8 *p, u16 v) { v = htole16(v); memcpy(p, &v, 2); }
+static void put32(u8 *p, u32 v) { v = htole32(v); memcpy(p, &v, 4); }
+static void put64(u8 *p, u64 v) { v = htole64(v); memcpy(p, &v, 8); }
 
 #define SGL_INCAPSULE	0x01
 #define SGL_TRANSPORT	0x5a
 
-static struct sqe sqe_make(uint8_t opcode, uint16_t cid, uint32_t nsid,
-			   uint8_t sgl_type, uint32_t len)
+static struct sqe sqe_make(u8 opcode, u16 cid, u32 nsid,
+			   u8 sgl_type, u32 len)
 {
 	struct sqe s = { 0 };
 
@@ -271,8 +287,8 @@ static struct sqe sqe_make(uint8_t opcode, uint16_t cid, uint32_t nsid,
 	return s;
 }
 
-static struct sqe sqe_rw(uint8_t opcode, uint16_t cid, uint64_t slba, uint32_t bytes,
-			 uint8_t sgl_type)
+static struct sqe sqe_rw(u8 opcode, u16 cid, u64 slba, u32 bytes,
+			 u8 sgl_type)
 {
 	struct sqe s = sqe_make(opcode, cid, 1, sgl_type, bytes);
 
@@ -282,11 +298,11 @@ static struct sqe sqe_rw(uint8_t opcode, uint16_t cid, uint64_t slba, uint32_t b
 }
 
 /* A CapsuleCmd with optional in-capsule data; digests as negotiated. */
-static int send_capsule(struct conn *c, const struct sqe *s, const void *data, uint32_t len)
+static int send_capsule(struct conn *c, const struct sqe *s, const void *data, u32 len)
 {
-	uint8_t *buf = malloc(72 + 8 + len + 8);
+	u8 *buf = malloc(72 + 8 + len + 8);
 	struct vtcp_cmd_pdu *p = (void *)buf;
-	uint32_t hl = 72 + (c->hd ? 4 : 0), off = hl;
+	u32 hl = 72 + (c->hd ? 4 : 0), off = hl;
 	int ret;
 
 	memset(p, 0, 72);
@@ -297,7 +313,7 @@ static int send_capsule(struct conn *c, const struct sqe *s, const void *data, u
 	p->hdr.plen = htole32(hl + (len ? len + (c->dd ? 4 : 0) : 0));
 	memcpy(p->sqe, s->b, 64);
 	if (c->hd) {
-		uint32_t d = digest(buf, 72);
+		u32 d = digest(buf, 72);
 
 		memcpy(buf + 72, &d, 4);
 	}
@@ -305,7 +321,7 @@ static int send_capsule(struct conn *c, const struct sqe *s, const void *data, u
 		memcpy(buf + off, data, len);
 		off += len;
 		if (c->dd) {
-			uint32_t d = digest(data, len);
+			u32 d = digest(data, len);
 
 			memcpy(buf + off, &d, 4);
 			off += 4;
@@ -316,12 +332,12 @@ static int send_capsule(struct conn *c, const struct sqe *s, const void *data, u
 	return ret;
 }
 
-static int send_h2c(struct conn *c, uint16_t cid, uint16_t ttag, uint32_t offset,
-		    const void *data, uint32_t len, bool last)
+static int send_h2c(struct conn *c, u16 cid, u16 ttag, u32 offset,
+		    const void *data, u32 len, bool last)
 {
-	uint8_t *buf = malloc(24 + 8 + len + 8);
+	u8 *buf = malloc(24 + 8 + len + 8);
 	struct vtcp_data_pdu *p = (void *)buf;
-	uint32_t hl = 24 + (c->hd ? 4 : 0), off = hl;
+	u32 hl = 24 + (c->hd ? 4 : 0), off = hl;
 	int ret;
 
 	memset(p, 0, 24);
@@ -336,14 +352,14 @@ static int send_h2c(struct conn *c, uint16_t cid, uint16_t ttag, uint32_t offset
 	p->data_length = htole32(len);
 	p->hdr.plen = htole32(hl + len + (c->dd ? 4 : 0));
 	if (c->hd) {
-		uint32_t d = digest(buf, 24);
+		u32 d = digest(buf, 24);
 
 		memcpy(buf + 24, &d, 4);
 	}
 	memcpy(buf + off, data, len);
 	off += len;
 	if (c->dd) {
-		uint32_t d = digest(data, len);
+		u32 d = digest(data, len);
 
 		memcpy(buf + off, &d, 4);
 		off += 4;
@@ -354,27 +370,27 @@ static int send_h2c(struct conn *c, uint16_t cid, uint16_t ttag, uint32_t offset
 }
 
 struct cqe {
-	uint32_t dw0;
-	uint16_t cid;
-	uint16_t status;	/* SCT << 8 | SC */
+	u32 dw0;
+	u16 cid;
+	u16 status;	/* SCT << 8 | SC */
 };
 
 /*
  * Receive until the response: C2HData goes into rbuf (if given), R2Ts are
  * returned to the caller.  Returns the PDU type that ended the wait.
  */
-static int recv_until(struct conn *c, struct cqe *cqe, uint8_t *rbuf, uint32_t rlen,
+static int recv_until(struct conn *c, struct cqe *cqe, u8 *rbuf, u32 rlen,
 		      struct vtcp_r2t_pdu *r2t)
 {
 	for (;;) {
-		static uint8_t buf[(1 << 20) + 256];
+		static u8 buf[(1 << 20) + 256];
 		int type = recv_pdu(c, buf, sizeof(buf), NULL);
 
 		if (type < 0)
 			return type;
 		if (type == VTCP_C2H_DATA) {
 			struct vtcp_data_pdu *d = (void *)buf;
-			uint32_t off = le32toh(d->data_offset), len = le32toh(d->data_length);
+			u32 off = le32toh(d->data_offset), len = le32toh(d->data_length);
 
 			if (rbuf && off + len <= rlen)
 				memcpy(rbuf + off, buf + d->hdr.pdo, len);
@@ -386,7 +402,7 @@ static int recv_until(struct conn *c, struct cqe *cqe, uint8_t *rbuf, uint32_t r
 			continue;
 		}
 		if (type == VTCP_CAPSULE_RESP) {
-			uint16_t st;
+			u16 st;
 
 			memcpy(&cqe->dw0, buf + 8, 4);
 			cqe->dw0 = le32toh(cqe->dw0);
@@ -405,26 +421,26 @@ static int recv_until(struct conn *c, struct cqe *cqe, uint8_t *rbuf, uint32_t r
 	}
 }
 
-static int expect_status(struct conn *c, uint16_t cid, uint16_t want)
+static int expect_status(struct conn *c, u16 cid, u16 want)
 {
 	struct cqe cqe;
 	int type = recv_until(c, &cqe, NULL, 0, NULL);
 
 	if (type != VTCP_CAPSULE_RESP)
-		FAILF("expected a response for cid %u, got %d", cid, type);
+		return failf("expected a response for cid %u, got %d", cid, type);
 	if (cqe.cid != cid)
-		FAILF("response for cid %u, expected %u", cqe.cid, cid);
+		return failf("response for cid %u, expected %u", cqe.cid, cid);
 	if (cqe.status != want)
-		FAILF("cid %u status 0x%x, expected 0x%x", cid, cqe.status, want);
+		return failf("cid %u status 0x%x, expected 0x%x", cid, cqe.status, want);
 	return 0;
 }
 
 /* Fabrics Connect on this connection: qid 0 (admin) or an I/O queue. */
-static int fabric_connect(struct conn *c, uint16_t qid, uint16_t cntlid, const char *nqn,
-			  uint16_t *status)
+static int fabric_connect(struct conn *c, u16 qid, u16 cntlid, const char *nqn,
+			  u16 *status)
 {
 	struct sqe s = sqe_make(0x7f, 0x7f00 | qid, 0, SGL_INCAPSULE, 1024);
-	uint8_t data[1024] = { 0 };
+	u8 data[1024] = { 0 };
 	struct cqe cqe;
 	int type;
 
@@ -437,10 +453,10 @@ static int fabric_connect(struct conn *c, uint16_t qid, uint16_t cntlid, const c
 	strncpy((char *)data + 256, nqn, 255);
 	strncpy((char *)data + 512, HOSTNQN, 255);
 	if (send_capsule(c, &s, data, sizeof(data)))
-		FAILF("sending Connect failed");
+		return failf("sending Connect failed");
 	type = recv_until(c, &cqe, NULL, 0, NULL);
 	if (type != VTCP_CAPSULE_RESP)
-		FAILF("no Connect response (got %d)", type);
+		return failf("no Connect response (got %d)", type);
 	*status = cqe.status;
 	if (!qid)
 		c->cntlid = cqe.dw0 & 0xffff;
@@ -457,53 +473,53 @@ static int enable_ctrl(struct conn *c)
 	put32(&s.b[44], 0x14);		/* CC */
 	put64(&s.b[48], 0x00460001);	/* IOCQES 4, IOSQES 6, EN */
 	if (send_capsule(c, &s, NULL, 0))
-		FAILF("sending Property Set failed");
+		return failf("sending Property Set failed");
 	return expect_status(c, 0x7e00, 0);
 }
 
 /* A live admin queue (ICReq + Connect + CC.EN). */
-static int admin_queue(struct conn *c, uint8_t digests, uint32_t maxr2t)
+static int admin_queue(struct conn *c, u8 digests, u32 maxr2t)
 {
-	uint16_t st;
+	u16 st;
 
 	if (conn_open(c))
-		FAILF("cannot connect to %s:%s", g_addr, g_port);
+		return failf("cannot connect to %s:%s", g_addr, g_port);
 	if (icreq(c, digests, maxr2t) || fabric_connect(c, 0, 0xffff, g_nqn, &st))
 		return 1;
 	if (st)
-		FAILF("admin Connect failed with status 0x%x", st);
+		return failf("admin Connect failed with status 0x%x", st);
 	return enable_ctrl(c);
 }
 
 /* A live I/O queue (needs its admin queue to stay open). */
-static int io_queue(struct conn *admin, struct conn *c, uint8_t digests, uint32_t maxr2t)
+static int io_queue(struct conn *admin, struct conn *c, u8 digests, u32 maxr2t)
 {
-	uint16_t st;
+	u16 st;
 
 	if (admin_queue(admin, 0, 0))
 		return 1;
 	if (conn_open(c))
-		FAILF("cannot open the I/O connection");
+		return failf("cannot open the I/O connection");
 	if (icreq(c, digests, maxr2t) || fabric_connect(c, 1, admin->cntlid, g_nqn, &st))
 		return 1;
 	if (st)
-		FAILF("I/O Connect failed with status 0x%x", st);
+		return failf("I/O Connect failed with status 0x%x", st);
 	return 0;
 }
 
-static void pattern(uint8_t *buf, uint32_t len, uint32_t seed)
+static void pattern(u8 *buf, u32 len, u32 seed)
 {
-	for (uint32_t i = 0; i < len; i++) {
+	for (u32 i = 0; i < len; i++) {
 		seed = seed * 1103515245 + 12345;
 		buf[i] = seed >> 16;
 	}
 }
 
 /* Read bytes at slba back and compare with want. */
-static int read_back(struct conn *c, uint64_t slba, const uint8_t *want, uint32_t len)
+static int read_back(struct conn *c, u64 slba, const u8 *want, u32 len)
 {
 	struct sqe s = sqe_rw(0x02, 900, slba, len, SGL_TRANSPORT);
-	uint8_t *got = calloc(1, len);
+	u8 *got = calloc(1, len);
 	struct cqe cqe;
 	int ok;
 
@@ -512,7 +528,7 @@ static int read_back(struct conn *c, uint64_t slba, const uint8_t *want, uint32_
 	     !memcmp(got, want, len);
 	free(got);
 	if (!ok)
-		FAILF("read back of %u bytes at LBA %llu differs or failed", len,
+		return failf("read back of %u bytes at LBA %llu differs or failed", len,
 		      (unsigned long long)slba);
 	return 0;
 }
@@ -520,13 +536,13 @@ static int read_back(struct conn *c, uint64_t slba, const uint8_t *want, uint32_
 /* ---- the cases ------------------------------------------------------ */
 
 /* Send raw bytes on a fresh (optionally ICReq'd) connection, expect a term. */
-static int raw_term(bool after_icreq, const void *pdu, size_t len, uint16_t fes, int fei)
+static int raw_term(bool after_icreq, const void *pdu, size_t len, u16 fes, int fei)
 {
 	struct conn c;
 	int ret;
 
 	if (conn_open(&c))
-		FAILF("cannot connect");
+		return failf("cannot connect");
 	if (after_icreq && icreq(&c, 0, 0)) {
 		conn_close(&c);
 		return 1;
@@ -537,8 +553,8 @@ static int raw_term(bool after_icreq, const void *pdu, size_t len, uint16_t fes,
 	return ret;
 }
 
-static struct vtcp_common_hdr ch(uint8_t type, uint8_t flags, uint8_t hlen, uint8_t pdo,
-				 uint32_t plen)
+static struct vtcp_common_hdr ch(u8 type, u8 flags, u8 hlen, u8 pdo,
+				 u32 plen)
 {
 	struct vtcp_common_hdr h = { type, flags, hlen, pdo, htole32(plen) };
 
@@ -547,7 +563,7 @@ static struct vtcp_common_hdr ch(uint8_t type, uint8_t flags, uint8_t hlen, uint
 
 static int c_capsule_before_icreq(void)
 {
-	uint8_t b[72] = { 0 };
+	u8 b[72] = { 0 };
 	struct vtcp_common_hdr h = ch(VTCP_CAPSULE_CMD, 0, 72, 0, 72);
 
 	memcpy(b, &h, 8);
@@ -556,7 +572,7 @@ static int c_capsule_before_icreq(void)
 
 static int c_h2c_before_icreq(void)
 {
-	uint8_t b[28] = { 0 };
+	u8 b[28] = { 0 };
 	struct vtcp_common_hdr h = ch(VTCP_H2C_DATA, VTCP_F_DATA_LAST, 24, 24, 28);
 
 	memcpy(b, &h, 8);
@@ -565,14 +581,14 @@ static int c_h2c_before_icreq(void)
 
 static int c_unknown_type(void)
 {
-	uint8_t b[24] = { 0 };
+	u8 b[24] = { 0 };
 	struct vtcp_common_hdr h = ch(0x08, 0, 24, 0, 24);
 
 	memcpy(b, &h, 8);
 	return raw_term(false, b, sizeof(b), VTCP_FES_INVALID_HEADER_FIELD, VTCP_OFF_TYPE);
 }
 
-static int icreq_variant(void (*mod)(struct vtcp_icreq_pdu *), size_t len, uint16_t fes,
+static int icreq_variant(void (*mod)(struct vtcp_icreq_pdu *), size_t len, u16 fes,
 			 int fei)
 {
 	struct vtcp_icreq_pdu ic;
@@ -590,13 +606,40 @@ static void m_digest(struct vtcp_icreq_pdu *ic) { ic->digest = 0x04; }
 static void m_flags(struct vtcp_icreq_pdu *ic) { ic->hdr.flags = VTCP_F_HDGST; }
 static void m_pdo(struct vtcp_icreq_pdu *ic) { ic->hdr.pdo = 8; }
 
-static int c_icreq_hlen(void) { return icreq_variant(m_hlen, 128, VTCP_FES_INVALID_HEADER_FIELD, VTCP_OFF_HLEN); }
-static int c_icreq_plen(void) { return icreq_variant(m_plen, 128, VTCP_FES_INVALID_HEADER_FIELD, VTCP_OFF_PLEN); }
-static int c_icreq_pfv(void) { return icreq_variant(m_pfv, 128, VTCP_FES_UNSUPPORTED_PARAMETER, VTCP_OFF_ICREQ_PFV); }
-static int c_icreq_hpda(void) { return icreq_variant(m_hpda, 128, VTCP_FES_INVALID_HEADER_FIELD, VTCP_OFF_ICREQ_HPDA); }
-static int c_icreq_digest(void) { return icreq_variant(m_digest, 128, VTCP_FES_INVALID_HEADER_FIELD, VTCP_OFF_ICREQ_DIGEST); }
-static int c_icreq_flags(void) { return icreq_variant(m_flags, 128, VTCP_FES_INVALID_HEADER_FIELD, VTCP_OFF_FLAGS); }
-static int c_icreq_pdo(void) { return icreq_variant(m_pdo, 128, VTCP_FES_INVALID_HEADER_FIELD, VTCP_OFF_PDO); }
+static int c_icreq_hlen(void)
+{
+	return icreq_variant(m_hlen, 128, VTCP_FES_INVALID_HEADER_FIELD, VTCP_OFF_HLEN);
+}
+
+static int c_icreq_plen(void)
+{
+	return icreq_variant(m_plen, 128, VTCP_FES_INVALID_HEADER_FIELD, VTCP_OFF_PLEN);
+}
+
+static int c_icreq_pfv(void)
+{
+	return icreq_variant(m_pfv, 128, VTCP_FES_UNSUPPORTED_PARAMETER, VTCP_OFF_ICREQ_PFV);
+}
+
+static int c_icreq_hpda(void)
+{
+	return icreq_variant(m_hpda, 128, VTCP_FES_INVALID_HEADER_FIELD, VTCP_OFF_ICREQ_HPDA);
+}
+
+static int c_icreq_digest(void)
+{
+	return icreq_variant(m_digest, 128, VTCP_FES_INVALID_HEADER_FIELD, VTCP_OFF_ICREQ_DIGEST);
+}
+
+static int c_icreq_flags(void)
+{
+	return icreq_variant(m_flags, 128, VTCP_FES_INVALID_HEADER_FIELD, VTCP_OFF_FLAGS);
+}
+
+static int c_icreq_pdo(void)
+{
+	return icreq_variant(m_pdo, 128, VTCP_FES_INVALID_HEADER_FIELD, VTCP_OFF_PDO);
+}
 
 static int c_icreq_twice(void)
 {
@@ -613,7 +656,7 @@ static int c_icreq_truncated_close(void)
 
 	icreq_build(&ic, 0, 0);
 	if (conn_open(&c))
-		FAILF("cannot connect");
+		return failf("cannot connect");
 	send_all(&c, &ic, 60);
 	conn_close(&c);
 	/* The target must still serve a normal connection. */
@@ -626,19 +669,19 @@ static int c_icreq_truncated_close(void)
 static int c_icreq_trickled(void)
 {
 	struct vtcp_icreq_pdu ic;
-	uint8_t buf[256];
+	u8 buf[256];
 	struct conn c;
 
 	icreq_build(&ic, 0, 0);
 	if (conn_open(&c))
-		FAILF("cannot connect");
+		return failf("cannot connect");
 	for (size_t i = 0; i < sizeof(ic); i++) {
-		send_all(&c, (uint8_t *)&ic + i, 1);
+		send_all(&c, (u8 *)&ic + i, 1);
 		usleep(2000);
 	}
 	if (recv_pdu(&c, buf, sizeof(buf), NULL) != VTCP_ICRESP) {
 		conn_close(&c);
-		FAILF("no ICResp to a trickled ICReq");
+		return failf("no ICResp to a trickled ICReq");
 	}
 	conn_close(&c);
 	return 0;
@@ -650,17 +693,17 @@ static int c_no_icreq_timeout(void)
 	int ret;
 
 	if (conn_open(&c))
-		FAILF("cannot connect");
+		return failf("cannot connect");
 	/* The test sets icreq_timeout_ms to 1000. */
 	ret = expect_closed(&c, 4000);
 	conn_close(&c);
 	return ret;
 }
 
-static int after_icreq_hdr(uint8_t type, uint8_t flags, uint8_t hlen, uint8_t pdo,
-			   uint32_t plen, size_t send_len, uint16_t fes, int fei)
+static int after_icreq_hdr(u8 type, u8 flags, u8 hlen, u8 pdo,
+			   u32 plen, size_t send_len, u16 fes, int fei)
 {
-	uint8_t b[256] = { 0 };
+	u8 b[256] = { 0 };
 	struct vtcp_common_hdr h = ch(type, flags, hlen, pdo, plen);
 
 	memcpy(b, &h, 8);
@@ -674,7 +717,8 @@ static int c_c2h_data_from_host(void)
 
 static int c_resp_from_host(void)
 {
-	return after_icreq_hdr(VTCP_CAPSULE_RESP, 0, 24, 0, 24, 24, VTCP_FES_INVALID_HEADER_FIELD, 0);
+	return after_icreq_hdr(VTCP_CAPSULE_RESP, 0, 24, 0, 24, 24,
+		    VTCP_FES_INVALID_HEADER_FIELD, 0);
 }
 
 static int c_r2t_from_host(void)
@@ -684,42 +728,49 @@ static int c_r2t_from_host(void)
 
 static int c_capsule_bad_hlen(void)
 {
-	return after_icreq_hdr(VTCP_CAPSULE_CMD, 0, 24, 0, 24, 24, VTCP_FES_INVALID_HEADER_FIELD, VTCP_OFF_HLEN);
+	return after_icreq_hdr(VTCP_CAPSULE_CMD, 0, 24, 0, 24, 24,
+		    VTCP_FES_INVALID_HEADER_FIELD, VTCP_OFF_HLEN);
 }
 
 static int c_capsule_hdgst_not_negotiated(void)
 {
-	return after_icreq_hdr(VTCP_CAPSULE_CMD, VTCP_F_HDGST, 72, 0, 76, 76, VTCP_FES_INVALID_HEADER_FIELD, VTCP_OFF_FLAGS);
+	return after_icreq_hdr(VTCP_CAPSULE_CMD, VTCP_F_HDGST, 72, 0, 76, 76,
+		    VTCP_FES_INVALID_HEADER_FIELD, VTCP_OFF_FLAGS);
 }
 
 static int c_capsule_plen_short(void)
 {
-	return after_icreq_hdr(VTCP_CAPSULE_CMD, 0, 72, 0, 50, 50, VTCP_FES_INVALID_HEADER_FIELD, VTCP_OFF_PLEN);
+	return after_icreq_hdr(VTCP_CAPSULE_CMD, 0, 72, 0, 50, 50,
+		    VTCP_FES_INVALID_HEADER_FIELD, VTCP_OFF_PLEN);
 }
 
 static int c_capsule_data_no_pdo(void)
 {
-	return after_icreq_hdr(VTCP_CAPSULE_CMD, 0, 72, 0, 80, 80, VTCP_FES_INVALID_HEADER_FIELD, VTCP_OFF_PDO);
+	return after_icreq_hdr(VTCP_CAPSULE_CMD, 0, 72, 0, 80, 80,
+		    VTCP_FES_INVALID_HEADER_FIELD, VTCP_OFF_PDO);
 }
 
 static int c_capsule_pdo_unaligned(void)
 {
-	return after_icreq_hdr(VTCP_CAPSULE_CMD, 0, 72, 74, 80, 80, VTCP_FES_INVALID_HEADER_FIELD, VTCP_OFF_PDO);
+	return after_icreq_hdr(VTCP_CAPSULE_CMD, 0, 72, 74, 80, 80,
+		    VTCP_FES_INVALID_HEADER_FIELD, VTCP_OFF_PDO);
 }
 
 static int c_capsule_huge_plen(void)
 {
-	return after_icreq_hdr(VTCP_CAPSULE_CMD, 0, 72, 72, 0x7fffffff, 72, VTCP_FES_DATA_LIMIT_EXCEEDED, -1);
+	return after_icreq_hdr(VTCP_CAPSULE_CMD, 0, 72, 72, 0x7fffffff, 72,
+		    VTCP_FES_DATA_LIMIT_EXCEEDED, -1);
 }
 
 static int c_capsule_inline_over_limit(void)
 {
-	return after_icreq_hdr(VTCP_CAPSULE_CMD, 0, 72, 72, 72 + 200 * 1024, 72, VTCP_FES_DATA_LIMIT_EXCEEDED, -1);
+	return after_icreq_hdr(VTCP_CAPSULE_CMD, 0, 72, 72, 72 + 200 * 1024, 72,
+		    VTCP_FES_DATA_LIMIT_EXCEEDED, -1);
 }
 
 static int c_h2c_unknown_ttag(void)
 {
-	uint8_t b[32] = { 0 };
+	u8 b[32] = { 0 };
 	struct vtcp_data_pdu *p = (void *)b;
 
 	p->hdr = ch(VTCP_H2C_DATA, VTCP_F_DATA_LAST, 24, 24, 32);
@@ -730,12 +781,13 @@ static int c_h2c_unknown_ttag(void)
 
 static int c_h2c_huge_plen(void)
 {
-	return after_icreq_hdr(VTCP_H2C_DATA, 0, 24, 24, 0xffffffff, 24, VTCP_FES_DATA_LIMIT_EXCEEDED, -1);
+	return after_icreq_hdr(VTCP_H2C_DATA, 0, 24, 24, 0xffffffff, 24,
+		    VTCP_FES_DATA_LIMIT_EXCEEDED, -1);
 }
 
 static int c_host_term(void)
 {
-	uint8_t b[24] = { 0 };
+	u8 b[24] = { 0 };
 	struct vtcp_term_pdu *t = (void *)b;
 	struct conn c;
 	int ret;
@@ -743,7 +795,7 @@ static int c_host_term(void)
 	t->hdr = ch(VTCP_H2C_TERM, 0, 24, 0, 24);
 	t->fes = htole16(VTCP_FES_PDU_SEQUENCE);
 	if (conn_open(&c) || icreq(&c, 0, 0))
-		FAILF("setup failed");
+		return failf("setup failed");
 	send_all(&c, b, sizeof(b));
 	ret = expect_closed(&c, TIMEOUT_MS);
 	conn_close(&c);
@@ -753,18 +805,18 @@ static int c_host_term(void)
 static int c_connect_wrong_nqn(void)
 {
 	struct conn c;
-	uint16_t st;
+	u16 st;
 	int ret = 0;
 
 	if (conn_open(&c) || icreq(&c, 0, 0))
-		FAILF("setup failed");
+		return failf("setup failed");
 	if (fabric_connect(&c, 0, 0xffff, "nqn.2026-11.io.vssd:no-such-subsystem", &st))
 		ret = 1;
 	else if (!st)
-		ret = 1, snprintf(g_why, sizeof(g_why), "Connect to a missing subsystem succeeded");
+		ret = failf("Connect to a missing subsystem succeeded");
 	/* The queue still answers: now a good Connect. */
 	else if (fabric_connect(&c, 0, 0xffff, g_nqn, &st) || st)
-		ret = 1, snprintf(g_why, sizeof(g_why), "a good Connect after a failed one: 0x%x", st);
+		ret = failf("a good Connect after a failed one: 0x%x", st);
 	conn_close(&c);
 	return ret;
 }
@@ -777,18 +829,18 @@ static int c_command_before_connect(void)
 	int ret = 0;
 
 	if (conn_open(&c) || icreq(&c, 0, 0))
-		FAILF("setup failed");
+		return failf("setup failed");
 	s.b[40] = 1;
 	send_capsule(&c, &s, NULL, 0);
 	if (recv_until(&c, &cqe, NULL, 0, NULL) != VTCP_CAPSULE_RESP || !cqe.status)
-		ret = 1, snprintf(g_why, sizeof(g_why), "Identify before Connect did not fail");
+		ret = failf("Identify before Connect did not fail");
 	conn_close(&c);
 	return ret;
 }
 
 /* Identify with a given SGL on a live admin queue; expect status. */
-static int identify_sgl(uint8_t type, uint64_t addr, uint32_t len, const void *data,
-			uint32_t dlen, uint16_t want)
+static int identify_sgl(u8 type, u64 addr, u32 len, const void *data,
+			u32 dlen, u16 want)
 {
 	struct sqe s = sqe_make(0x06, 7, 0, type, len);
 	struct conn c;
@@ -816,17 +868,17 @@ static int c_sgl_keyed_type(void)
 
 static int c_read_with_incapsule_sgl(void)
 {
-	static uint8_t d[4096];
+	static u8 d[4096];
 
 	return identify_sgl(SGL_INCAPSULE, 0, 4096, d, sizeof(d), 0x11);
 }
 
-static int io_write_status(uint8_t sgl, uint64_t addr, uint32_t sgl_len, uint32_t dlen,
-			   uint16_t want)
+static int io_write_status(u8 sgl, u64 addr, u32 sgl_len, u32 dlen,
+			   u16 want)
 {
 	struct conn a, c;
 	struct sqe s = sqe_rw(0x01, 3, 0, 4096, sgl);
-	static uint8_t d[8192];
+	static u8 d[8192];
 	int ret;
 
 	if (io_queue(&a, &c, 0, 0))
@@ -873,28 +925,29 @@ static int c_transfer_over_mdts(void)
 }
 
 /* Write len bytes at slba through R2T + H2CData (split at chunk). */
-static int r2t_write(struct conn *c, uint16_t cid, uint64_t slba, const uint8_t *data,
-		     uint32_t len, uint32_t chunk)
+static int r2t_write(struct conn *c, u16 cid, u64 slba, const u8 *data,
+		     u32 len, u32 chunk)
 {
 	struct sqe s = sqe_rw(0x01, cid, slba, len, SGL_TRANSPORT);
 	struct vtcp_r2t_pdu r2t;
 	struct cqe cqe;
-	uint32_t done = 0;
+	u32 done = 0;
 
 	send_capsule(c, &s, NULL, 0);
 	while (done < len) {
 		int type = recv_until(c, &cqe, NULL, 0, &r2t);
-		uint32_t off, rl;
+		u32 off, rl;
 
 		if (type != VTCP_R2T)
-			FAILF("expected R2T, got %d (status 0x%x)", type, cqe.status);
+			return failf("expected R2T, got %d (status 0x%x)", type,
+				     cqe.status);
 		off = le32toh(r2t.r2t_offset);
 		rl = le32toh(r2t.r2t_length);
 		if (le16toh(r2t.command_id) != cid || off != done || off + rl > len)
-			FAILF("R2T for cid %u offset %u length %u is wrong", le16toh(r2t.command_id),
-			      off, rl);
-		for (uint32_t o = off; o < off + rl; o += chunk) {
-			uint32_t n = off + rl - o < chunk ? off + rl - o : chunk;
+			return failf("R2T for cid %u offset %u length %u is wrong",
+				     le16toh(r2t.command_id), off, rl);
+		for (u32 o = off; o < off + rl; o += chunk) {
+			u32 n = off + rl - o < chunk ? off + rl - o : chunk;
 
 			send_h2c(c, cid, r2t.ttag, o, data + o, n, o + n == off + rl);
 		}
@@ -905,7 +958,7 @@ static int r2t_write(struct conn *c, uint16_t cid, uint64_t slba, const uint8_t 
 
 static int c_r2t_write_and_read(void)
 {
-	static uint8_t d[65536];
+	static u8 d[65536];
 	struct conn a, c;
 	int ret;
 
@@ -920,7 +973,7 @@ static int c_r2t_write_and_read(void)
 
 static int c_h2c_split(void)
 {
-	static uint8_t d[65536];
+	static u8 d[65536];
 	struct conn a, c;
 	int ret;
 
@@ -935,7 +988,7 @@ static int c_h2c_split(void)
 
 static int c_multiple_r2ts(void)
 {
-	static uint8_t d[32768];
+	static u8 d[32768];
 	struct vtcp_r2t_pdu r2t[4];
 	struct conn a, c;
 	struct sqe s;
@@ -950,15 +1003,13 @@ static int c_multiple_r2ts(void)
 	send_capsule(&c, &s, NULL, 0);
 	for (i = 0; i < 4; i++) {
 		if (recv_until(&c, &cqe, NULL, 0, &r2t[i]) != VTCP_R2T) {
-			ret = 1;
-			snprintf(g_why, sizeof(g_why), "only %d R2Ts arrived before any data", i);
+			ret = failf("only %d R2Ts arrived before any data", i);
 			goto out;
 		}
-		if (le32toh(r2t[i].r2t_offset) != (uint32_t)i * 8192 ||
+		if (le32toh(r2t[i].r2t_offset) != (u32)i * 8192 ||
 		    le32toh(r2t[i].r2t_length) != 8192) {
-			ret = 1;
-			snprintf(g_why, sizeof(g_why), "R2T %d covers %u+%u", i,
-				 le32toh(r2t[i].r2t_offset), le32toh(r2t[i].r2t_length));
+			ret = failf("R2T %d covers %u+%u", i, le32toh(r2t[i].r2t_offset),
+				    le32toh(r2t[i].r2t_length));
 			goto out;
 		}
 	}
@@ -972,14 +1023,14 @@ out:
 }
 
 /* Start an 8 KiB write (one R2T), then send a bad H2CData. */
-static int bad_h2c(int kind, uint16_t fes, int fei)
+static int bad_h2c(int kind, u16 fes, int fei)
 {
-	static uint8_t d[1 << 20];
+	static u8 d[1 << 20];
 	struct sqe s = sqe_rw(0x01, 20, 0, 8192, SGL_TRANSPORT);
 	struct vtcp_r2t_pdu r2t;
 	struct conn a, c;
 	struct cqe cqe;
-	uint8_t raw[64];
+	u8 raw[64];
 	struct vtcp_data_pdu *p = (void *)raw;
 	int ret;
 
@@ -989,7 +1040,7 @@ static int bad_h2c(int kind, uint16_t fes, int fei)
 	if (recv_until(&c, &cqe, NULL, 0, &r2t) != VTCP_R2T) {
 		conn_close(&c);
 		conn_close(&a);
-		FAILF("no R2T");
+		return failf("no R2T");
 	}
 	switch (kind) {
 	case 0:	/* wrong offset */
@@ -1033,17 +1084,44 @@ static int bad_h2c(int kind, uint16_t fes, int fei)
 	return ret;
 }
 
-static int c_h2c_wrong_offset(void) { return bad_h2c(0, VTCP_FES_DATA_OUT_OF_RANGE, -1); }
-static int c_h2c_overrun(void) { return bad_h2c(1, VTCP_FES_DATA_OUT_OF_RANGE, -1); }
-static int c_h2c_length_mismatch(void) { return bad_h2c(2, VTCP_FES_INVALID_HEADER_FIELD, VTCP_OFF_DATA_LENGTH); }
-static int c_h2c_wrong_cid(void) { return bad_h2c(3, VTCP_FES_INVALID_HEADER_FIELD, VTCP_OFF_DATA_CID); }
-static int c_h2c_missing_last(void) { return bad_h2c(4, VTCP_FES_INVALID_HEADER_FIELD, VTCP_OFF_FLAGS); }
-static int c_h2c_over_maxh2cdata(void) { return bad_h2c(5, VTCP_FES_DATA_LIMIT_EXCEEDED, -1); }
-static int c_h2c_after_done(void) { return bad_h2c(6, VTCP_FES_INVALID_HEADER_FIELD, VTCP_OFF_DATA_TTAG); }
+static int c_h2c_wrong_offset(void)
+{
+	return bad_h2c(0, VTCP_FES_DATA_OUT_OF_RANGE, -1);
+}
+
+static int c_h2c_overrun(void)
+{
+	return bad_h2c(1, VTCP_FES_DATA_OUT_OF_RANGE, -1);
+}
+
+static int c_h2c_length_mismatch(void)
+{
+	return bad_h2c(2, VTCP_FES_INVALID_HEADER_FIELD, VTCP_OFF_DATA_LENGTH);
+}
+
+static int c_h2c_wrong_cid(void)
+{
+	return bad_h2c(3, VTCP_FES_INVALID_HEADER_FIELD, VTCP_OFF_DATA_CID);
+}
+
+static int c_h2c_missing_last(void)
+{
+	return bad_h2c(4, VTCP_FES_INVALID_HEADER_FIELD, VTCP_OFF_FLAGS);
+}
+
+static int c_h2c_over_maxh2cdata(void)
+{
+	return bad_h2c(5, VTCP_FES_DATA_LIMIT_EXCEEDED, -1);
+}
+
+static int c_h2c_after_done(void)
+{
+	return bad_h2c(6, VTCP_FES_INVALID_HEADER_FIELD, VTCP_OFF_DATA_TTAG);
+}
 
 static int c_duplicate_cid(void)
 {
-	static uint8_t d[8192];
+	static u8 d[8192];
 	struct sqe s = sqe_rw(0x01, 30, 1024, sizeof(d), SGL_TRANSPORT);
 	struct sqe dup = sqe_rw(0x02, 30, 0, 4096, SGL_TRANSPORT);
 	struct vtcp_r2t_pdu r2t;
@@ -1056,8 +1134,7 @@ static int c_duplicate_cid(void)
 	pattern(d, sizeof(d), 4);
 	send_capsule(&c, &s, NULL, 0);
 	if (recv_until(&c, &cqe, NULL, 0, &r2t) != VTCP_R2T) {
-		ret = 1;
-		snprintf(g_why, sizeof(g_why), "no R2T");
+		ret = failf("no R2T");
 		goto out;
 	}
 	/* Same id while the write is in flight: Command ID Conflict. */
@@ -1078,7 +1155,7 @@ static int c_header_digest_error(void)
 {
 	struct conn a, c;
 	struct sqe s = sqe_rw(0x02, 40, 0, 4096, SGL_TRANSPORT);
-	uint8_t b[76];
+	u8 b[76];
 	int ret;
 
 	if (io_queue(&a, &c, VTCP_DIGEST_HEADER, 0))
@@ -1096,11 +1173,11 @@ static int c_header_digest_error(void)
 
 static int c_data_digest_error_incapsule(void)
 {
-	static uint8_t d[4096];
+	static u8 d[4096];
 	struct conn a, c;
 	struct sqe s = sqe_rw(0x01, 41, 2048, sizeof(d), SGL_INCAPSULE);
-	uint8_t *b = malloc(72 + 4 + 4096 + 4);
-	uint32_t dg;
+	u8 *b = malloc(72 + 4 + 4096 + 4);
+	u32 dg;
 	int ret;
 
 	if (io_queue(&a, &c, VTCP_DIGEST_HEADER | VTCP_DIGEST_DATA, 0)) {
@@ -1131,14 +1208,14 @@ static int c_data_digest_error_incapsule(void)
 
 static int c_data_digest_error_h2c(void)
 {
-	static uint8_t d[8192];
+	static u8 d[8192];
 	struct conn a, c;
 	struct sqe s = sqe_rw(0x01, 42, 4096, sizeof(d), SGL_TRANSPORT);
 	struct vtcp_r2t_pdu r2t;
 	struct cqe cqe;
-	uint8_t *b = malloc(28 + sizeof(d) + 4);
+	u8 *b = malloc(28 + sizeof(d) + 4);
 	struct vtcp_data_pdu *p = (void *)b;
-	uint32_t dg;
+	u32 dg;
 	int ret;
 
 	if (io_queue(&a, &c, VTCP_DIGEST_HEADER | VTCP_DIGEST_DATA, 0)) {
@@ -1148,7 +1225,7 @@ static int c_data_digest_error_h2c(void)
 	send_capsule(&c, &s, NULL, 0);
 	if (recv_until(&c, &cqe, NULL, 0, &r2t) != VTCP_R2T) {
 		free(b);
-		FAILF("no R2T");
+		return failf("no R2T");
 	}
 	memset(b, 0, 28);
 	p->hdr = ch(VTCP_H2C_DATA, VTCP_F_HDGST | VTCP_F_DDGST | VTCP_F_DATA_LAST, 24, 28,
@@ -1176,10 +1253,10 @@ static int c_data_digest_error_h2c(void)
 
 static int c_capsule_trickled(void)
 {
-	static uint8_t d[4096];
+	static u8 d[4096];
 	struct conn a, c;
 	struct sqe s = sqe_rw(0x01, 50, 3072, sizeof(d), SGL_INCAPSULE);
-	uint8_t b[72 + 4096];
+	u8 b[72 + 4096];
 	int ret;
 
 	if (io_queue(&a, &c, 0, 0))
@@ -1188,8 +1265,10 @@ static int c_capsule_trickled(void)
 	*(struct vtcp_common_hdr *)b = ch(VTCP_CAPSULE_CMD, 0, 72, 72, sizeof(b));
 	memcpy(b + 8, s.b, 64);
 	memcpy(b + 72, d, sizeof(d));
-	for (size_t i = 0; i < 200; i++)
-		send_all(&c, b + i, 1), usleep(1000);
+	for (size_t i = 0; i < 200; i++) {
+		send_all(&c, b + i, 1);
+		usleep(1000);
+	}
 	send_all(&c, b + 200, sizeof(b) - 200);
 	ret = expect_status(&c, 50, 0) || read_back(&c, 3072, d, sizeof(d));
 	conn_close(&c);
@@ -1201,7 +1280,7 @@ static int c_capsule_truncated_close(void)
 {
 	struct conn a, c;
 	struct sqe s = sqe_rw(0x01, 51, 0, 4096, SGL_INCAPSULE);
-	uint8_t b[72 + 4096] = { 0 };
+	u8 b[72 + 4096] = { 0 };
 
 	if (io_queue(&a, &c, 0, 0))
 		return 1;
@@ -1219,6 +1298,7 @@ static int c_capsule_truncated_close(void)
 
 static int c_r2t_write_abandoned(void)
 {
+	static u8 half[4096];
 	struct conn a, c;
 	struct sqe s = sqe_rw(0x01, 52, 0, 65536, SGL_TRANSPORT);
 	struct vtcp_r2t_pdu r2t;
@@ -1228,9 +1308,9 @@ static int c_r2t_write_abandoned(void)
 		return 1;
 	send_capsule(&c, &s, NULL, 0);
 	if (recv_until(&c, &cqe, NULL, 0, &r2t) != VTCP_R2T)
-		FAILF("no R2T");
+		return failf("no R2T");
 	/* Disappear with the write half done. */
-	send_h2c(&c, 52, r2t.ttag, 0, (uint8_t[4096]){ 0 }, 4096, false);
+	send_h2c(&c, 52, r2t.ttag, 0, half, sizeof(half), false);
 	conn_close(&c);
 	conn_close(&a);
 	if (admin_queue(&a, 0, 0))
@@ -1247,7 +1327,7 @@ static int c_thousand_connections(void)
 	icreq_build(&ic, 0, 0);
 	for (int i = 0; i < 1000; i++) {
 		if (conn_open(&c))
-			FAILF("connection %d refused", i);
+			return failf("connection %d refused", i);
 		/* Some send nothing, some half an ICReq, some a whole one. */
 		if (i % 3 == 1)
 			send_all(&c, &ic, 64);
@@ -1330,7 +1410,7 @@ static const struct test_case cases[] = {
 
 int main(int argc, char **argv)
 {
-	unsigned int n = sizeof(cases) / sizeof(cases[0]), run = 0, failed = 0;
+	unsigned int n = ARRAY_SIZE(cases), run = 0, failed = 0;
 
 	if (argc < 4) {
 		fprintf(stderr, "usage: %s ADDR PORT SUBNQN [CASE...]\n", argv[0]);
