@@ -239,6 +239,8 @@ static void icreq_build(struct vtcp_icreq_pdu *ic, u8 digest_bits, u32 maxr2t)
 	ic->maxr2t = htole32(maxr2t);
 }
 
+static u8 g_hpda;	/* HPDA for the next ICReq (then back to 0) */
+
 static int icreq(struct conn *c, u8 digest_bits, u32 maxr2t)
 {
 	struct vtcp_icreq_pdu ic;
@@ -246,6 +248,7 @@ static int icreq(struct conn *c, u8 digest_bits, u32 maxr2t)
 	struct vtcp_icresp_pdu *r = (void *)buf;
 
 	icreq_build(&ic, digest_bits, maxr2t);
+	ic.hpda = g_hpda;
 	if (send_all(c, &ic, sizeof(ic)))
 		return failf("sending ICReq failed");
 	if (recv_pdu(c, buf, sizeof(buf), NULL) != VTCP_ICRESP)
@@ -369,6 +372,8 @@ static int send_h2c(struct conn *c, u16 cid, u16 ttag, u32 offset,
 	return ret;
 }
 
+static u8 g_last_c2h_pdo;
+
 struct cqe {
 	u32 dw0;
 	u16 cid;
@@ -390,6 +395,8 @@ static int recv_until(struct conn *c, struct cqe *cqe, u8 *rbuf, u32 rlen,
 			return type;
 		if (type == VTCP_C2H_DATA) {
 			struct vtcp_data_pdu *d = (void *)buf;
+
+			g_last_c2h_pdo = d->hdr.pdo;
 			u32 off = le32toh(d->data_offset), len = le32toh(d->data_length);
 
 			if (rbuf && off + len <= rlen)
@@ -435,6 +442,8 @@ static int expect_status(struct conn *c, u16 cid, u16 want)
 	return 0;
 }
 
+static u32 g_kato = 30000;	/* keep-alive timeout asked at admin Connect */
+
 /* Fabrics Connect on this connection: qid 0 (admin) or an I/O queue. */
 static int fabric_connect(struct conn *c, u16 qid, u16 cntlid, const char *nqn,
 			  u16 *status)
@@ -447,7 +456,7 @@ static int fabric_connect(struct conn *c, u16 qid, u16 cntlid, const char *nqn,
 	s.b[4] = 0x01;		/* fctype: connect */
 	put16(&s.b[42], qid);
 	put16(&s.b[44], 31);	/* sqsize, 0's based */
-	put32(&s.b[48], qid ? 0 : 30000);
+	put32(&s.b[48], qid ? 0 : g_kato);
 	memset(data, 0x11, 16);	/* hostid */
 	put16(&data[16], cntlid);
 	strncpy((char *)data + 256, nqn, 255);
@@ -1346,6 +1355,87 @@ static int c_thousand_connections(void)
 	return 0;
 }
 
+static int c_hpda_alignment(void)
+{
+	static u8 d[4096];
+	struct conn a, c;
+	int ret;
+
+	/* HPDA 3: C2HData must start at a multiple of 16 bytes (32 here). */
+	if (admin_queue(&a, 0, 0))
+		return 1;
+	if (conn_open(&c))
+		return failf("cannot connect");
+	g_hpda = 3;
+	ret = icreq(&c, 0, 0);
+	g_hpda = 0;
+	if (!ret) {
+		u16 st;
+
+		ret = fabric_connect(&c, 1, a.cntlid, g_nqn, &st) || st;
+	}
+	if (!ret) {
+		pattern(d, sizeof(d), 8);
+		ret = r2t_write(&c, 60, 4096, d, sizeof(d), sizeof(d)) ||
+		      read_back(&c, 4096, d, sizeof(d));
+	}
+	if (!ret && g_last_c2h_pdo != 32)
+		ret = failf("C2HData pdo %u with HPDA 3, expected 32", g_last_c2h_pdo);
+	conn_close(&c);
+	conn_close(&a);
+	return ret;
+}
+
+static int c_more_capsules_than_slots(void)
+{
+	struct conn a, c;
+	struct cqe cqe;
+	int i, got = 0, ret = 0;
+
+	/* The queue has 32 slots; 48 reads arrive at once.  The target
+	 * stops reading until slots free, and answers all of them.
+	 */
+	if (io_queue(&a, &c, 0, 0))
+		return 1;
+	for (i = 0; i < 48; i++) {
+		struct sqe s = sqe_rw(0x02, 100 + i, i * 8, 4096, SGL_TRANSPORT);
+
+		send_capsule(&c, &s, NULL, 0);
+	}
+	while (got < 48) {
+		if (recv_until(&c, &cqe, NULL, 0, NULL) != VTCP_CAPSULE_RESP) {
+			ret = failf("only %d of 48 reads answered", got);
+			break;
+		}
+		if (cqe.status) {
+			ret = failf("read cid %u failed with 0x%x", cqe.cid, cqe.status);
+			break;
+		}
+		got++;
+	}
+	conn_close(&c);
+	conn_close(&a);
+	return ret;
+}
+
+static int c_keepalive_expiry(void)
+{
+	struct conn c;
+	int ret;
+
+	/* KATO 1 s and no Keep Alive: nvmet declares the controller dead
+	 * and the transport must close its queue.
+	 */
+	g_kato = 1000;
+	ret = admin_queue(&c, 0, 0);
+	g_kato = 30000;
+	if (ret)
+		return ret;
+	ret = expect_closed(&c, 8000);
+	conn_close(&c);
+	return ret;
+}
+
 struct test_case {
 	const char *name;
 	int (*fn)(void);
@@ -1405,6 +1495,9 @@ static const struct test_case cases[] = {
 	{ "capsule_trickled", c_capsule_trickled },
 	{ "capsule_truncated_then_close", c_capsule_truncated_close },
 	{ "write_abandoned_mid_r2t", c_r2t_write_abandoned },
+	{ "hpda_alignment", c_hpda_alignment },
+	{ "more_capsules_than_slots", c_more_capsules_than_slots },
+	{ "keepalive_expiry_closes_queue", c_keepalive_expiry },
 	{ "thousand_connections", c_thousand_connections },
 };
 

@@ -14,7 +14,8 @@
 #   --idle-timeout   kill the guest when DIR/heartbeat is older than this
 #   --qemu-arg       extra QEMU argument (repeatable), e.g. a -drive
 # Environment: VSSD_VM_MEM (MiB, default 3072), VSSD_VM_CPUS (default 2),
-#              VSSD_VM_ACCEL (tcg or kvm; default: kvm only if a probe boots).
+#              VSSD_VM_ACCEL (tcg or kvm; default: kvm only if a probe boots),
+#              VSSD_VM_CPU (TCG CPU model, default max,-erms,-fsrm).
 # Exit status: 0 when the guest ran entry.sh and powered off, 124 on a
 # timeout, 1 otherwise.
 set -u
@@ -82,7 +83,11 @@ fi
 if [ "$accel" = kvm ]; then
 	cpu=(-accel kvm -cpu host)
 else
-	cpu=(-accel tcg,thread=multi -cpu max)
+	# Without ERMS/FSRM the guest's memcpy avoids "rep movsb", which TCG
+	# runs a byte at a time: kernel copy paths that use it would look
+	# several times slower than they are on hardware (Documentation/
+	# transport.rst, Performance).
+	cpu=(-accel tcg,thread=multi -cpu "${VSSD_VM_CPU:-max,-erms,-fsrm}")
 fi
 
 append="console=ttyS0,115200 panic=-1 log_buf_len=16M loglevel=6 mitigations=off"
