@@ -102,18 +102,21 @@ static u16 vtcp_get_max_queue_size(const struct nvmet_ctrl *ctrl)
 	return vtcp_max_queue_size;
 }
 
+/* What nvmet calls us for, by concern. */
 const struct nvmet_fabrics_ops vtcp_ops = {
-	.owner			= THIS_MODULE,
-	.type			= NVMF_TRTYPE_TCP,
-	.msdbd			= 1,
-	.add_port		= vtcp_add_port,
-	.remove_port		= vtcp_remove_port,
-	.queue_response		= vtcp_queue_response,
-	.delete_ctrl		= vtcp_close_ctrl_queues,
-	.install_queue		= vtcp_install_queue,
-	.disc_traddr		= vtcp_disc_traddr,
-	.get_mdts		= vtcp_get_mdts,
-	.get_max_queue_size	= vtcp_get_max_queue_size,
+	/* identity: trtype tcp, one SGL descriptor per command */
+	.type = NVMF_TRTYPE_TCP, .owner = THIS_MODULE, .msdbd = 1,
+	/* limits reported to hosts */
+	.get_mdts = vtcp_get_mdts,
+	.get_max_queue_size = vtcp_get_max_queue_size,
+	/* listeners and connections (port.c, queue.c) */
+	.add_port = vtcp_add_port,
+	.remove_port = vtcp_remove_port,
+	.install_queue = vtcp_install_queue,
+	.delete_ctrl = vtcp_close_ctrl_queues,
+	/* the data path (cmd.c) and discovery (port.c) */
+	.queue_response = vtcp_queue_response,
+	.disc_traddr = vtcp_disc_traddr,
 };
 
 static int __init vtcp_init(void)
