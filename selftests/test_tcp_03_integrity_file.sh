@@ -6,7 +6,8 @@
 . "$(dirname "$0")/lib_nvmet.sh"
 require_cmd nvme fio
 
-file=/tmp/vssd-file-ns.img
+# A file on tmpfs (the guest root is an overlay over 9p).
+file=/dev/shm/vssd-file-ns.img
 truncate -s 256M $file
 on_exit rm -f $file
 tcp_stack

@@ -251,14 +251,7 @@ static void vtcp_cmd_issue_r2t(struct vtcp_cmd *cmd)
 	}
 	if (!count)
 		return;
-	cmd->tx.head = cmd->hdrbuf;
-	cmd->tx.head_len = count * size;
-	cmd->tx.sg = NULL;
-	cmd->tx.data_len = 0;
-	cmd->tx.ddgst_len = 0;
-	cmd->tx.tail_len = 0;
-	cmd->tx.zero_copy = false;
-	cmd->tx.done = vtcp_cmd_r2t_sent;
+	vtcp_tx_prepare(&cmd->tx, cmd->hdrbuf, count * size, vtcp_cmd_r2t_sent);
 	vtcp_tx_queue(queue, &cmd->tx);
 }
 
@@ -394,13 +387,6 @@ void vtcp_cmd_send_response(struct vtcp_cmd *cmd)
 	bool data = !nvme_is_write(&cmd->sqe) && cmd->data_len &&
 		    !cmd->cqe.status && cmd->sg;
 
-	tx->sg = NULL;
-	tx->data_len = 0;
-	tx->ddgst_len = 0;
-	tx->tail_len = 0;
-	tx->zero_copy = false;
-	tx->done = vtcp_cmd_response_sent;
-
 	if (data) {
 		struct vtcp_data_pdu *c2h = (void *)(cmd->hdrbuf + VTCP_HDRBUF_C2H);
 		u32 header_len = VTCP_DATA_HLEN + vtcp_hdgst_len(queue);
@@ -422,8 +408,7 @@ void vtcp_cmd_send_response(struct vtcp_cmd *cmd)
 		c2h->data_length = cpu_to_le32(cmd->data_len);
 		vtcp_put_hdgst(queue, c2h, VTCP_DATA_HLEN);
 
-		tx->head = c2h;
-		tx->head_len = pdo;
+		vtcp_tx_prepare(tx, c2h, pdo, vtcp_cmd_response_sent);
 		tx->sg = cmd->sg;
 		tx->data_len = cmd->data_len;
 		/*
@@ -445,8 +430,10 @@ void vtcp_cmd_send_response(struct vtcp_cmd *cmd)
 			tx->tail_len = vtcp_cmd_build_resp(cmd, tx->tail);
 		}
 	} else {
-		tx->head = cmd->hdrbuf + VTCP_HDRBUF_RESP;
-		tx->head_len = vtcp_cmd_build_resp(cmd, tx->head);
+		void *resp = cmd->hdrbuf + VTCP_HDRBUF_RESP;
+
+		vtcp_tx_prepare(tx, resp, vtcp_cmd_build_resp(cmd, resp),
+				vtcp_cmd_response_sent);
 	}
 	vtcp_tx_queue(queue, tx);
 }

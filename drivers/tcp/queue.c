@@ -61,14 +61,7 @@ void vtcp_queue_send_icresp(struct vtcp_queue *queue)
 	icresp->digest = (queue->rules.hdgst ? VTCP_DIGEST_HEADER : 0) |
 			 (queue->rules.ddgst ? VTCP_DIGEST_DATA : 0);
 	icresp->maxh2cdata = cpu_to_le32(queue->rules.maxh2cdata);
-	tx->head = icresp;
-	tx->head_len = sizeof(*icresp);
-	tx->sg = NULL;
-	tx->data_len = 0;
-	tx->ddgst_len = 0;
-	tx->tail_len = 0;
-	tx->zero_copy = false;
-	tx->done = NULL;
+	vtcp_tx_prepare(tx, icresp, sizeof(*icresp), NULL);
 	vtcp_tx_queue(queue, tx);
 }
 
@@ -109,14 +102,7 @@ void vtcp_queue_fatal(struct vtcp_queue *queue, const struct vtcp_fatal *fatal,
 		term->fei_high = cpu_to_le16(fatal->fei >> 16);
 	}
 	memcpy(term + 1, hdr, data_len);
-	tx->head = term;
-	tx->head_len = VTCP_TERM_HLEN + data_len;
-	tx->sg = NULL;
-	tx->data_len = 0;
-	tx->ddgst_len = 0;
-	tx->tail_len = 0;
-	tx->zero_copy = false;
-	tx->done = vtcp_term_sent;
+	vtcp_tx_prepare(tx, term, VTCP_TERM_HLEN + data_len, vtcp_term_sent);
 	vtcp_tx_queue(queue, tx);
 	/* A host that never reads must not keep the queue alive. */
 	mod_delayed_work(vtcp_wq, &queue->deadline_work,

@@ -24,6 +24,22 @@ void vtcp_tx_init_item(struct vtcp_tx_item *item)
 	item->done = NULL;
 }
 
+/* Make item send head_len bytes at head; data and a tail may be added. */
+void vtcp_tx_prepare(struct vtcp_tx_item *item, void *head, u32 head_len,
+		     void (*done)(struct vtcp_tx_item *item))
+{
+	item->head = head;
+	item->head_len = head_len;
+	item->sg = NULL;
+	item->data_len = 0;
+	item->ddgst = NULL;
+	item->ddgst_len = 0;
+	item->tail = NULL;
+	item->tail_len = 0;
+	item->zero_copy = false;
+	item->done = done;
+}
+
 void vtcp_tx_queue(struct vtcp_queue *queue, struct vtcp_tx_item *item)
 {
 	item->sent = 0;
@@ -33,8 +49,8 @@ void vtcp_tx_queue(struct vtcp_queue *queue, struct vtcp_tx_item *item)
 }
 
 /* bio_vecs for len bytes of a scatterlist, starting skip bytes in. */
-unsigned int vtcp_sg_bvecs(struct scatterlist *sg, u32 skip, u32 len,
-			   struct bio_vec *bvec, unsigned int max, u32 *bytes)
+static unsigned int vtcp_sg_bvecs(struct scatterlist *sg, u32 skip, u32 len,
+				  struct bio_vec *bvec, unsigned int max, u32 *bytes)
 {
 	unsigned int n = 0;
 

@@ -203,8 +203,8 @@ int vtcp_tx(struct vtcp_queue *queue);
 void vtcp_tx_drop_unstarted(struct vtcp_queue *queue);
 void vtcp_tx_discard(struct vtcp_queue *queue);
 void vtcp_tx_init_item(struct vtcp_tx_item *item);
-unsigned int vtcp_sg_bvecs(struct scatterlist *sg, u32 skip, u32 len,
-			   struct bio_vec *bvec, unsigned int max, u32 *bytes);
+void vtcp_tx_prepare(struct vtcp_tx_item *item, void *head, u32 head_len,
+		     void (*done)(struct vtcp_tx_item *item));
 
 /* cmd.c */
 int vtcp_cmds_alloc(struct vtcp_queue *queue, u32 nr);
