@@ -54,7 +54,7 @@ demo:
 
 # An interactive guest with the host root mounted read-only, for debugging.
 vm-shell: modules
-	$(CURDIR)/tools/vm/vm.sh --shell
+	$(CURDIR)/tools/vm/shell.sh
 
 dkms-install:
 	$(CURDIR)/tools/build/dkms.sh install $(if $(filter command line environment,$(origin KDIR)),--kdir $(KDIR))
