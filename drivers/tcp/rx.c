@@ -4,12 +4,13 @@
  * directly, however many PDUs they hold, and the parser below takes bytes
  * from them as it needs: the 8-byte common header is checked before the
  * rest of the header is read, the whole header before any data is placed,
- * and data is copied (skb_copy_bits) straight into the command's pages at
- * the offset the checks allowed; no staging buffer, no recvmsg per PDU.
- * Data digests are computed over the bytes where they land.
+ * and data is copied straight into the command's pages at the offset the
+ * checks allowed, one pass over each skb (skb_seq_read); no staging
+ * buffer, no recvmsg per PDU.  Data digests are computed over the bytes
+ * where they land.
  *
  * (recvmsg would also trip hardened usercopy when a loopback host's
- * zero-copied frags straddle two folios; skb_copy_bits does not.)
+ * zero-copied frags straddle two folios; copying ourselves does not.)
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
