@@ -89,7 +89,7 @@ void vtcp_queue_fatal(struct vtcp_queue *queue, const struct vtcp_fatal *fatal,
 	pr_warn_ratelimited("queue %u: fatal protocol error (FES %u, field offset %u): terminating the connection\n",
 			    queue->id, fatal->fes, fatal->fei);
 
-	vtcp_tx_drop_unstarted(queue);
+	vtcp_tx_drop(queue, true);
 	memset(term, 0, sizeof(*term));
 	term->hdr.type = VTCP_C2H_TERM;
 	term->hdr.hlen = VTCP_TERM_HLEN;
@@ -131,7 +131,7 @@ static void vtcp_io_work(struct work_struct *work)
 		int state = READ_ONCE(queue->state);
 
 		if (state == VTCP_Q_CLOSING) {
-			vtcp_tx_discard(queue);
+			vtcp_tx_drop(queue, false);
 			return;
 		}
 		rx = 0;
@@ -261,7 +261,7 @@ static void vtcp_release_work(struct work_struct *work)
 	/* Waits for every command nvmet still runs; they complete to us. */
 	nvmet_sq_destroy(&queue->nvme_sq);
 	cancel_work_sync(&queue->io_work);
-	vtcp_tx_discard(queue);
+	vtcp_tx_drop(queue, false);
 	vtcp_queue_free(queue);
 }
 

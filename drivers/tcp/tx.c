@@ -104,9 +104,8 @@ static unsigned int vtcp_item_bvecs(struct vtcp_tx_item *item,
 	u32 skip = item->sent;
 	unsigned int n = 0, first;
 
-	memset(zc, 0, max);
-	if (n < max)
-		n += vtcp_buf_bvec(item->head, item->head_len, &skip, &bvec[n], bytes);
+	if (n < max && vtcp_buf_bvec(item->head, item->head_len, &skip, &bvec[n], bytes))
+		zc[n++] = false;
 	if (item->data_len && n < max) {
 		if (skip >= item->data_len) {
 			skip -= item->data_len;
@@ -120,10 +119,10 @@ static unsigned int vtcp_item_bvecs(struct vtcp_tx_item *item,
 				return n;	/* the rest of the data next time */
 		}
 	}
-	if (n < max)
-		n += vtcp_buf_bvec(item->ddgst, item->ddgst_len, &skip, &bvec[n], bytes);
-	if (n < max)
-		n += vtcp_buf_bvec(item->tail, item->tail_len, &skip, &bvec[n], bytes);
+	if (n < max && vtcp_buf_bvec(item->ddgst, item->ddgst_len, &skip, &bvec[n], bytes))
+		zc[n++] = false;
+	if (n < max && vtcp_buf_bvec(item->tail, item->tail_len, &skip, &bvec[n], bytes))
+		zc[n++] = false;
 	return n;
 }
 
@@ -241,32 +240,23 @@ int vtcp_tx(struct vtcp_queue *queue)
 }
 
 /*
- * A fatal error stops the queue: what has not started going out never
- * will; an item half sent is finished so the C2HTermReq lands on a PDU
- * boundary.
+ * Take items off the list unsent; responses give their slots back (R2T
+ * items leave their command waiting for data, abandoned at release).
+ * After a fatal error an item already half sent is kept (keep_started), so
+ * that the C2HTermReq lands on a PDU boundary; when the queue is closing
+ * nothing more goes out at all, and completions still arriving are freed.
  */
-void vtcp_tx_drop_unstarted(struct vtcp_queue *queue)
+void vtcp_tx_drop(struct vtcp_queue *queue, bool keep_started)
 {
 	struct vtcp_tx_item *item, *next;
 
 	list_for_each_entry_safe(item, next, &queue->tx_list, entry) {
-		if (item->sent)
+		if (keep_started && item->sent)
 			continue;
 		list_del_init(&item->entry);
 		if (item->done == vtcp_cmd_response_sent)
 			item->done(item);
 	}
-}
-
-/* The queue is closing: nothing more goes out; responses free their slots. */
-void vtcp_tx_discard(struct vtcp_queue *queue)
-{
-	struct vtcp_tx_item *item, *next;
-
-	list_for_each_entry_safe(item, next, &queue->tx_list, entry) {
-		list_del_init(&item->entry);
-		if (item->done == vtcp_cmd_response_sent)
-			item->done(item);
-	}
-	vtcp_tx_collect(queue);
+	if (!keep_started)
+		vtcp_tx_collect(queue);
 }

@@ -200,28 +200,37 @@ u32 vtcp_crc_sg(u32 crc, struct scatterlist *sg, u32 skip, u32 len);
 /* tx.c */
 void vtcp_tx_queue(struct vtcp_queue *queue, struct vtcp_tx_item *item);
 int vtcp_tx(struct vtcp_queue *queue);
-void vtcp_tx_drop_unstarted(struct vtcp_queue *queue);
-void vtcp_tx_discard(struct vtcp_queue *queue);
+void vtcp_tx_drop(struct vtcp_queue *queue, bool keep_started);
 void vtcp_tx_init_item(struct vtcp_tx_item *item);
 void vtcp_tx_prepare(struct vtcp_tx_item *item, void *head, u32 head_len,
 		     void (*done)(struct vtcp_tx_item *item));
 
-/* cmd.c */
-int vtcp_cmds_alloc(struct vtcp_queue *queue, u32 nr);
-void vtcp_cmds_free(struct vtcp_queue *queue);
+/*
+ * cmd.c, in the order a command lives: slots made at queue setup and at
+ * Connect; a capsule takes a free slot; write data arrives against its
+ * window; nvmet completes it (vtcp_queue_response is nvmet's callback);
+ * the response goes out and the slot is free again.  Slots whose data
+ * never came are abandoned when the queue is released.
+ */
 int vtcp_cmd_init_slot(struct vtcp_queue *queue, struct vtcp_cmd *cmd, u16 ttag);
-void vtcp_cmd_free_slot(struct vtcp_cmd *cmd);
+int vtcp_cmds_alloc(struct vtcp_queue *queue, u32 nr);
+
 struct vtcp_cmd *vtcp_cmd_get(struct vtcp_queue *queue);
-void vtcp_cmd_put(struct vtcp_cmd *cmd);
-struct vtcp_cmd *vtcp_cmd_by_ttag(struct vtcp_queue *queue, u16 ttag);
 struct vtcp_cmd *vtcp_cmd_capsule(struct vtcp_queue *queue, struct vtcp_cmd *cmd,
 				  const struct vtcp_cmd_pdu *pdu, u32 inline_len);
+
+struct vtcp_cmd *vtcp_cmd_by_ttag(struct vtcp_queue *queue, u16 ttag);
 void vtcp_cmd_h2c_window(struct vtcp_cmd *cmd, struct vtcp_h2c_window *window);
 void vtcp_cmd_data_received(struct vtcp_cmd *cmd, u32 bytes, bool digest_ok);
+
 void vtcp_queue_response(struct nvmet_req *req);
 void vtcp_cmd_send_response(struct vtcp_cmd *cmd);
-void vtcp_cmd_response_sent(struct vtcp_tx_item *item);
+void vtcp_cmd_response_sent(struct vtcp_tx_item *item);	/* tx item done */
+void vtcp_cmd_put(struct vtcp_cmd *cmd);
+
 void vtcp_cmd_abandon(struct vtcp_cmd *cmd);
+void vtcp_cmd_free_slot(struct vtcp_cmd *cmd);
+void vtcp_cmds_free(struct vtcp_queue *queue);
 
 /* port.c */
 void vtcp_port_put(struct vtcp_port *port);
