@@ -38,7 +38,7 @@ static void vtcp_put_hdgst(struct vtcp_queue *queue, void *hdr, u32 hlen)
 	memcpy(hdr + hlen, &digest, sizeof(digest));
 }
 
-int vtcp_cmd_init_slot(struct vtcp_queue *queue, struct vtcp_cmd *cmd, u16 ttag)
+static int vtcp_cmd_init_slot(struct vtcp_queue *queue, struct vtcp_cmd *cmd, u16 ttag)
 {
 	cmd->queue = queue;
 	cmd->ttag = ttag;
@@ -70,7 +70,7 @@ static void vtcp_cmd_release_data(struct vtcp_cmd *cmd)
 	cmd->data_len = 0;
 }
 
-void vtcp_cmd_free_slot(struct vtcp_cmd *cmd)
+static void vtcp_cmd_free_slot(struct vtcp_cmd *cmd)
 {
 	vtcp_cmd_release_data(cmd);
 	if (cmd->page)
@@ -78,6 +78,16 @@ void vtcp_cmd_free_slot(struct vtcp_cmd *cmd)
 	kfree(cmd->hdrbuf);
 	cmd->page = NULL;
 	cmd->hdrbuf = NULL;
+}
+
+/* The one slot a queue has before Connect tells it its size. */
+int vtcp_cmds_init_connect(struct vtcp_queue *queue)
+{
+	int ret = vtcp_cmd_init_slot(queue, &queue->connect_cmd, VTCP_TTAG_CONNECT);
+
+	if (!ret)
+		list_add(&queue->connect_cmd.free_entry, &queue->free_cmds);
+	return ret;
 }
 
 int vtcp_cmds_alloc(struct vtcp_queue *queue, u32 nr)
@@ -105,10 +115,12 @@ out_free:
 	return -ENOMEM;
 }
 
+/* Every slot, the Connect one included; the queue is going away. */
 void vtcp_cmds_free(struct vtcp_queue *queue)
 {
 	u32 i;
 
+	vtcp_cmd_free_slot(&queue->connect_cmd);
 	for (i = 0; i < queue->nr_cmds; i++)
 		vtcp_cmd_free_slot(&queue->cmds[i]);
 	kvfree(queue->cmds);
@@ -438,15 +450,24 @@ void vtcp_cmd_send_response(struct vtcp_cmd *cmd)
 	vtcp_tx_queue(queue, tx);
 }
 
-/*
- * The queue is going away: a command nvmet accepted but never got to run
- * (its data was still coming) gives its reference back.
- */
-void vtcp_cmd_abandon(struct vtcp_cmd *cmd)
+static void vtcp_cmd_abandon(struct vtcp_cmd *cmd)
 {
 	if (cmd->state != VTCP_CMD_RECV)
 		return;
 	nvmet_req_uninit(&cmd->req);
 	cmd->state = VTCP_CMD_FREE;
 	vtcp_cmd_release_data(cmd);
+}
+
+/*
+ * The queue is going away: commands nvmet accepted but never got to run
+ * (their data was still coming) give their references back.
+ */
+void vtcp_cmds_abandon(struct vtcp_queue *queue)
+{
+	u32 i;
+
+	vtcp_cmd_abandon(&queue->connect_cmd);
+	for (i = 0; i < queue->nr_cmds; i++)
+		vtcp_cmd_abandon(&queue->cmds[i]);
 }

@@ -228,7 +228,6 @@ static void vtcp_queue_detach_sock(struct vtcp_queue *queue)
 static void vtcp_queue_free(struct vtcp_queue *queue)
 {
 	vtcp_cmds_free(queue);
-	vtcp_cmd_free_slot(&queue->connect_cmd);
 	bitmap_free(queue->cid_busy);
 	kfree(queue->ctrl_buf);
 	if (queue->sock)
@@ -242,7 +241,6 @@ static void vtcp_release_work(struct work_struct *work)
 {
 	struct vtcp_queue *queue = container_of(work, struct vtcp_queue,
 						release_work);
-	u32 i;
 
 	mutex_lock(&vtcp_queue_list_lock);
 	list_del_init(&queue->entry);
@@ -254,9 +252,7 @@ static void vtcp_release_work(struct work_struct *work)
 	cancel_work_sync(&queue->io_work);
 
 	/* Commands nvmet accepted whose data never (fully) came. */
-	vtcp_cmd_abandon(&queue->connect_cmd);
-	for (i = 0; i < queue->nr_cmds; i++)
-		vtcp_cmd_abandon(&queue->cmds[i]);
+	vtcp_cmds_abandon(queue);
 
 	/* Waits for every command nvmet still runs; they complete to us. */
 	nvmet_sq_destroy(&queue->nvme_sq);
@@ -297,9 +293,8 @@ int vtcp_queue_create(struct vtcp_port *port, struct socket *sock)
 	if (!queue->cid_busy || !queue->ctrl_buf)
 		goto out_free;
 	vtcp_rx_init(&queue->rx);
-	if (vtcp_cmd_init_slot(queue, &queue->connect_cmd, VTCP_TTAG_CONNECT))
+	if (vtcp_cmds_init_connect(queue))
 		goto out_free;
-	list_add(&queue->connect_cmd.free_entry, &queue->free_cmds);
 	ret = nvmet_sq_init(&queue->nvme_sq);
 	if (ret)
 		goto out_free;

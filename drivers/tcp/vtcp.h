@@ -212,7 +212,7 @@ void vtcp_tx_prepare(struct vtcp_tx_item *item, void *head, u32 head_len,
  * the response goes out and the slot is free again.  Slots whose data
  * never came are abandoned when the queue is released.
  */
-int vtcp_cmd_init_slot(struct vtcp_queue *queue, struct vtcp_cmd *cmd, u16 ttag);
+int vtcp_cmds_init_connect(struct vtcp_queue *queue);
 int vtcp_cmds_alloc(struct vtcp_queue *queue, u32 nr);
 
 struct vtcp_cmd *vtcp_cmd_get(struct vtcp_queue *queue);
@@ -228,8 +228,7 @@ void vtcp_cmd_send_response(struct vtcp_cmd *cmd);
 void vtcp_cmd_response_sent(struct vtcp_tx_item *item);	/* tx item done */
 void vtcp_cmd_put(struct vtcp_cmd *cmd);
 
-void vtcp_cmd_abandon(struct vtcp_cmd *cmd);
-void vtcp_cmd_free_slot(struct vtcp_cmd *cmd);
+void vtcp_cmds_abandon(struct vtcp_queue *queue);
 void vtcp_cmds_free(struct vtcp_queue *queue);
 
 /* port.c */
