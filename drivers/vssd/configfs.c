@@ -1,17 +1,600 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vssd configfs tree: /sys/kernel/config/vssd/.
+ * vssd configfs tree:
  *
- * The root carries a read-only "features" attribute so that tools and tests
- * can tell what this build supports before they create anything.
+ *   /sys/kernel/config/vssd/features            what this build supports
+ *   /sys/kernel/config/vssd/<ctrl>/             a controller (mkdir)
+ *       <parameter>, model, preset, worker_cpus, power, index, stats
+ *   /sys/kernel/config/vssd/<ctrl>/namespaces/<nsid>/   a namespace (mkdir)
+ *       csi, size_mb, block_size, uuid, device
+ *
+ * Everything is writable only while the controller is powered off; a
+ * powered controller and its namespaces cannot be removed (-EBUSY).
+ * Documentation/configfs.rst lists every attribute.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/configfs.h>
+#include <linux/cpumask.h>
 #include <linux/module.h>
+#include <linux/slab.h>
 
 #include "vssd.h"
 
 /* Space-separated list of what this build can do; grows with the driver. */
-static const char vssd_features[] = "";
+static const char vssd_features[] =
+	"controllers nvm blk ioctl model-zero model-simple model-ssd preset-970pro preset-optane";
+
+static struct configfs_subsystem vssd_subsys;
+
+/* Take (or drop) configfs references so rmdir of a live device fails. */
+int vssd_configfs_depend(struct vssd_ctrl *ctrl, bool depend)
+{
+	struct vssd_ns *ns, *failed = NULL;
+	int ret;
+
+	if (!depend) {
+		list_for_each_entry(ns, &ctrl->ns_list, link)
+			configfs_undepend_item(&ns->group.cg_item);
+		configfs_undepend_item(&ctrl->group.cg_item);
+		return 0;
+	}
+	ret = configfs_depend_item_unlocked(&vssd_subsys, &ctrl->group.cg_item);
+	if (ret)
+		return ret;
+	list_for_each_entry(ns, &ctrl->ns_list, link) {
+		ret = configfs_depend_item_unlocked(&vssd_subsys, &ns->group.cg_item);
+		if (ret) {
+			failed = ns;
+			break;
+		}
+	}
+	if (!failed)
+		return 0;
+	list_for_each_entry(ns, &ctrl->ns_list, link) {
+		if (ns == failed)
+			break;
+		configfs_undepend_item(&ns->group.cg_item);
+	}
+	configfs_undepend_item(&ctrl->group.cg_item);
+	return ret;
+}
+
+/* ---- controller attributes ---- */
+
+static ssize_t vssd_param_show(struct vssd_ctrl *ctrl, enum vssd_param_index i,
+			       char *page)
+{
+	long v;
+
+	mutex_lock(&ctrl->lock);
+	v = *vssd_param_ptr(&ctrl->params, i);
+	mutex_unlock(&ctrl->lock);
+	return sysfs_emit(page, "%ld\n", v);
+}
+
+static ssize_t vssd_param_store(struct vssd_ctrl *ctrl, enum vssd_param_index i,
+				const char *page, size_t count)
+{
+	const struct vssd_param_desc *d = &vssd_param_descs[i];
+	long v;
+	int ret;
+
+	ret = kstrtol(page, 0, &v);
+	if (ret)
+		return ret;
+	if (v < d->min || v > d->max) {
+		pr_warn("%s: %s=%ld refused: must be %ld..%ld (%s)\n",
+			vssd_ctrl_name(ctrl), d->name, v, d->min, d->max, d->unit);
+		return -EINVAL;
+	}
+	mutex_lock(&ctrl->lock);
+	if (ctrl->state != VSSD_CTRL_OFF) {
+		ret = -EBUSY;
+	} else {
+		*vssd_param_ptr(&ctrl->params, i) = v;
+		ret = count;
+	}
+	mutex_unlock(&ctrl->lock);
+	return ret;
+}
+
+#define VSSD_CTRL_PARAM_ATTR(field)					\
+static ssize_t vssd_ctrl_##field##_show(struct config_item *item, char *page) \
+{									\
+	return vssd_param_show(to_vssd_ctrl(item), VSSD_PARAM_##field, page); \
+}									\
+static ssize_t vssd_ctrl_##field##_store(struct config_item *item,	\
+					 const char *page, size_t count) \
+{									\
+	return vssd_param_store(to_vssd_ctrl(item), VSSD_PARAM_##field,	\
+				page, count);				\
+}									\
+CONFIGFS_ATTR(vssd_ctrl_, field)
+
+VSSD_CTRL_PARAM_ATTR(nr_io_queues);
+VSSD_CTRL_PARAM_ATTR(queue_depth);
+VSSD_CTRL_PARAM_ATTR(dispatcher_cpu);
+VSSD_CTRL_PARAM_ATTR(poll);
+VSSD_CTRL_PARAM_ATTR(max_transfer_kb);
+VSSD_CTRL_PARAM_ATTR(read_latency_ns);
+VSSD_CTRL_PARAM_ATTR(write_latency_ns);
+VSSD_CTRL_PARAM_ATTR(read_mbps);
+VSSD_CTRL_PARAM_ATTR(write_mbps);
+VSSD_CTRL_PARAM_ATTR(channels);
+VSSD_CTRL_PARAM_ATTR(dies_per_channel);
+VSSD_CTRL_PARAM_ATTR(planes_per_die);
+VSSD_CTRL_PARAM_ATTR(page_kb);
+VSSD_CTRL_PARAM_ATTR(pages_per_block);
+VSSD_CTRL_PARAM_ATTR(read_lsb_ns);
+VSSD_CTRL_PARAM_ATTR(read_msb_ns);
+VSSD_CTRL_PARAM_ATTR(program_ns);
+VSSD_CTRL_PARAM_ATTR(erase_ns);
+VSSD_CTRL_PARAM_ATTR(channel_mbps);
+VSSD_CTRL_PARAM_ATTR(host_mbps);
+VSSD_CTRL_PARAM_ATTR(fw_read_ns);
+VSSD_CTRL_PARAM_ATTR(fw_write_ns);
+VSSD_CTRL_PARAM_ATTR(fw_write_per4k_ns);
+VSSD_CTRL_PARAM_ATTR(write_buffer_kb);
+VSSD_CTRL_PARAM_ATTR(op_percent);
+VSSD_CTRL_PARAM_ATTR(gc_free_percent);
+VSSD_CTRL_PARAM_ATTR(pe_cycles);
+
+static ssize_t vssd_ctrl_model_show(struct config_item *item, char *page)
+{
+	struct vssd_ctrl *ctrl = to_vssd_ctrl(item);
+	ssize_t n;
+
+	mutex_lock(&ctrl->lock);
+	n = sysfs_emit(page, "%s\n", ctrl->params.model);
+	mutex_unlock(&ctrl->lock);
+	return n;
+}
+
+static ssize_t vssd_ctrl_model_store(struct config_item *item, const char *page,
+				     size_t count)
+{
+	struct vssd_ctrl *ctrl = to_vssd_ctrl(item);
+	const struct vssd_model_ops *model = vssd_model_find(page);
+	ssize_t ret = count;
+
+	if (!model) {
+		pr_warn("%s: model \"%.*s\" refused: zero, simple or ssd\n",
+			vssd_ctrl_name(ctrl), (int)strcspn(page, "\n"), page);
+		return -EINVAL;
+	}
+	mutex_lock(&ctrl->lock);
+	if (ctrl->state != VSSD_CTRL_OFF)
+		ret = -EBUSY;
+	else
+		strscpy(ctrl->params.model, model->name, sizeof(ctrl->params.model));
+	mutex_unlock(&ctrl->lock);
+	return ret;
+}
+CONFIGFS_ATTR(vssd_ctrl_, model);
+
+static ssize_t vssd_ctrl_preset_show(struct config_item *item, char *page)
+{
+	struct vssd_ctrl *ctrl = to_vssd_ctrl(item);
+	ssize_t n;
+
+	mutex_lock(&ctrl->lock);
+	n = sysfs_emit(page, "%s\n", vssd_preset_matching(&ctrl->params));
+	mutex_unlock(&ctrl->lock);
+	return n;
+}
+
+static ssize_t vssd_ctrl_preset_store(struct config_item *item, const char *page,
+				      size_t count)
+{
+	struct vssd_ctrl *ctrl = to_vssd_ctrl(item);
+	const struct vssd_preset *preset = vssd_preset_find(page);
+	ssize_t ret = count;
+
+	if (!preset) {
+		pr_warn("%s: preset \"%.*s\" refused: 970pro or optane\n",
+			vssd_ctrl_name(ctrl), (int)strcspn(page, "\n"), page);
+		return -EINVAL;
+	}
+	mutex_lock(&ctrl->lock);
+	if (ctrl->state != VSSD_CTRL_OFF)
+		ret = -EBUSY;
+	else
+		vssd_preset_apply(preset, &ctrl->params);
+	mutex_unlock(&ctrl->lock);
+	return ret;
+}
+CONFIGFS_ATTR(vssd_ctrl_, preset);
+
+static ssize_t vssd_ctrl_worker_cpus_show(struct config_item *item, char *page)
+{
+	struct vssd_ctrl *ctrl = to_vssd_ctrl(item);
+	ssize_t n;
+
+	mutex_lock(&ctrl->lock);
+	n = sysfs_emit(page, "%*pbl\n", cpumask_pr_args(ctrl->worker_cpus));
+	mutex_unlock(&ctrl->lock);
+	return n;
+}
+
+static ssize_t vssd_ctrl_worker_cpus_store(struct config_item *item,
+					   const char *page, size_t count)
+{
+	struct vssd_ctrl *ctrl = to_vssd_ctrl(item);
+	cpumask_var_t cpus;
+	ssize_t ret;
+
+	if (!alloc_cpumask_var(&cpus, GFP_KERNEL))
+		return -ENOMEM;
+	ret = cpulist_parse(page, cpus);
+	if (!ret && (cpumask_empty(cpus) || !cpumask_subset(cpus, cpu_possible_mask)))
+		ret = -EINVAL;
+	if (ret) {
+		pr_warn("%s: worker_cpus refused: need a non-empty list of existing CPUs\n",
+			vssd_ctrl_name(ctrl));
+		goto out;
+	}
+	mutex_lock(&ctrl->lock);
+	if (ctrl->state != VSSD_CTRL_OFF) {
+		ret = -EBUSY;
+	} else {
+		cpumask_copy(ctrl->worker_cpus, cpus);
+		ret = count;
+	}
+	mutex_unlock(&ctrl->lock);
+out:
+	free_cpumask_var(cpus);
+	return ret;
+}
+CONFIGFS_ATTR(vssd_ctrl_, worker_cpus);
+
+static ssize_t vssd_ctrl_power_show(struct config_item *item, char *page)
+{
+	struct vssd_ctrl *ctrl = to_vssd_ctrl(item);
+
+	return sysfs_emit(page, "%d\n", READ_ONCE(ctrl->state) == VSSD_CTRL_LIVE);
+}
+
+static ssize_t vssd_ctrl_power_store(struct config_item *item, const char *page,
+				     size_t count)
+{
+	struct vssd_ctrl *ctrl = to_vssd_ctrl(item);
+	bool on;
+	int ret;
+
+	ret = kstrtobool(page, &on);
+	if (ret)
+		return ret;
+	mutex_lock(&ctrl->lock);
+	ret = on ? vssd_ctrl_power_on(ctrl) : vssd_ctrl_power_off(ctrl);
+	mutex_unlock(&ctrl->lock);
+	return ret ? ret : count;
+}
+CONFIGFS_ATTR(vssd_ctrl_, power);
+
+static ssize_t vssd_ctrl_index_show(struct config_item *item, char *page)
+{
+	return sysfs_emit(page, "%d\n", READ_ONCE(to_vssd_ctrl(item)->index));
+}
+CONFIGFS_ATTR_RO(vssd_ctrl_, index);
+
+static ssize_t vssd_ctrl_stats_show(struct config_item *item, char *page)
+{
+	struct vssd_ctrl *ctrl = to_vssd_ctrl(item);
+	ssize_t n;
+
+	mutex_lock(&ctrl->lock);
+	n = vssd_stats_show(ctrl, page);
+	mutex_unlock(&ctrl->lock);
+	return n;
+}
+CONFIGFS_ATTR_RO(vssd_ctrl_, stats);
+
+static struct configfs_attribute *vssd_ctrl_attrs[] = {
+	&vssd_ctrl_attr_nr_io_queues,
+	&vssd_ctrl_attr_queue_depth,
+	&vssd_ctrl_attr_dispatcher_cpu,
+	&vssd_ctrl_attr_poll,
+	&vssd_ctrl_attr_max_transfer_kb,
+	&vssd_ctrl_attr_read_latency_ns,
+	&vssd_ctrl_attr_write_latency_ns,
+	&vssd_ctrl_attr_read_mbps,
+	&vssd_ctrl_attr_write_mbps,
+	&vssd_ctrl_attr_channels,
+	&vssd_ctrl_attr_dies_per_channel,
+	&vssd_ctrl_attr_planes_per_die,
+	&vssd_ctrl_attr_page_kb,
+	&vssd_ctrl_attr_pages_per_block,
+	&vssd_ctrl_attr_read_lsb_ns,
+	&vssd_ctrl_attr_read_msb_ns,
+	&vssd_ctrl_attr_program_ns,
+	&vssd_ctrl_attr_erase_ns,
+	&vssd_ctrl_attr_channel_mbps,
+	&vssd_ctrl_attr_host_mbps,
+	&vssd_ctrl_attr_fw_read_ns,
+	&vssd_ctrl_attr_fw_write_ns,
+	&vssd_ctrl_attr_fw_write_per4k_ns,
+	&vssd_ctrl_attr_write_buffer_kb,
+	&vssd_ctrl_attr_op_percent,
+	&vssd_ctrl_attr_gc_free_percent,
+	&vssd_ctrl_attr_pe_cycles,
+	&vssd_ctrl_attr_model,
+	&vssd_ctrl_attr_preset,
+	&vssd_ctrl_attr_worker_cpus,
+	&vssd_ctrl_attr_power,
+	&vssd_ctrl_attr_index,
+	&vssd_ctrl_attr_stats,
+	NULL,
+};
+
+/* ---- namespace attributes ---- */
+
+static ssize_t vssd_ns_store_locked(struct vssd_ns *ns, size_t count,
+				    int (*set)(struct vssd_ns *ns, const char *page),
+				    const char *page)
+{
+	struct vssd_ctrl *ctrl = ns->ctrl;
+	ssize_t ret;
+
+	mutex_lock(&ctrl->lock);
+	ret = ctrl->state != VSSD_CTRL_OFF ? -EBUSY : set(ns, page);
+	mutex_unlock(&ctrl->lock);
+	return ret ? ret : count;
+}
+
+static const char *const vssd_csi_names[] = {
+	[VSSD_CSI_NVM] = "nvm",
+};
+
+static ssize_t vssd_ns_csi_show(struct config_item *item, char *page)
+{
+	return sysfs_emit(page, "%s\n", vssd_csi_names[to_vssd_ns(item)->csi]);
+}
+
+static int vssd_ns_set_csi(struct vssd_ns *ns, const char *page)
+{
+	int i = sysfs_match_string(vssd_csi_names, page);
+
+	if (i < 0) {
+		pr_warn("namespace %u: csi \"%.*s\" refused: nvm\n", ns->nsid,
+			(int)strcspn(page, "\n"), page);
+		return -EINVAL;
+	}
+	ns->csi = i;
+	return 0;
+}
+
+static ssize_t vssd_ns_csi_store(struct config_item *item, const char *page,
+				 size_t count)
+{
+	return vssd_ns_store_locked(to_vssd_ns(item), count, vssd_ns_set_csi, page);
+}
+CONFIGFS_ATTR(vssd_ns_, csi);
+
+static ssize_t vssd_ns_size_mb_show(struct config_item *item, char *page)
+{
+	return sysfs_emit(page, "%lu\n", to_vssd_ns(item)->size_mb);
+}
+
+static int vssd_ns_set_size_mb(struct vssd_ns *ns, const char *page)
+{
+	unsigned long v;
+	int ret = kstrtoul(page, 0, &v);
+
+	if (ret)
+		return ret;
+	if (!v || v > VSSD_MAX_SIZE_MB) {
+		pr_warn("namespace %u: size_mb=%lu refused: must be 1..%lu\n",
+			ns->nsid, v, VSSD_MAX_SIZE_MB);
+		return -EINVAL;
+	}
+	ns->size_mb = v;
+	return 0;
+}
+
+static ssize_t vssd_ns_size_mb_store(struct config_item *item, const char *page,
+				     size_t count)
+{
+	return vssd_ns_store_locked(to_vssd_ns(item), count, vssd_ns_set_size_mb, page);
+}
+CONFIGFS_ATTR(vssd_ns_, size_mb);
+
+static ssize_t vssd_ns_block_size_show(struct config_item *item, char *page)
+{
+	return sysfs_emit(page, "%u\n", to_vssd_ns(item)->block_size);
+}
+
+static int vssd_ns_set_block_size(struct vssd_ns *ns, const char *page)
+{
+	unsigned int v;
+	int ret = kstrtouint(page, 0, &v);
+
+	if (ret)
+		return ret;
+	if (v != 512 && v != 4096) {
+		pr_warn("namespace %u: block_size=%u refused: 512 or 4096\n", ns->nsid, v);
+		return -EINVAL;
+	}
+	ns->block_size = v;
+	return 0;
+}
+
+static ssize_t vssd_ns_block_size_store(struct config_item *item, const char *page,
+					size_t count)
+{
+	return vssd_ns_store_locked(to_vssd_ns(item), count, vssd_ns_set_block_size,
+				    page);
+}
+CONFIGFS_ATTR(vssd_ns_, block_size);
+
+static ssize_t vssd_ns_uuid_show(struct config_item *item, char *page)
+{
+	return sysfs_emit(page, "%pUb\n", &to_vssd_ns(item)->uuid);
+}
+
+static int vssd_ns_set_uuid(struct vssd_ns *ns, const char *page)
+{
+	char text[UUID_STRING_LEN + 1];
+
+	if (strcspn(page, "\n") != UUID_STRING_LEN)
+		return -EINVAL;
+	memcpy(text, page, UUID_STRING_LEN);
+	text[UUID_STRING_LEN] = 0;
+	return uuid_parse(text, &ns->uuid);
+}
+
+static ssize_t vssd_ns_uuid_store(struct config_item *item, const char *page,
+				  size_t count)
+{
+	return vssd_ns_store_locked(to_vssd_ns(item), count, vssd_ns_set_uuid, page);
+}
+CONFIGFS_ATTR(vssd_ns_, uuid);
+
+static ssize_t vssd_ns_device_show(struct config_item *item, char *page)
+{
+	struct vssd_ns *ns = to_vssd_ns(item);
+	struct vssd_ctrl *ctrl = ns->ctrl;
+	ssize_t n;
+
+	mutex_lock(&ctrl->lock);
+	if (ctrl->state == VSSD_CTRL_LIVE && ns->disk)
+		n = sysfs_emit(page, "/dev/%s\n", ns->disk->disk_name);
+	else
+		n = sysfs_emit(page, "\n");
+	mutex_unlock(&ctrl->lock);
+	return n;
+}
+CONFIGFS_ATTR_RO(vssd_ns_, device);
+
+static struct configfs_attribute *vssd_ns_attrs[] = {
+	&vssd_ns_attr_csi,
+	&vssd_ns_attr_size_mb,
+	&vssd_ns_attr_block_size,
+	&vssd_ns_attr_uuid,
+	&vssd_ns_attr_device,
+	NULL,
+};
+
+static void vssd_ns_release(struct config_item *item)
+{
+	kfree(to_vssd_ns(item));
+}
+
+static struct configfs_item_operations vssd_ns_item_ops = {
+	.release	= vssd_ns_release,
+};
+
+static const struct config_item_type vssd_ns_type = {
+	.ct_item_ops	= &vssd_ns_item_ops,
+	.ct_attrs	= vssd_ns_attrs,
+	.ct_owner	= THIS_MODULE,
+};
+
+/* ---- namespaces/ directory ---- */
+
+static struct vssd_ctrl *vssd_ns_group_ctrl(struct config_group *group)
+{
+	return container_of(group, struct vssd_ctrl, ns_group);
+}
+
+static struct config_group *vssd_ns_make(struct config_group *group, const char *name)
+{
+	struct vssd_ctrl *ctrl = vssd_ns_group_ctrl(group);
+	struct vssd_ns *ns, *other;
+	u32 nsid;
+	int ret;
+
+	ret = kstrtou32(name, 10, &nsid);
+	if (ret || !nsid || nsid > VSSD_MAX_NSID) {
+		pr_warn("%s: namespace \"%s\" refused: name it by its NSID, 1..%u\n",
+			vssd_ctrl_name(ctrl), name, VSSD_MAX_NSID);
+		return ERR_PTR(-EINVAL);
+	}
+	ns = kzalloc(sizeof(*ns), GFP_KERNEL);
+	if (!ns)
+		return ERR_PTR(-ENOMEM);
+	ns->ctrl = ctrl;
+	ns->nsid = nsid;
+	ns->csi = VSSD_CSI_NVM;
+	ns->block_size = 512;
+	ns->size_mb = 1024;
+	uuid_gen(&ns->uuid);
+
+	mutex_lock(&ctrl->lock);
+	ret = ctrl->state != VSSD_CTRL_OFF ? -EBUSY : 0;
+	list_for_each_entry(other, &ctrl->ns_list, link)
+		if (other->nsid == nsid)
+			ret = -EEXIST;
+	if (!ret)
+		list_add_tail(&ns->link, &ctrl->ns_list);
+	mutex_unlock(&ctrl->lock);
+	if (ret) {
+		kfree(ns);
+		return ERR_PTR(ret);
+	}
+	config_group_init_type_name(&ns->group, name, &vssd_ns_type);
+	return &ns->group;
+}
+
+static void vssd_ns_drop(struct config_group *group, struct config_item *item)
+{
+	struct vssd_ctrl *ctrl = vssd_ns_group_ctrl(group);
+	struct vssd_ns *ns = to_vssd_ns(item);
+
+	mutex_lock(&ctrl->lock);
+	list_del(&ns->link);
+	mutex_unlock(&ctrl->lock);
+	config_item_put(item);
+}
+
+static struct configfs_group_operations vssd_ns_group_ops = {
+	.make_group	= vssd_ns_make,
+	.drop_item	= vssd_ns_drop,
+};
+
+static const struct config_item_type vssd_ns_group_type = {
+	.ct_group_ops	= &vssd_ns_group_ops,
+	.ct_owner	= THIS_MODULE,
+};
+
+/* ---- controllers ---- */
+
+static void vssd_ctrl_item_release(struct config_item *item)
+{
+	vssd_ctrl_free(to_vssd_ctrl(item));
+}
+
+static struct configfs_item_operations vssd_ctrl_item_ops = {
+	.release	= vssd_ctrl_item_release,
+};
+
+static const struct config_item_type vssd_ctrl_type = {
+	.ct_item_ops	= &vssd_ctrl_item_ops,
+	.ct_attrs	= vssd_ctrl_attrs,
+	.ct_owner	= THIS_MODULE,
+};
+
+static struct config_group *vssd_ctrl_make(struct config_group *group, const char *name)
+{
+	struct vssd_ctrl *ctrl = vssd_ctrl_alloc(name);
+
+	if (!ctrl)
+		return ERR_PTR(-ENOMEM);
+	config_group_init_type_name(&ctrl->group, name, &vssd_ctrl_type);
+	config_group_init_type_name(&ctrl->ns_group, "namespaces", &vssd_ns_group_type);
+	configfs_add_default_group(&ctrl->ns_group, &ctrl->group);
+	return &ctrl->group;
+}
+
+static void vssd_ctrl_drop(struct config_group *group, struct config_item *item)
+{
+	config_item_put(item);
+}
+
+static struct configfs_group_operations vssd_root_group_ops = {
+	.make_group	= vssd_ctrl_make,
+	.drop_item	= vssd_ctrl_drop,
+};
 
 static ssize_t vssd_root_features_show(struct config_item *item, char *page)
 {
@@ -25,6 +608,7 @@ static struct configfs_attribute *vssd_root_attrs[] = {
 };
 
 static const struct config_item_type vssd_root_type = {
+	.ct_group_ops	= &vssd_root_group_ops,
 	.ct_attrs	= vssd_root_attrs,
 	.ct_owner	= THIS_MODULE,
 };

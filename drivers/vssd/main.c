@@ -3,7 +3,7 @@
  * vssd: emulated NVMe controllers, configured at run time through configfs.
  *
  * This file holds only module load and unload; each concern (configfs,
- * controllers, queues, timing) lives in a file of its own.
+ * controllers, engine, commands, devices, models) lives in a file of its own.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -15,6 +15,9 @@ static int __init vssd_init(void)
 {
 	int ret;
 
+	ret = vssd_params_init();
+	if (ret)
+		return ret;
 	ret = vssd_configfs_init();
 	if (ret) {
 		pr_err("cannot register the configfs subsystem: %d\n", ret);
@@ -24,6 +27,7 @@ static int __init vssd_init(void)
 	return 0;
 }
 
+/* configfs pins the module while any controller directory exists. */
 static void __exit vssd_exit(void)
 {
 	vssd_configfs_exit();

@@ -1,11 +1,338 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * vssd: private declarations shared by the files of vssd.ko.
+ *
+ * A controller (struct vssd_ctrl) is born at mkdir in configfs and holds its
+ * parameters; writing 1 to "power" builds the live part: submission queues,
+ * one dispatcher thread, worker threads, the model's state, a character
+ * device and a block device per namespace.  Commands (struct vssd_cmd) come
+ * from the block layer or the passthrough ioctls, are timed by the
+ * dispatcher through the model's ops and completed by a worker at their
+ * deadline.
  */
 #ifndef VSSD_PRIVATE_H
 #define VSSD_PRIVATE_H
 
+#include <linux/blk-mq.h>
+#include <linux/bvec.h>
+#include <linux/configfs.h>
+#include <linux/cpumask.h>
+#include <linux/llist.h>
+#include <linux/miscdevice.h>
+#include <linux/mutex.h>
+#include <linux/nvme.h>
+#include <linux/timerqueue.h>
+#include <linux/uuid.h>
+#include <linux/xarray.h>
+
+#include <vssd/nvme_ext.h>
+
+#include "params.h"
+#include "hist.h"
+
+#define VSSD_MAX_CTRLS		64
+#define VSSD_MAX_NSID		32
+#define VSSD_MAX_DSM_RANGES	256
+#define VSSD_MAX_COPY_RANGES	128
+#define VSSD_UNIT_SHIFT		12	/* FTL mapping unit: 4 KiB */
+#define VSSD_UNIT_SIZE		BIT(VSSD_UNIT_SHIFT)
+#define VSSD_MAX_SIZE_MB	BIT(20)		/* 1 TiB per namespace */
+
+struct vssd_ctrl;
+struct vssd_ns;
+struct vssd_cmd;
+
+/* Where a command's data lives: a block request's bios or a bvec table. */
+struct vssd_buf {
+	struct bio *bio;
+	const struct bio_vec *bvec;
+	unsigned int nr_bvec;
+	u32 len;
+};
+
+/* A position inside a vssd_buf, advanced as data is copied. */
+struct vssd_buf_pos {
+	struct bio *bio;
+	const struct bio_vec *bvec;
+	struct bvec_iter iter;
+};
+
+void vssd_buf_pos_init(struct vssd_buf_pos *pos, const struct vssd_buf *buf);
+void vssd_buf_copy_to(struct vssd_buf_pos *pos, const void *src, u32 len);
+void vssd_buf_copy_from(struct vssd_buf_pos *pos, void *dst, u32 len);
+void vssd_buf_zero(struct vssd_buf_pos *pos, u32 len);
+bool vssd_buf_equal(struct vssd_buf_pos *pos, const void *src, u32 len);
+int vssd_buf_read_at(const struct vssd_buf *buf, u32 offset, void *dst, u32 len);
+int vssd_buf_write_at(const struct vssd_buf *buf, u32 offset, const void *src, u32 len);
+
+typedef void (*vssd_exec_fn)(struct vssd_cmd *cmd);
+
+struct vssd_cmd {
+	struct nvme_command sqe;
+	struct vssd_buf buf;
+	u16 qid;
+	u16 status;		/* SCT << 8 | SC, with VSSD_SC_DNR */
+	u64 result;		/* CQE dwords 0 and 1 */
+
+	/* Set at submission and by the dispatcher. */
+	struct vssd_ctrl *ctrl;
+	struct vssd_ns *ns;
+	vssd_exec_fn exec;	/* data phase, run by the worker */
+	u64 submit_ns;
+	struct timerqueue_node deadline;
+	struct llist_node node;
+
+	void (*complete)(struct vssd_cmd *cmd);
+	void *private;		/* the front end's */
+};
+
+/* Backing store: sparse RAM pages keyed by byte offset >> PAGE_SHIFT. */
+struct vssd_store {
+	struct xarray pages;
+	atomic_long_t nr_pages;
+	u64 size;
+};
+
+int vssd_store_init(struct vssd_store *store, u64 size);
+void vssd_store_destroy(struct vssd_store *store);
+int vssd_store_write(struct vssd_store *store, u64 off, struct vssd_buf_pos *pos, u32 len);
+void vssd_store_read(struct vssd_store *store, u64 off, struct vssd_buf_pos *pos, u32 len);
+bool vssd_store_equal(struct vssd_store *store, u64 off, struct vssd_buf_pos *pos, u32 len);
+int vssd_store_copy(struct vssd_store *store, u64 dst, u64 src, u64 len);
+void vssd_store_discard(struct vssd_store *store, u64 off, u64 len);
+int vssd_store_read_kernel(struct vssd_store *store, u64 off, void *dst, u32 len);
+int vssd_store_write_kernel(struct vssd_store *store, u64 off, const void *src, u32 len);
+
+/* What the model reports for statistics and SMART. */
+struct vssd_model_counters {
+	u64 gc_runs;
+	u64 gc_units_moved;
+	u64 host_units_programmed;
+	u64 erases;
+	u64 max_erase_count;
+	u64 avg_erase_count_x100;	/* hundredths */
+	u64 free_blocks;
+	u64 total_blocks;
+};
+
+/*
+ * A timing model.  All hooks except the init, exit and
+ * counters() run on the dispatcher thread only, so model state needs no
+ * lock.  Times are ktime_get() nanoseconds.
+ */
+struct vssd_model_ops {
+	const char *name;
+	int (*ctrl_init)(struct vssd_ctrl *ctrl);
+	void (*ctrl_exit)(struct vssd_ctrl *ctrl);
+	int (*ns_init)(struct vssd_ns *ns);
+	void (*ns_exit)(struct vssd_ns *ns);
+	/* Bytes [off, off + len) of @ns: returns when the data is at the host. */
+	u64 (*read)(struct vssd_ns *ns, u64 off, u64 len, u64 now);
+	/* Returns 0 and *done, or -ENOSPC when the flash is full of live data. */
+	int (*write)(struct vssd_ns *ns, u64 off, u64 len, u64 now, u64 *done);
+	/* Deallocate: the FTL forgets the range. */
+	void (*trim)(struct vssd_ns *ns, u64 off, u64 len);
+	/* Everything acknowledged so far is on the flash at the returned time. */
+	u64 (*flush)(struct vssd_ctrl *ctrl, u64 now);
+	void (*format)(struct vssd_ns *ns);
+	/*
+	 * Background work while no command waits.  Returns 0 when there is
+	 * none left, @now when it did some (call again), or a later time to
+	 * be called at.
+	 */
+	u64 (*idle)(struct vssd_ctrl *ctrl, u64 now);
+	void (*counters)(struct vssd_ctrl *ctrl, struct vssd_model_counters *c);
+};
+
+extern const struct vssd_model_ops vssd_model_zero;
+extern const struct vssd_model_ops vssd_model_simple;
+extern const struct vssd_model_ops vssd_model_ssd;
+const struct vssd_model_ops *vssd_model_find(const char *name);
+
+enum vssd_ctrl_state {
+	VSSD_CTRL_OFF,
+	VSSD_CTRL_STARTING,
+	VSSD_CTRL_LIVE,
+	VSSD_CTRL_STOPPING,
+};
+
+struct vssd_worker {
+	struct vssd_ctrl *ctrl;
+	struct task_struct *task;
+	struct llist_head incoming;
+	struct timerqueue_head timeline;
+	unsigned int id;
+	int cpu;
+	struct vssd_hist lateness;	/* written by this worker only */
+};
+
+struct vssd_sq {
+	struct llist_head pending;
+};
+
+/* Counters the dispatcher alone writes; readers take a racy snapshot. */
+enum vssd_stat_kind {
+	VSSD_STAT_READ,
+	VSSD_STAT_WRITE,
+	VSSD_STAT_FLUSH,
+	VSSD_STAT_WRITE_ZEROES,
+	VSSD_STAT_DSM,
+	VSSD_STAT_COMPARE,
+	VSSD_STAT_COPY,
+	VSSD_STAT_OTHER_IO,
+	VSSD_STAT_ADMIN,
+	VSSD_STAT_ERRORS,
+	VSSD_NR_STATS,
+};
+
+struct vssd_stats {
+	u64 cmds[VSSD_NR_STATS];
+	u64 bytes_read;
+	u64 bytes_written;
+	u64 bytes_copied;
+	u64 bytes_deallocated;
+};
+
+#define VSSD_ERROR_LOG_ENTRIES	16
+
+struct vssd_error_log {
+	spinlock_t lock;	/* workers add, Get Log Page reads */
+	u64 count;
+	struct nvme_error_slot slots[VSSD_ERROR_LOG_ENTRIES];
+};
+
+struct vssd_ns {
+	struct config_group group;
+	struct vssd_ctrl *ctrl;
+	struct list_head link;
+	u32 nsid;
+
+	/* Configuration, fixed while the controller is powered. */
+	u8 csi;
+	u32 block_size;
+	unsigned long size_mb;
+	uuid_t uuid;
+
+	/* Live state. */
+	u8 lba_shift;
+	u64 nr_lbas;
+	struct vssd_store store;
+	void *model_data;
+	struct gendisk *disk;
+};
+
+struct vssd_features {
+	bool volatile_wc;
+	u32 arbitration;
+};
+
+struct vssd_ctrl {
+	struct config_group group;
+	struct config_group ns_group;
+	struct mutex lock;		/* state, params, namespaces, opens */
+
+	struct vssd_params params;
+	cpumask_var_t worker_cpus;
+	struct list_head ns_list;
+	enum vssd_ctrl_state state;
+	int index;			/* N of /dev/vssdN while powered */
+	unsigned int open_count;
+	char serial[21];
+
+	/* Live resources, from power on to power off. */
+	const struct vssd_model_ops *model;
+	void *model_data;
+	struct vssd_ns *ns_by_id[VSSD_MAX_NSID + 1];
+	unsigned int nr_io_queues;
+	struct vssd_sq *sqs;		/* [0] admin, [1..nr_io_queues] I/O */
+	struct task_struct *dispatcher;
+	unsigned int nr_workers;
+	struct vssd_worker *workers;
+	unsigned int next_worker;
+	struct blk_mq_tag_set tag_set;
+	bool tag_set_ready;
+	struct miscdevice misc;
+	char misc_name[16];
+	bool misc_ready;
+
+	struct vssd_features features;
+	u64 power_on_ns;
+	u64 power_cycles;
+	struct vssd_stats stats;
+	struct vssd_error_log errors;
+};
+
+static inline struct vssd_ctrl *to_vssd_ctrl(struct config_item *item)
+{
+	return container_of(to_config_group(item), struct vssd_ctrl, group);
+}
+
+static inline struct vssd_ns *to_vssd_ns(struct config_item *item)
+{
+	return container_of(to_config_group(item), struct vssd_ns, group);
+}
+
+static inline const char *vssd_ctrl_name(struct vssd_ctrl *ctrl)
+{
+	return config_item_name(&ctrl->group.cg_item);
+}
+
+/* main.c / params.c */
+int vssd_params_init(void);
+
+/* configfs.c */
 int vssd_configfs_init(void);
 void vssd_configfs_exit(void);
+int vssd_configfs_depend(struct vssd_ctrl *ctrl, bool depend);
+
+/* ctrl.c: lifecycle */
+struct vssd_ctrl *vssd_ctrl_alloc(const char *name);
+void vssd_ctrl_free(struct vssd_ctrl *ctrl);
+int vssd_ctrl_power_on(struct vssd_ctrl *ctrl);
+int vssd_ctrl_power_off(struct vssd_ctrl *ctrl);
+int vssd_ctrl_open(struct vssd_ctrl *ctrl);
+void vssd_ctrl_release(struct vssd_ctrl *ctrl);
+
+/* engine.c: submission, dispatcher, workers */
+int vssd_engine_start(struct vssd_ctrl *ctrl);
+void vssd_engine_stop(struct vssd_ctrl *ctrl);
+void vssd_submit(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd);
+u16 vssd_pick_io_queue(struct vssd_ctrl *ctrl);
+void vssd_engine_lateness(struct vssd_ctrl *ctrl, struct vssd_hist *into);
+
+/* admin.c, identify.c, log.c: admin command set */
+void vssd_admin_prepare(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 now,
+			u64 *deadline);
+void vssd_identify_exec(struct vssd_cmd *cmd);
+void vssd_get_log_exec(struct vssd_cmd *cmd);
+void vssd_error_log_add(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd);
+u8 vssd_ns_lbaf_shift(struct vssd_ns *ns);
+
+/* nvm.c: NVM command set */
+void vssd_nvm_prepare(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 now,
+		      u64 *deadline);
+
+/* blk.c: block devices */
+int vssd_blk_init(struct vssd_ctrl *ctrl);
+void vssd_blk_exit(struct vssd_ctrl *ctrl);
+int vssd_blk_add_ns(struct vssd_ns *ns);
+void vssd_blk_remove_ns(struct vssd_ns *ns);
+unsigned int vssd_blk_openers(struct vssd_ctrl *ctrl);
+
+/* chardev.c and ioctl.c: /dev/vssdN and the passthrough ioctls */
+int vssd_chardev_add(struct vssd_ctrl *ctrl);
+void vssd_chardev_remove(struct vssd_ctrl *ctrl);
+long vssd_passthru_ioctl(struct vssd_ctrl *ctrl, struct vssd_ns *ns,
+			 unsigned int cmd, void __user *argp);
+
+/* stats.c */
+ssize_t vssd_stats_show(struct vssd_ctrl *ctrl, char *page);
+void vssd_stats_count(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd);
+
+/*
+ * <linux/nvme.h>'s NVME_SC_* values carry the status code type in bits 10:8,
+ * as the status field does; errors vssd reports are final, so set DNR.
+ */
+#define VSSD_SC(sc)	((u16)((sc) | VSSD_SC_DNR))
 
 #endif /* VSSD_PRIVATE_H */

@@ -31,17 +31,54 @@ typedef __u64 u64;
 #ifndef __force
 #define __force
 #endif
+#ifndef BIT
+#define BIT(n) (1UL << (n))
+#endif
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #endif
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
+#include <stdlib.h>
+static inline void *vssd_pure_zalloc(size_t size)
+{
+	return calloc(1, size ? size : 1);
+}
+
+static inline void vssd_pure_free(void *p)
+{
+	free(p);
+}
+
+static inline u64 vssd_div64(u64 a, u64 b)
+{
+	return a / b;
+}
 #else
 #include <linux/errno.h>
 #include <linux/kernel.h>
 #include <linux/string.h>
 #include <linux/types.h>
+#include <linux/math64.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
 #include <asm/byteorder.h>
+
+/* Large tables of the pure code (FTL maps): may sleep. */
+static inline void *vssd_pure_zalloc(size_t size)
+{
+	return kvzalloc(size, GFP_KERNEL);
+}
+
+static inline void vssd_pure_free(void *p)
+{
+	kvfree(p);
+}
+
+static inline u64 vssd_div64(u64 a, u64 b)
+{
+	return div64_u64(a, b);
+}
 #endif
 
 #endif /* VSSD_PURE_H */

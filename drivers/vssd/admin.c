@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vssd: the admin command set (queue 0).
+ *
+ * Commands that only read or set controller state finish on the
+ * dispatcher; Identify and Get Log Page build their data on a worker; Format
+ * resets the FTL here (the dispatcher owns model state) and frees the store
+ * on a worker.  Queue management and the rest of the optional commands get
+ * Invalid Opcode: vssd's queues are fixed at power-on.
+ */
+#include "vssd.h"
+
+static struct vssd_ns *vssd_admin_ns(struct vssd_ctrl *ctrl, u32 nsid)
+{
+	return nsid && nsid <= VSSD_MAX_NSID ? ctrl->ns_by_id[nsid] : NULL;
+}
+
+static u16 vssd_admin_identify_check(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd)
+{
+	u32 nsid = le32_to_cpu(cmd->sqe.identify.nsid);
+	u8 cns = cmd->sqe.identify.cns;
+	u8 csi = cmd->sqe.identify.csi;
+
+	switch (cns) {
+	case NVME_ID_CNS_CTRL:
+	case NVME_ID_CNS_NS_ACTIVE_LIST:
+		return 0;
+	case NVME_ID_CNS_CS_CTRL:
+	case VSSD_CNS_NS_ACTIVE_LIST_CS:
+		return csi == VSSD_CSI_NVM ? 0 : VSSD_SC(NVME_SC_INVALID_FIELD);
+	case NVME_ID_CNS_NS:
+	case NVME_ID_CNS_NS_DESC_LIST:
+	case NVME_ID_CNS_NS_CS_INDEP:
+		/* An inactive NSID in range reads as zeros; others are invalid. */
+		if (!nsid || nsid > VSSD_MAX_NSID)
+			return VSSD_SC(NVME_SC_INVALID_NS);
+		return 0;
+	case NVME_ID_CNS_CS_NS:
+		if (!nsid || nsid > VSSD_MAX_NSID)
+			return VSSD_SC(NVME_SC_INVALID_NS);
+		if (vssd_admin_ns(ctrl, nsid) && csi != vssd_admin_ns(ctrl, nsid)->csi)
+			return VSSD_SC(NVME_SC_INVALID_IO_CMD_SET);
+		return 0;
+	default:
+		return VSSD_SC(NVME_SC_INVALID_FIELD);
+	}
+}
+
+static u16 vssd_admin_get_log_check(struct vssd_cmd *cmd)
+{
+	u32 cdw10 = le32_to_cpu(cmd->sqe.common.cdw10);
+	u32 cdw11 = le32_to_cpu(cmd->sqe.common.cdw11);
+	u64 numd = ((u64)(cdw11 & 0xffff) << 16 | cdw10 >> 16) + 1;
+	u64 offset = le32_to_cpu(cmd->sqe.common.cdw12) |
+		     (u64)le32_to_cpu(cmd->sqe.common.cdw13) << 32;
+
+	if (numd * 4 > cmd->buf.len || offset & 3)
+		return VSSD_SC(NVME_SC_INVALID_FIELD);
+	return 0;
+}
+
+static u32 vssd_num_queues_result(struct vssd_ctrl *ctrl)
+{
+	u32 n = ctrl->nr_io_queues - 1;
+
+	return n | n << 16;
+}
+
+static void vssd_admin_get_features(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd)
+{
+	u32 cdw10 = le32_to_cpu(cmd->sqe.common.cdw10);
+	u8 sel = (cdw10 >> 8) & 0x7;
+
+	if (sel == 3) {			/* supported capabilities: changeable */
+		cmd->result = 0x4;
+		return;
+	}
+	switch (cdw10 & 0xff) {
+	case VSSD_FEAT_ARBITRATION:
+		cmd->result = sel == 1 ? 0 : ctrl->features.arbitration;
+		break;
+	case NVME_FEAT_POWER_MGMT:
+	case NVME_FEAT_ERR_RECOVERY:
+	case NVME_FEAT_IRQ_COALESCE:
+	case NVME_FEAT_ASYNC_EVENT:
+		cmd->result = 0;
+		break;
+	case NVME_FEAT_TEMP_THRESH:
+		cmd->result = 358;	/* 85 C, in kelvin */
+		break;
+	case VSSD_FEAT_VOLATILE_WC:
+		cmd->result = sel == 1 ? 1 : ctrl->features.volatile_wc;
+		break;
+	case VSSD_FEAT_NUM_QUEUES:
+		cmd->result = vssd_num_queues_result(ctrl);
+		break;
+	default:
+		cmd->status = VSSD_SC(NVME_SC_INVALID_FIELD);
+		break;
+	}
+}
+
+static void vssd_admin_set_features(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd)
+{
+	u32 cdw10 = le32_to_cpu(cmd->sqe.common.cdw10);
+	u32 cdw11 = le32_to_cpu(cmd->sqe.common.cdw11);
+
+	if (cdw10 & BIT(31)) {
+		cmd->status = VSSD_SC(NVME_SC_FEATURE_NOT_SAVEABLE);
+		return;
+	}
+	switch (cdw10 & 0xff) {
+	case VSSD_FEAT_ARBITRATION:
+		/* Round robin only: the burst and weights are kept, not used. */
+		ctrl->features.arbitration = cdw11;
+		break;
+	case VSSD_FEAT_VOLATILE_WC:
+		ctrl->features.volatile_wc = cdw11 & 1;
+		break;
+	case VSSD_FEAT_NUM_QUEUES:
+		/* Fixed at power-on: report what exists. */
+		cmd->result = vssd_num_queues_result(ctrl);
+		break;
+	case NVME_FEAT_POWER_MGMT:
+	case NVME_FEAT_ERR_RECOVERY:
+	case NVME_FEAT_IRQ_COALESCE:
+	case NVME_FEAT_ASYNC_EVENT:
+	case NVME_FEAT_TEMP_THRESH:
+		break;
+	default:
+		cmd->status = VSSD_SC(NVME_SC_INVALID_FIELD);
+		break;
+	}
+}
+
+static void vssd_admin_exec_format(struct vssd_cmd *cmd)
+{
+	struct vssd_ctrl *ctrl = cmd->ctrl;
+	u32 nsid = le32_to_cpu(cmd->sqe.format.nsid), i;
+
+	for (i = 1; i <= VSSD_MAX_NSID; i++) {
+		struct vssd_ns *ns = ctrl->ns_by_id[i];
+
+		if (ns && (nsid == NVME_NSID_ALL || nsid == i))
+			vssd_store_discard(&ns->store, 0, ns->store.size);
+	}
+}
+
+/*
+ * Format NVM: only the one LBA format each namespace has, no protection
+ * information; any Secure Erase Setting erases the same way.
+ */
+static void vssd_admin_format(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd)
+{
+	u32 nsid = le32_to_cpu(cmd->sqe.format.nsid);
+	u32 cdw10 = le32_to_cpu(cmd->sqe.format.cdw10);
+	u32 i;
+
+	if (nsid != NVME_NSID_ALL && !vssd_admin_ns(ctrl, nsid)) {
+		cmd->status = VSSD_SC(NVME_SC_INVALID_NS);
+		return;
+	}
+	if ((cdw10 & 0xf) != 0 || (cdw10 & (0x7 << 5)) || (cdw10 & BIT(4))) {
+		cmd->status = VSSD_SC(NVME_SC_INVALID_FORMAT);
+		return;
+	}
+	for (i = 1; i <= VSSD_MAX_NSID; i++) {
+		struct vssd_ns *ns = ctrl->ns_by_id[i];
+
+		if (ns && (nsid == NVME_NSID_ALL || nsid == i) && ctrl->model->format)
+			ctrl->model->format(ns);
+	}
+	cmd->exec = vssd_admin_exec_format;
+}
+
+void vssd_admin_prepare(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 now,
+			u64 *deadline)
+{
+	*deadline = now;
+	switch (cmd->sqe.common.opcode) {
+	case nvme_admin_identify:
+		cmd->status = vssd_admin_identify_check(ctrl, cmd);
+		cmd->exec = vssd_identify_exec;
+		break;
+	case nvme_admin_get_log_page:
+		cmd->status = vssd_admin_get_log_check(cmd);
+		cmd->exec = vssd_get_log_exec;
+		break;
+	case nvme_admin_get_features:
+		vssd_admin_get_features(ctrl, cmd);
+		break;
+	case nvme_admin_set_features:
+		vssd_admin_set_features(ctrl, cmd);
+		break;
+	case nvme_admin_abort_cmd:
+		/* Commands always finish at their deadline: none is aborted. */
+		cmd->result = 1;
+		break;
+	case nvme_admin_keep_alive:
+		break;
+	case nvme_admin_format_nvm:
+		vssd_admin_format(ctrl, cmd);
+		break;
+	default:
+		cmd->status = VSSD_SC(NVME_SC_INVALID_OPCODE);
+		break;
+	}
+}

@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vssd: the block device of each namespace, /dev/vssdNnM.
+ *
+ * One blk-mq hardware queue per I/O submission queue; a request becomes an
+ * NVMe command in its PDU and goes through the engine like any other.  The
+ * NVMe passthrough ioctls work on the block device too.
+ */
+#include <linux/blkdev.h>
+#include <linux/module.h>
+
+#include "vssd.h"
+
+struct vssd_blk_pdu {
+	struct vssd_cmd cmd;
+	struct nvme_dsm_range range;	/* a discard's one DSM range */
+	struct bio_vec range_bvec;
+};
+
+static blk_status_t vssd_blk_status(u16 status)
+{
+	switch (status & 0x7ff) {
+	case NVME_SC_SUCCESS:
+		return BLK_STS_OK;
+	case NVME_SC_CAP_EXCEEDED:
+		return BLK_STS_NOSPC;
+	case NVME_SC_LBA_RANGE:
+	case NVME_SC_INVALID_FIELD:
+		return BLK_STS_TARGET;
+	case NVME_SC_INVALID_OPCODE:
+		return BLK_STS_NOTSUPP;
+	case NVME_SC_INTERNAL:
+		return BLK_STS_RESOURCE;
+	default:
+		return BLK_STS_IOERR;
+	}
+}
+
+static void vssd_blk_complete(struct vssd_cmd *cmd)
+{
+	blk_mq_end_request(cmd->private, vssd_blk_status(cmd->status));
+}
+
+static void vssd_blk_set_discard(struct vssd_ns *ns, struct vssd_blk_pdu *pdu,
+				 struct request *rq, u64 slba)
+{
+	struct vssd_cmd *cmd = &pdu->cmd;
+
+	pdu->range.cattr = 0;
+	pdu->range.nlb = cpu_to_le32(blk_rq_bytes(rq) >> ns->lba_shift);
+	pdu->range.slba = cpu_to_le64(slba);
+	pdu->range_bvec.bv_page = virt_to_page(&pdu->range);
+	pdu->range_bvec.bv_offset = offset_in_page(&pdu->range);
+	pdu->range_bvec.bv_len = sizeof(pdu->range);
+	cmd->sqe.dsm.opcode = nvme_cmd_dsm;
+	cmd->sqe.dsm.nr = 0;
+	cmd->sqe.dsm.attributes = cpu_to_le32(NVME_DSMGMT_AD);
+	cmd->buf.bvec = &pdu->range_bvec;
+	cmd->buf.nr_bvec = 1;
+	cmd->buf.len = sizeof(pdu->range);
+}
+
+static blk_status_t vssd_blk_queue_rq(struct blk_mq_hw_ctx *hctx,
+				      const struct blk_mq_queue_data *bd)
+{
+	struct request *rq = bd->rq;
+	struct vssd_ns *ns = hctx->queue->queuedata;
+	struct vssd_blk_pdu *pdu = blk_mq_rq_to_pdu(rq);
+	struct vssd_cmd *cmd = &pdu->cmd;
+	u64 slba = blk_rq_pos(rq) >> (ns->lba_shift - SECTOR_SHIFT);
+	u32 nlb = blk_rq_bytes(rq) >> ns->lba_shift;
+
+	memset(&cmd->sqe, 0, sizeof(cmd->sqe));
+	memset(&cmd->buf, 0, sizeof(cmd->buf));
+	switch (req_op(rq)) {
+	case REQ_OP_READ:
+	case REQ_OP_WRITE:
+		cmd->sqe.rw.opcode = req_op(rq) == REQ_OP_READ ? nvme_cmd_read :
+								 nvme_cmd_write;
+		cmd->sqe.rw.slba = cpu_to_le64(slba);
+		cmd->sqe.rw.length = cpu_to_le16(nlb - 1);
+		cmd->buf.bio = rq->bio;
+		cmd->buf.len = blk_rq_bytes(rq);
+		break;
+	case REQ_OP_FLUSH:
+		cmd->sqe.common.opcode = nvme_cmd_flush;
+		break;
+	case REQ_OP_DISCARD:
+		vssd_blk_set_discard(ns, pdu, rq, slba);
+		break;
+	case REQ_OP_WRITE_ZEROES:
+		cmd->sqe.write_zeroes.opcode = nvme_cmd_write_zeroes;
+		cmd->sqe.write_zeroes.slba = cpu_to_le64(slba);
+		cmd->sqe.write_zeroes.length = cpu_to_le16(nlb - 1);
+		break;
+	default:
+		return BLK_STS_NOTSUPP;
+	}
+	cmd->sqe.common.nsid = cpu_to_le32(ns->nsid);
+	cmd->qid = hctx->queue_num + 1;
+	cmd->complete = vssd_blk_complete;
+	cmd->private = rq;
+	blk_mq_start_request(rq);
+	vssd_submit(ns->ctrl, cmd);
+	return BLK_STS_OK;
+}
+
+/* Every command finishes at its modelled deadline: just wait longer. */
+static enum blk_eh_timer_return vssd_blk_timeout(struct request *rq)
+{
+	return BLK_EH_RESET_TIMER;
+}
+
+static const struct blk_mq_ops vssd_blk_mq_ops = {
+	.queue_rq	= vssd_blk_queue_rq,
+	.timeout	= vssd_blk_timeout,
+};
+
+static int vssd_blk_open(struct block_device *bdev, fmode_t mode)
+{
+	struct vssd_ns *ns = bdev->bd_disk->private_data;
+
+	return vssd_ctrl_open(ns->ctrl);
+}
+
+static void vssd_blk_release(struct gendisk *disk, fmode_t mode)
+{
+	struct vssd_ns *ns = disk->private_data;
+
+	vssd_ctrl_release(ns->ctrl);
+}
+
+static int vssd_blk_ioctl(struct block_device *bdev, fmode_t mode,
+			  unsigned int cmd, unsigned long arg)
+{
+	struct vssd_ns *ns = bdev->bd_disk->private_data;
+
+	return vssd_passthru_ioctl(ns->ctrl, ns, cmd, (void __user *)arg);
+}
+
+static const struct block_device_operations vssd_blk_fops = {
+	.owner		= THIS_MODULE,
+	.open		= vssd_blk_open,
+	.release	= vssd_blk_release,
+	.ioctl		= vssd_blk_ioctl,
+	.compat_ioctl	= blkdev_compat_ptr_ioctl,
+};
+
+int vssd_blk_init(struct vssd_ctrl *ctrl)
+{
+	struct blk_mq_tag_set *set = &ctrl->tag_set;
+	int ret;
+
+	memset(set, 0, sizeof(*set));
+	set->ops = &vssd_blk_mq_ops;
+	set->nr_hw_queues = ctrl->nr_io_queues;
+	set->queue_depth = ctrl->params.queue_depth;
+	set->numa_node = NUMA_NO_NODE;
+	set->cmd_size = sizeof(struct vssd_blk_pdu);
+	set->flags = BLK_MQ_F_SHOULD_MERGE;
+	set->driver_data = ctrl;
+	ret = blk_mq_alloc_tag_set(set);
+	if (ret)
+		return ret;
+	ctrl->tag_set_ready = true;
+	return 0;
+}
+
+void vssd_blk_exit(struct vssd_ctrl *ctrl)
+{
+	if (ctrl->tag_set_ready)
+		blk_mq_free_tag_set(&ctrl->tag_set);
+	ctrl->tag_set_ready = false;
+}
+
+int vssd_blk_add_ns(struct vssd_ns *ns)
+{
+	struct vssd_ctrl *ctrl = ns->ctrl;
+	u32 max_bytes = ctrl->params.max_transfer_kb * 1024;
+	struct gendisk *disk;
+	struct request_queue *q;
+	int ret;
+
+	disk = blk_mq_alloc_disk(&ctrl->tag_set, ns);
+	if (IS_ERR(disk))
+		return PTR_ERR(disk);
+	q = disk->queue;
+	disk->fops = &vssd_blk_fops;
+	disk->private_data = ns;
+	disk->flags |= GENHD_FL_NO_PART;
+	snprintf(disk->disk_name, DISK_NAME_LEN, "vssd%dn%u", ctrl->index, ns->nsid);
+	set_capacity(disk, ns->nr_lbas << (ns->lba_shift - SECTOR_SHIFT));
+
+	blk_queue_logical_block_size(q, ns->block_size);
+	blk_queue_physical_block_size(q, max_t(u32, ns->block_size, VSSD_UNIT_SIZE));
+	blk_queue_io_min(q, VSSD_UNIT_SIZE);
+	blk_queue_max_hw_sectors(q, max_bytes >> SECTOR_SHIFT);
+	blk_queue_max_segments(q, USHRT_MAX);
+	blk_queue_max_discard_sectors(q, UINT_MAX >> SECTOR_SHIFT);
+	q->limits.discard_granularity = VSSD_UNIT_SIZE;
+	blk_queue_max_write_zeroes_sectors(q, 0x10000 << (ns->lba_shift - SECTOR_SHIFT));
+	blk_queue_write_cache(q, true, false);
+	blk_queue_flag_set(QUEUE_FLAG_NONROT, q);
+
+	ret = add_disk(disk);
+	if (ret) {
+		put_disk(disk);
+		return ret;
+	}
+	ns->disk = disk;
+	return 0;
+}
+
+void vssd_blk_remove_ns(struct vssd_ns *ns)
+{
+	if (!ns->disk)
+		return;
+	del_gendisk(ns->disk);
+	put_disk(ns->disk);
+	ns->disk = NULL;
+}

@@ -1,0 +1,324 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vssd: the engine that decides when each command completes.
+ *
+ * Front ends (block layer, ioctls, the transport) push commands onto a
+ * submission queue, a lock-free list.  One dispatcher thread per controller
+ * drains the queues round-robin, checks each command and asks the model for
+ * its deadline; it alone touches model state, so models need no locks.  It
+ * hands the command to the worker that owns the queue.  A worker moves the
+ * data at once, files the command in a timerqueue (an rbtree: O(log n)
+ * insertion) and completes it when the deadline comes, sleeping on an
+ * hrtimer in between.  With poll=1 workers spin instead of sleeping while
+ * commands are pending, and the dispatcher spins a little before sleeping.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/hrtimer.h>
+#include <linux/kthread.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+
+#include "vssd.h"
+
+/* How long a polling dispatcher spins for new commands before sleeping. */
+#define VSSD_POLL_DISPATCH_SPIN_NS	(200 * NSEC_PER_USEC)
+
+void vssd_submit(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd)
+{
+	cmd->status = 0;
+	cmd->result = 0;
+	cmd->ctrl = ctrl;
+	cmd->ns = NULL;
+	cmd->exec = NULL;
+	cmd->submit_ns = ktime_get_ns();
+	/* Only the push onto an empty queue needs to wake the dispatcher. */
+	if (llist_add(&cmd->node, &ctrl->sqs[cmd->qid].pending))
+		wake_up_process(ctrl->dispatcher);
+}
+
+/* The I/O queue for a command submitted on this CPU. */
+u16 vssd_pick_io_queue(struct vssd_ctrl *ctrl)
+{
+	return 1 + raw_smp_processor_id() % ctrl->nr_io_queues;
+}
+
+static struct vssd_worker *vssd_worker_for(struct vssd_ctrl *ctrl, u16 qid)
+{
+	return &ctrl->workers[qid % ctrl->nr_workers];
+}
+
+static void vssd_dispatch_one(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd)
+{
+	struct vssd_worker *worker = vssd_worker_for(ctrl, cmd->qid);
+	u64 now = ktime_get_ns(), deadline = now;
+
+	if (cmd->qid == 0)
+		vssd_admin_prepare(ctrl, cmd, now, &deadline);
+	else
+		vssd_nvm_prepare(ctrl, cmd, now, &deadline);
+	vssd_stats_count(ctrl, cmd);
+	if (cmd->status)
+		cmd->exec = NULL;
+	timerqueue_init(&cmd->deadline);
+	cmd->deadline.expires = max(deadline, now);
+	if (llist_add(&cmd->node, &worker->incoming))
+		wake_up_process(worker->task);
+}
+
+static bool vssd_dispatch_all(struct vssd_ctrl *ctrl)
+{
+	bool found = false;
+	unsigned int q;
+
+	for (q = 0; q <= ctrl->nr_io_queues; q++) {
+		struct llist_node *list = llist_del_all(&ctrl->sqs[q].pending);
+		struct vssd_cmd *cmd, *next;
+
+		if (!list)
+			continue;
+		found = true;
+		list = llist_reverse_order(list);
+		llist_for_each_entry_safe(cmd, next, list, node)
+			vssd_dispatch_one(ctrl, cmd);
+	}
+	return found;
+}
+
+static bool vssd_sqs_empty(struct vssd_ctrl *ctrl)
+{
+	unsigned int q;
+
+	for (q = 0; q <= ctrl->nr_io_queues; q++)
+		if (!llist_empty(&ctrl->sqs[q].pending))
+			return false;
+	return true;
+}
+
+static int vssd_dispatcher_fn(void *data)
+{
+	struct vssd_ctrl *ctrl = data;
+	bool poll = ctrl->params.poll;
+	u64 last_work = 0;
+
+	while (!kthread_should_stop()) {
+		u64 now, next = 0;
+
+		if (vssd_dispatch_all(ctrl)) {
+			last_work = ktime_get_ns();
+			continue;
+		}
+		now = ktime_get_ns();
+		if (ctrl->model->idle) {
+			next = ctrl->model->idle(ctrl, now);
+			if (next && next <= now)
+				continue;
+		}
+		if (poll && now - last_work < VSSD_POLL_DISPATCH_SPIN_NS) {
+			cond_resched();
+			continue;
+		}
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (vssd_sqs_empty(ctrl) && !kthread_should_stop()) {
+			if (next) {
+				ktime_t expires = ns_to_ktime(next);
+
+				schedule_hrtimeout_range(&expires, 0, HRTIMER_MODE_ABS);
+			} else {
+				schedule();
+			}
+		}
+		__set_current_state(TASK_RUNNING);
+	}
+	return 0;
+}
+
+static void vssd_complete(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd)
+{
+	if (cmd->status)
+		vssd_error_log_add(ctrl, cmd);
+	cmd->complete(cmd);
+}
+
+static void vssd_worker_take(struct vssd_worker *worker)
+{
+	struct llist_node *list = llist_del_all(&worker->incoming);
+	struct vssd_cmd *cmd, *next;
+
+	if (!list)
+		return;
+	list = llist_reverse_order(list);
+	llist_for_each_entry_safe(cmd, next, list, node) {
+		if (cmd->exec)
+			cmd->exec(cmd);
+		timerqueue_add(&worker->timeline, &cmd->deadline);
+	}
+}
+
+/* Complete what is due; returns the earliest deadline left, or 0. */
+static u64 vssd_worker_complete_due(struct vssd_worker *worker)
+{
+	struct timerqueue_node *node;
+	u64 now = ktime_get_ns();
+
+	while ((node = timerqueue_getnext(&worker->timeline))) {
+		struct vssd_cmd *cmd;
+
+		if (node->expires > now) {
+			now = ktime_get_ns();
+			if (node->expires > now)
+				return node->expires;
+		}
+		timerqueue_del(&worker->timeline, node);
+		cmd = container_of(node, struct vssd_cmd, deadline);
+		vssd_hist_add(&worker->lateness, now - node->expires);
+		vssd_complete(worker->ctrl, cmd);
+	}
+	return 0;
+}
+
+static int vssd_worker_fn(void *data)
+{
+	struct vssd_worker *worker = data;
+	bool poll = worker->ctrl->params.poll;
+
+	while (!kthread_should_stop()) {
+		u64 next;
+
+		vssd_worker_take(worker);
+		next = vssd_worker_complete_due(worker);
+		if (!llist_empty(&worker->incoming))
+			continue;
+		if (poll && next) {
+			cond_resched();
+			continue;
+		}
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (llist_empty(&worker->incoming) && !kthread_should_stop()) {
+			if (next) {
+				ktime_t expires = ns_to_ktime(next);
+
+				schedule_hrtimeout_range(&expires, 0, HRTIMER_MODE_ABS);
+			} else {
+				schedule();
+			}
+		}
+		__set_current_state(TASK_RUNNING);
+	}
+	/* Front ends drained before the engine stops; finish stragglers anyway. */
+	vssd_worker_take(worker);
+	while (timerqueue_getnext(&worker->timeline)) {
+		struct timerqueue_node *node = timerqueue_getnext(&worker->timeline);
+
+		timerqueue_del(&worker->timeline, node);
+		vssd_complete(worker->ctrl, container_of(node, struct vssd_cmd, deadline));
+	}
+	return 0;
+}
+
+static void vssd_engine_stop_threads(struct vssd_ctrl *ctrl)
+{
+	unsigned int i;
+
+	if (ctrl->dispatcher) {
+		kthread_stop(ctrl->dispatcher);
+		ctrl->dispatcher = NULL;
+	}
+	for (i = 0; i < ctrl->nr_workers; i++) {
+		if (ctrl->workers[i].task)
+			kthread_stop(ctrl->workers[i].task);
+		ctrl->workers[i].task = NULL;
+	}
+}
+
+int vssd_engine_start(struct vssd_ctrl *ctrl)
+{
+	cpumask_var_t cpus;
+	unsigned int i = 0;
+	int cpu, ret;
+
+	if (!zalloc_cpumask_var(&cpus, GFP_KERNEL))
+		return -ENOMEM;
+	cpumask_and(cpus, ctrl->worker_cpus, cpu_online_mask);
+	ctrl->nr_workers = max(1U, cpumask_weight(cpus));
+	ctrl->sqs = kcalloc(ctrl->nr_io_queues + 1, sizeof(*ctrl->sqs), GFP_KERNEL);
+	ctrl->workers = kvcalloc(ctrl->nr_workers, sizeof(*ctrl->workers), GFP_KERNEL);
+	if (!ctrl->sqs || !ctrl->workers) {
+		ret = -ENOMEM;
+		goto out_free;
+	}
+	for (i = 0; i <= ctrl->nr_io_queues; i++)
+		init_llist_head(&ctrl->sqs[i].pending);
+
+	i = 0;
+	cpu = cpumask_first(cpus);
+	for (i = 0; i < ctrl->nr_workers; i++) {
+		struct vssd_worker *w = &ctrl->workers[i];
+
+		w->ctrl = ctrl;
+		w->id = i;
+		w->cpu = cpu < nr_cpu_ids ? cpu : -1;
+		init_llist_head(&w->incoming);
+		timerqueue_init_head(&w->timeline);
+		w->task = kthread_create(vssd_worker_fn, w, "vssd%d-w%u", ctrl->index, i);
+		if (IS_ERR(w->task)) {
+			ret = PTR_ERR(w->task);
+			w->task = NULL;
+			goto out_stop;
+		}
+		if (w->cpu >= 0)
+			set_cpus_allowed_ptr(w->task, cpumask_of(w->cpu));
+		wake_up_process(w->task);
+		if (cpu < nr_cpu_ids)
+			cpu = cpumask_next(cpu, cpus);
+	}
+
+	ctrl->dispatcher = kthread_create(vssd_dispatcher_fn, ctrl, "vssd%d-disp",
+					  ctrl->index);
+	if (IS_ERR(ctrl->dispatcher)) {
+		ret = PTR_ERR(ctrl->dispatcher);
+		ctrl->dispatcher = NULL;
+		goto out_stop;
+	}
+	if (ctrl->params.dispatcher_cpu >= 0)
+		set_cpus_allowed_ptr(ctrl->dispatcher,
+				     cpumask_of(ctrl->params.dispatcher_cpu));
+	wake_up_process(ctrl->dispatcher);
+	free_cpumask_var(cpus);
+	return 0;
+
+out_stop:
+	vssd_engine_stop_threads(ctrl);
+out_free:
+	kvfree(ctrl->workers);
+	kfree(ctrl->sqs);
+	ctrl->workers = NULL;
+	ctrl->sqs = NULL;
+	free_cpumask_var(cpus);
+	return ret;
+}
+
+/* Front ends are gone: nothing new arrives.  Stop the threads, free. */
+void vssd_engine_stop(struct vssd_ctrl *ctrl)
+{
+	/* The dispatcher first: whatever it still holds reaches a worker. */
+	if (ctrl->dispatcher) {
+		kthread_stop(ctrl->dispatcher);
+		ctrl->dispatcher = NULL;
+	}
+	vssd_engine_stop_threads(ctrl);
+	kvfree(ctrl->workers);
+	kfree(ctrl->sqs);
+	ctrl->workers = NULL;
+	ctrl->sqs = NULL;
+	ctrl->nr_workers = 0;
+}
+
+/* Lateness of all workers merged; racy against running workers, fine for stats. */
+void vssd_engine_lateness(struct vssd_ctrl *ctrl, struct vssd_hist *into)
+{
+	unsigned int i;
+
+	for (i = 0; i < ctrl->nr_workers; i++)
+		vssd_hist_merge(into, &ctrl->workers[i].lateness);
+}

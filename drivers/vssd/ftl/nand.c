@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vssd: NAND flash timing (see nand.h).
+ */
+#include "nand.h"
+
+static u64 vssd_max(u64 a, u64 b)
+{
+	return a > b ? a : b;
+}
+
+/* Nanoseconds to move @bytes at @mbps (10^6 bytes/s), rounded up. */
+u64 vssd_xfer_ns(u64 bytes, u32 mbps)
+{
+	return vssd_div64(bytes * 1000 + mbps - 1, mbps);
+}
+
+int vssd_nand_init(struct vssd_nand *nand, const struct vssd_nand_config *cfg)
+{
+	u32 units_per_page = cfg->page_size / 4096;
+
+	memset(nand, 0, sizeof(*nand));
+	nand->cfg = *cfg;
+	/* A page must fit in the buffer, or assembling it could never finish. */
+	if (nand->cfg.buffer_units && nand->cfg.buffer_units < units_per_page)
+		nand->cfg.buffer_units = units_per_page;
+	nand->nr_dies = cfg->channels * cfg->dies_per_channel * cfg->planes_per_die;
+	nand->die_free = vssd_pure_zalloc(sizeof(u64) * nand->nr_dies);
+	nand->channel_free = vssd_pure_zalloc(sizeof(u64) * cfg->channels);
+	nand->wb_heap_cap = nand->cfg.buffer_units + 1;
+	nand->wb_heap = vssd_pure_zalloc(sizeof(*nand->wb_heap) * nand->wb_heap_cap);
+	if (!nand->die_free || !nand->channel_free || !nand->wb_heap) {
+		vssd_nand_destroy(nand);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void vssd_nand_destroy(struct vssd_nand *nand)
+{
+	vssd_pure_free(nand->die_free);
+	vssd_pure_free(nand->channel_free);
+	vssd_pure_free(nand->wb_heap);
+	nand->die_free = NULL;
+	nand->channel_free = NULL;
+	nand->wb_heap = NULL;
+}
+
+/*
+ * Page read: the die senses the page (tR: LSB pages are faster than MSB
+ * pages), then the channel carries @bytes out.  The die stays busy until its
+ * page register is emptied.  Returns when the data has left the channel.
+ */
+u64 vssd_nand_read(struct vssd_nand *nand, u32 die, u32 page_in_block,
+		   u32 bytes, u64 start)
+{
+	u32 ch = vssd_nand_channel(nand, die);
+	u64 t_r = (page_in_block & 1) ? nand->cfg.read_msb_ns : nand->cfg.read_lsb_ns;
+	u64 sensed = vssd_max(start, nand->die_free[die]) + t_r;
+	u64 out = vssd_max(sensed, nand->channel_free[ch]) +
+		  vssd_xfer_ns(bytes, nand->cfg.channel_mbps);
+
+	nand->channel_free[ch] = out;
+	nand->die_free[die] = out;
+	nand->pages_read++;
+	return out;
+}
+
+/*
+ * Page program: once the data is ready and the die is free, the channel
+ * carries a whole page in, then the die programs it (tPROG).
+ */
+u64 vssd_nand_program(struct vssd_nand *nand, u32 die, u64 ready)
+{
+	u32 ch = vssd_nand_channel(nand, die);
+	u64 in = vssd_max(vssd_max(ready, nand->die_free[die]),
+			  nand->channel_free[ch]) +
+		 vssd_xfer_ns(nand->cfg.page_size, nand->cfg.channel_mbps);
+	u64 done = in + nand->cfg.program_ns;
+
+	nand->channel_free[ch] = in;
+	nand->die_free[die] = done;
+	nand->pages_programmed++;
+	return done;
+}
+
+u64 vssd_nand_erase(struct vssd_nand *nand, u32 die, u64 start)
+{
+	u64 done = vssd_max(start, nand->die_free[die]) + nand->cfg.erase_ns;
+
+	nand->die_free[die] = done;
+	nand->blocks_erased++;
+	return done;
+}
+
+/* The host interface (PCIe DMA) moving @bytes, one transfer at a time. */
+u64 vssd_nand_host(struct vssd_nand *nand, u64 bytes, u64 start)
+{
+	nand->host_free = vssd_max(start, nand->host_free) +
+			  vssd_xfer_ns(bytes, nand->cfg.host_mbps);
+	return nand->host_free;
+}
+
+/* When the last die falls idle: background work waits for that. */
+u64 vssd_nand_busy_until(const struct vssd_nand *nand)
+{
+	u64 busy = 0;
+	u32 i;
+
+	for (i = 0; i < nand->nr_dies; i++)
+		busy = vssd_max(busy, nand->die_free[i]);
+	return busy;
+}
+
+static void vssd_wb_swap(struct vssd_wb_release *a, struct vssd_wb_release *b)
+{
+	struct vssd_wb_release t = *a;
+
+	*a = *b;
+	*b = t;
+}
+
+static void vssd_wb_pop(struct vssd_nand *nand)
+{
+	struct vssd_wb_release *h = nand->wb_heap;
+	u32 i = 0;
+
+	nand->wb_used -= h[0].units;
+	h[0] = h[--nand->wb_heap_len];
+	for (;;) {
+		u32 l = 2 * i + 1, r = l + 1, m = i;
+
+		if (l < nand->wb_heap_len && h[l].time < h[m].time)
+			m = l;
+		if (r < nand->wb_heap_len && h[r].time < h[m].time)
+			m = r;
+		if (m == i)
+			break;
+		vssd_wb_swap(&h[i], &h[m]);
+		i = m;
+	}
+}
+
+/*
+ * Admit one 4 KiB unit into the write buffer no earlier than @start: when
+ * the buffer is full, wait for the earliest program that frees space.
+ * Returns when the unit got its space.
+ */
+u64 vssd_wb_admit(struct vssd_nand *nand, u64 start)
+{
+	if (!nand->cfg.buffer_units)
+		return start;
+	while (nand->wb_heap_len && nand->wb_heap[0].time <= start)
+		vssd_wb_pop(nand);
+	while (nand->wb_used >= nand->cfg.buffer_units && nand->wb_heap_len) {
+		start = vssd_max(start, nand->wb_heap[0].time);
+		vssd_wb_pop(nand);
+	}
+	nand->wb_used++;
+	return start;
+}
+
+/* @units leave the buffer at @time, when the page holding them is programmed. */
+void vssd_wb_release(struct vssd_nand *nand, u32 units, u64 time)
+{
+	struct vssd_wb_release *h = nand->wb_heap;
+	u32 i;
+
+	if (!nand->cfg.buffer_units || !units)
+		return;
+	nand->wb_last_release = vssd_max(nand->wb_last_release, time);
+	if (nand->wb_heap_len == nand->wb_heap_cap) {
+		/* Cannot happen (one entry per page of held units); stay sane. */
+		nand->wb_used -= units;
+		return;
+	}
+	i = nand->wb_heap_len++;
+	h[i].time = time;
+	h[i].units = units;
+	while (i && h[(i - 1) / 2].time > h[i].time) {
+		vssd_wb_swap(&h[i], &h[(i - 1) / 2]);
+		i = (i - 1) / 2;
+	}
+}

@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vssd: Get Log Page (error information, SMART / health, firmware slot,
+ * commands supported and effects) and the error log itself.
+ */
+#include <linux/slab.h>
+#include <asm/unaligned.h>
+
+#include "vssd.h"
+
+#define VSSD_LOG_MAX	4096
+
+/* Completed with an error: remember it for the error information log. */
+void vssd_error_log_add(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd)
+{
+	struct vssd_error_log *log = &ctrl->errors;
+	struct nvme_error_slot *slot;
+	unsigned long flags;
+
+	spin_lock_irqsave(&log->lock, flags);
+	slot = &log->slots[log->count % VSSD_ERROR_LOG_ENTRIES];
+	log->count++;
+	memset(slot, 0, sizeof(*slot));
+	slot->error_count = cpu_to_le64(log->count);
+	slot->sqid = cpu_to_le16(cmd->qid);
+	slot->cmdid = cmd->sqe.common.command_id;
+	/* Status field as in the CQE: phase tag bit 0 clear. */
+	slot->status_field = cpu_to_le16(cmd->status << 1);
+	slot->param_error_location = cpu_to_le16(0xffff);
+	if (cmd->qid && (cmd->sqe.common.opcode == nvme_cmd_read ||
+			 cmd->sqe.common.opcode == nvme_cmd_write ||
+			 cmd->sqe.common.opcode == nvme_cmd_compare))
+		slot->lba = cmd->sqe.rw.slba;
+	slot->nsid = cmd->sqe.common.nsid;
+	spin_unlock_irqrestore(&log->lock, flags);
+}
+
+static u32 vssd_log_error(struct vssd_ctrl *ctrl, void *data)
+{
+	struct vssd_error_log *log = &ctrl->errors;
+	struct nvme_error_slot *out = data;
+	unsigned long flags;
+	u64 i, n;
+
+	spin_lock_irqsave(&log->lock, flags);
+	n = min_t(u64, log->count, VSSD_ERROR_LOG_ENTRIES);
+	/* Newest first. */
+	for (i = 0; i < n; i++)
+		out[i] = log->slots[(log->count - 1 - i) % VSSD_ERROR_LOG_ENTRIES];
+	spin_unlock_irqrestore(&log->lock, flags);
+	return VSSD_ERROR_LOG_ENTRIES * sizeof(struct nvme_error_slot);
+}
+
+static void vssd_put_le128(u8 *field, u64 value)
+{
+	put_unaligned_le64(value, field);
+}
+
+/* "Data units" are thousands of 512-byte units, rounded up. */
+static u64 vssd_data_units(u64 bytes)
+{
+	return div64_u64((bytes >> 9) + 999, 1000);
+}
+
+static u32 vssd_log_smart(struct vssd_ctrl *ctrl, struct nvme_smart_log *log)
+{
+	const struct vssd_stats *s = &ctrl->stats;
+	struct vssd_model_counters c = {};
+	u64 used = 0;
+
+	if (ctrl->model->counters) {
+		ctrl->model->counters(ctrl, &c);
+		used = div64_u64(c.avg_erase_count_x100, ctrl->params.pe_cycles);
+	}
+	log->temperature[0] = 313 & 0xff;		/* 40 C in kelvin */
+	log->temperature[1] = 313 >> 8;
+	log->avail_spare = 100;
+	log->spare_thresh = 10;
+	log->percent_used = min_t(u64, used, 255);
+	vssd_put_le128(log->data_units_read, vssd_data_units(READ_ONCE(s->bytes_read)));
+	vssd_put_le128(log->data_units_written,
+		       vssd_data_units(READ_ONCE(s->bytes_written)));
+	vssd_put_le128(log->host_reads, READ_ONCE(s->cmds[VSSD_STAT_READ]) +
+					READ_ONCE(s->cmds[VSSD_STAT_COMPARE]));
+	vssd_put_le128(log->host_writes, READ_ONCE(s->cmds[VSSD_STAT_WRITE]));
+	vssd_put_le128(log->power_cycles, ctrl->power_cycles);
+	vssd_put_le128(log->power_on_hours,
+		       div64_u64(ktime_get_ns() - ctrl->power_on_ns,
+				 3600ULL * NSEC_PER_SEC));
+	vssd_put_le128(log->num_err_log_entries, READ_ONCE(ctrl->errors.count));
+	log->temp_sensor[0] = cpu_to_le16(313);
+	return sizeof(*log);
+}
+
+static u32 vssd_log_fw_slot(struct nvme_fw_slot_info_log *log)
+{
+	char rev[8];
+
+	log->afi = 1;
+	memset(rev, ' ', sizeof(rev));
+	memcpy(rev, VSSD_VERSION, min(strlen(VSSD_VERSION), sizeof(rev)));
+	memcpy(&log->frs[0], rev, sizeof(rev));
+	return sizeof(*log);
+}
+
+static u32 vssd_log_effects(u8 csi, struct nvme_effects_log *log)
+{
+	const u32 supported = NVME_CMD_EFFECTS_CSUPP;
+	const u32 changes = supported | NVME_CMD_EFFECTS_LBCC;
+
+	log->acs[nvme_admin_get_log_page] = cpu_to_le32(supported);
+	log->acs[nvme_admin_identify] = cpu_to_le32(supported);
+	log->acs[nvme_admin_abort_cmd] = cpu_to_le32(supported);
+	log->acs[nvme_admin_set_features] = cpu_to_le32(supported);
+	log->acs[nvme_admin_get_features] = cpu_to_le32(supported);
+	log->acs[nvme_admin_keep_alive] = cpu_to_le32(supported);
+	log->acs[nvme_admin_format_nvm] =
+		cpu_to_le32(changes | NVME_CMD_EFFECTS_NCC | NVME_CMD_EFFECTS_NIC |
+			    (1 << 16));		/* per namespace */
+	if (csi != VSSD_CSI_NVM)
+		return sizeof(*log);
+	log->iocs[nvme_cmd_flush] = cpu_to_le32(supported);
+	log->iocs[nvme_cmd_read] = cpu_to_le32(supported);
+	log->iocs[nvme_cmd_compare] = cpu_to_le32(supported);
+	log->iocs[nvme_cmd_write] = cpu_to_le32(changes);
+	log->iocs[nvme_cmd_write_zeroes] = cpu_to_le32(changes);
+	log->iocs[nvme_cmd_dsm] = cpu_to_le32(changes);
+	log->iocs[VSSD_NVM_CMD_COPY] = cpu_to_le32(changes);
+	return sizeof(*log);
+}
+
+/* Worker: the length and offset alignment were checked on the dispatcher. */
+void vssd_get_log_exec(struct vssd_cmd *cmd)
+{
+	struct vssd_ctrl *ctrl = cmd->ctrl;
+	u32 cdw10 = le32_to_cpu(cmd->sqe.common.cdw10);
+	u32 cdw11 = le32_to_cpu(cmd->sqe.common.cdw11);
+	u32 len = (((cdw11 & 0xffff) << 16 | cdw10 >> 16) + 1) * 4;
+	u64 offset = le32_to_cpu(cmd->sqe.common.cdw12) |
+		     (u64)le32_to_cpu(cmd->sqe.common.cdw13) << 32;
+	u8 csi = le32_to_cpu(cmd->sqe.common.cdw14) >> VSSD_LOG_CSI_SHIFT;
+	struct vssd_buf_pos pos;
+	void *data;
+	u32 size, n;
+
+	data = kzalloc(VSSD_LOG_MAX, GFP_KERNEL);
+	if (!data) {
+		cmd->status = VSSD_SC(NVME_SC_INTERNAL);
+		return;
+	}
+	switch (cdw10 & 0xff) {
+	case NVME_LOG_ERROR:
+		size = vssd_log_error(ctrl, data);
+		break;
+	case NVME_LOG_SMART:
+		size = vssd_log_smart(ctrl, data);
+		break;
+	case NVME_LOG_FW_SLOT:
+		size = vssd_log_fw_slot(data);
+		break;
+	case NVME_LOG_CMD_EFFECTS:
+		size = vssd_log_effects(csi, data);
+		break;
+	default:
+		cmd->status = VSSD_SC(NVME_SC_INVALID_LOG_PAGE);
+		goto out;
+	}
+	if (offset >= size) {
+		cmd->status = VSSD_SC(NVME_SC_INVALID_FIELD);
+		goto out;
+	}
+	n = min_t(u64, len, size - offset);
+	vssd_buf_pos_init(&pos, &cmd->buf);
+	vssd_buf_copy_to(&pos, data + offset, n);
+	vssd_buf_zero(&pos, len - n);
+out:
+	kfree(data);
+}

@@ -1,0 +1,305 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vssd: the NVM command set.
+ *
+ * nvm_prepare runs on the dispatcher: it checks the namespace, every LBA
+ * range and the data length before anything is touched, asks the model for
+ * the deadline and picks the data-phase function the worker will run.
+ */
+#include "vssd.h"
+
+static void vssd_nvm_exec_read(struct vssd_cmd *cmd)
+{
+	struct vssd_ns *ns = cmd->ns;
+	struct vssd_buf_pos pos;
+	u64 slba = le64_to_cpu(cmd->sqe.rw.slba);
+	u32 len = (le16_to_cpu(cmd->sqe.rw.length) + 1) << ns->lba_shift;
+
+	vssd_buf_pos_init(&pos, &cmd->buf);
+	vssd_store_read(&ns->store, slba << ns->lba_shift, &pos, len);
+}
+
+static void vssd_nvm_exec_write(struct vssd_cmd *cmd)
+{
+	struct vssd_ns *ns = cmd->ns;
+	struct vssd_buf_pos pos;
+	u64 slba = le64_to_cpu(cmd->sqe.rw.slba);
+	u32 len = (le16_to_cpu(cmd->sqe.rw.length) + 1) << ns->lba_shift;
+
+	vssd_buf_pos_init(&pos, &cmd->buf);
+	if (vssd_store_write(&ns->store, slba << ns->lba_shift, &pos, len))
+		cmd->status = VSSD_SC(NVME_SC_INTERNAL);
+}
+
+static void vssd_nvm_exec_compare(struct vssd_cmd *cmd)
+{
+	struct vssd_ns *ns = cmd->ns;
+	struct vssd_buf_pos pos;
+	u64 slba = le64_to_cpu(cmd->sqe.rw.slba);
+	u32 len = (le16_to_cpu(cmd->sqe.rw.length) + 1) << ns->lba_shift;
+
+	vssd_buf_pos_init(&pos, &cmd->buf);
+	if (!vssd_store_equal(&ns->store, slba << ns->lba_shift, &pos, len))
+		cmd->status = VSSD_SC(NVME_SC_COMPARE_FAILED);
+}
+
+static void vssd_nvm_exec_write_zeroes(struct vssd_cmd *cmd)
+{
+	struct vssd_ns *ns = cmd->ns;
+	u64 slba = le64_to_cpu(cmd->sqe.write_zeroes.slba);
+	u64 nlb = le16_to_cpu(cmd->sqe.write_zeroes.length) + 1;
+
+	vssd_store_discard(&ns->store, slba << ns->lba_shift, nlb << ns->lba_shift);
+}
+
+static int vssd_nvm_dsm_range(struct vssd_cmd *cmd, u32 i, u64 *slba, u64 *nlb)
+{
+	struct nvme_dsm_range range;
+	int ret = vssd_buf_read_at(&cmd->buf, i * sizeof(range), &range, sizeof(range));
+
+	*slba = le64_to_cpu(range.slba);
+	*nlb = le32_to_cpu(range.nlb);
+	return ret;
+}
+
+static void vssd_nvm_exec_dsm(struct vssd_cmd *cmd)
+{
+	struct vssd_ns *ns = cmd->ns;
+	u32 i, nr = (le32_to_cpu(cmd->sqe.dsm.nr) & 0xff) + 1;
+	u64 slba, nlb;
+
+	for (i = 0; i < nr; i++)
+		if (!vssd_nvm_dsm_range(cmd, i, &slba, &nlb) && nlb)
+			vssd_store_discard(&ns->store, slba << ns->lba_shift,
+					   nlb << ns->lba_shift);
+}
+
+static int vssd_nvm_copy_range(struct vssd_cmd *cmd, u32 i, u64 *slba, u64 *nlb)
+{
+	struct vssd_copy_range range;
+	int ret = vssd_buf_read_at(&cmd->buf, i * sizeof(range), &range, sizeof(range));
+
+	*slba = le64_to_cpu(range.slba);
+	*nlb = (u64)le16_to_cpu(range.nlb) + 1;
+	return ret;
+}
+
+static u64 vssd_nvm_copy_dest(struct vssd_cmd *cmd)
+{
+	return le32_to_cpu(cmd->sqe.common.cdw10) |
+	       (u64)le32_to_cpu(cmd->sqe.common.cdw11) << 32;
+}
+
+static void vssd_nvm_exec_copy(struct vssd_cmd *cmd)
+{
+	struct vssd_ns *ns = cmd->ns;
+	u32 i, nr = (le32_to_cpu(cmd->sqe.common.cdw12) & 0xff) + 1;
+	u64 dst = vssd_nvm_copy_dest(cmd), slba, nlb;
+
+	for (i = 0; i < nr; i++) {
+		if (vssd_nvm_copy_range(cmd, i, &slba, &nlb))
+			break;
+		if (vssd_store_copy(&ns->store, dst << ns->lba_shift,
+				    slba << ns->lba_shift, nlb << ns->lba_shift)) {
+			cmd->status = VSSD_SC(NVME_SC_INTERNAL);
+			return;
+		}
+		dst += nlb;
+	}
+}
+
+static bool vssd_nvm_range_ok(struct vssd_ns *ns, u64 slba, u64 nlb)
+{
+	return slba < ns->nr_lbas && nlb <= ns->nr_lbas - slba;
+}
+
+static u16 vssd_nvm_check_rw(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd)
+{
+	struct vssd_ns *ns = cmd->ns;
+	u64 slba = le64_to_cpu(cmd->sqe.rw.slba);
+	u64 nlb = le16_to_cpu(cmd->sqe.rw.length) + 1;
+	u64 bytes = nlb << ns->lba_shift;
+
+	if (!vssd_nvm_range_ok(ns, slba, nlb))
+		return VSSD_SC(NVME_SC_LBA_RANGE);
+	if (bytes > (u64)ctrl->params.max_transfer_kb * 1024 || bytes > cmd->buf.len)
+		return VSSD_SC(NVME_SC_INVALID_FIELD);
+	return 0;
+}
+
+static void vssd_nvm_rw(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 now,
+			u64 *deadline)
+{
+	struct vssd_ns *ns = cmd->ns;
+	u64 off = le64_to_cpu(cmd->sqe.rw.slba) << ns->lba_shift;
+	u64 len = (u64)(le16_to_cpu(cmd->sqe.rw.length) + 1) << ns->lba_shift;
+
+	cmd->status = vssd_nvm_check_rw(ctrl, cmd);
+	if (cmd->status)
+		return;
+	switch (cmd->sqe.common.opcode) {
+	case nvme_cmd_read:
+		*deadline = ctrl->model->read(ns, off, len, now);
+		cmd->exec = vssd_nvm_exec_read;
+		break;
+	case nvme_cmd_compare:
+		*deadline = ctrl->model->read(ns, off, len, now);
+		cmd->exec = vssd_nvm_exec_compare;
+		break;
+	default:
+		if (ctrl->model->write(ns, off, len, now, deadline)) {
+			cmd->status = VSSD_SC(NVME_SC_CAP_EXCEEDED);
+			return;
+		}
+		cmd->exec = vssd_nvm_exec_write;
+		break;
+	}
+}
+
+static void vssd_nvm_trim(struct vssd_ctrl *ctrl, struct vssd_ns *ns, u64 slba, u64 nlb)
+{
+	if (ctrl->model->trim)
+		ctrl->model->trim(ns, slba << ns->lba_shift, nlb << ns->lba_shift);
+}
+
+/* Write Zeroes: the range is deallocated, which reads back as zeros. */
+static void vssd_nvm_write_zeroes(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd)
+{
+	struct vssd_ns *ns = cmd->ns;
+	u64 slba = le64_to_cpu(cmd->sqe.write_zeroes.slba);
+	u64 nlb = le16_to_cpu(cmd->sqe.write_zeroes.length) + 1;
+
+	if (!vssd_nvm_range_ok(ns, slba, nlb)) {
+		cmd->status = VSSD_SC(NVME_SC_LBA_RANGE);
+		return;
+	}
+	vssd_nvm_trim(ctrl, ns, slba, nlb);
+	cmd->exec = vssd_nvm_exec_write_zeroes;
+}
+
+/* Dataset Management: all ranges are checked before any is deallocated. */
+static void vssd_nvm_dsm(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd)
+{
+	struct vssd_ns *ns = cmd->ns;
+	u32 i, nr = (le32_to_cpu(cmd->sqe.dsm.nr) & 0xff) + 1;
+	bool deallocate = le32_to_cpu(cmd->sqe.dsm.attributes) & NVME_DSMGMT_AD;
+	u64 slba, nlb;
+
+	if (cmd->buf.len < nr * sizeof(struct nvme_dsm_range)) {
+		cmd->status = VSSD_SC(NVME_SC_INVALID_FIELD);
+		return;
+	}
+	for (i = 0; i < nr; i++) {
+		if (vssd_nvm_dsm_range(cmd, i, &slba, &nlb)) {
+			cmd->status = VSSD_SC(NVME_SC_INVALID_FIELD);
+			return;
+		}
+		if (nlb && !vssd_nvm_range_ok(ns, slba, nlb)) {
+			cmd->status = VSSD_SC(NVME_SC_LBA_RANGE);
+			return;
+		}
+	}
+	if (!deallocate)
+		return;		/* Only hints: nothing to do. */
+	for (i = 0; i < nr; i++) {
+		vssd_nvm_dsm_range(cmd, i, &slba, &nlb);
+		if (nlb) {
+			vssd_nvm_trim(ctrl, ns, slba, nlb);
+			ctrl->stats.bytes_deallocated += nlb << ns->lba_shift;
+		}
+	}
+	cmd->exec = vssd_nvm_exec_dsm;
+}
+
+/*
+ * Copy (descriptor format 0): every source range and the destination are
+ * checked against the namespace and the limits Identify Namespace states.
+ * Timing: all source reads, then one write of the total.
+ */
+static void vssd_nvm_copy(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 now,
+			  u64 *deadline)
+{
+	struct vssd_ns *ns = cmd->ns;
+	u32 cdw12 = le32_to_cpu(cmd->sqe.common.cdw12);
+	u32 i, nr = (cdw12 & 0xff) + 1;
+	u64 dst = vssd_nvm_copy_dest(cmd), total = 0, slba, nlb, ready = now;
+	u64 max_single = (u64)ctrl->params.max_transfer_kb * 1024 >> ns->lba_shift;
+
+	if (((cdw12 >> 8) & 0xf) != 0 || nr > VSSD_MAX_COPY_RANGES ||
+	    cmd->buf.len < nr * sizeof(struct vssd_copy_range)) {
+		cmd->status = VSSD_SC(NVME_SC_INVALID_FIELD);
+		return;
+	}
+	for (i = 0; i < nr; i++) {
+		if (vssd_nvm_copy_range(cmd, i, &slba, &nlb) || nlb > max_single) {
+			cmd->status = VSSD_SC(NVME_SC_INVALID_FIELD);
+			return;
+		}
+		if (!vssd_nvm_range_ok(ns, slba, nlb)) {
+			cmd->status = VSSD_SC(NVME_SC_LBA_RANGE);
+			return;
+		}
+		total += nlb;
+	}
+	if (total > max_single * VSSD_MAX_COPY_RANGES) {
+		cmd->status = VSSD_SC(NVME_SC_INVALID_FIELD);
+		return;
+	}
+	if (!vssd_nvm_range_ok(ns, dst, total)) {
+		cmd->status = VSSD_SC(NVME_SC_LBA_RANGE);
+		return;
+	}
+	for (i = 0; i < nr; i++) {
+		vssd_nvm_copy_range(cmd, i, &slba, &nlb);
+		ready = max(ready, ctrl->model->read(ns, slba << ns->lba_shift,
+						     nlb << ns->lba_shift, now));
+	}
+	if (ctrl->model->write(ns, dst << ns->lba_shift, total << ns->lba_shift,
+			       ready, deadline)) {
+		cmd->status = VSSD_SC(NVME_SC_CAP_EXCEEDED);
+		return;
+	}
+	ctrl->stats.bytes_copied += total << ns->lba_shift;
+	cmd->exec = vssd_nvm_exec_copy;
+}
+
+void vssd_nvm_prepare(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 now,
+		      u64 *deadline)
+{
+	u32 nsid = le32_to_cpu(cmd->sqe.common.nsid);
+	u8 opcode = cmd->sqe.common.opcode;
+
+	*deadline = now;
+	if (opcode == nvme_cmd_flush && nsid == NVME_NSID_ALL) {
+		*deadline = ctrl->model->flush(ctrl, now);
+		return;
+	}
+	if (nsid && nsid <= VSSD_MAX_NSID)
+		cmd->ns = ctrl->ns_by_id[nsid];
+	if (!cmd->ns) {
+		cmd->status = VSSD_SC(NVME_SC_INVALID_NS);
+		return;
+	}
+	switch (opcode) {
+	case nvme_cmd_flush:
+		*deadline = ctrl->model->flush(ctrl, now);
+		break;
+	case nvme_cmd_read:
+	case nvme_cmd_write:
+	case nvme_cmd_compare:
+		vssd_nvm_rw(ctrl, cmd, now, deadline);
+		break;
+	case nvme_cmd_write_zeroes:
+		vssd_nvm_write_zeroes(ctrl, cmd);
+		break;
+	case nvme_cmd_dsm:
+		vssd_nvm_dsm(ctrl, cmd);
+		break;
+	case VSSD_NVM_CMD_COPY:
+		vssd_nvm_copy(ctrl, cmd, now, deadline);
+		break;
+	default:
+		cmd->status = VSSD_SC(NVME_SC_INVALID_OPCODE);
+		break;
+	}
+}

@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vssd: per-controller statistics, the "stats" attribute of a controller.
+ *
+ * Command and byte counters are written by the dispatcher alone, lateness
+ * histograms by each worker alone; the reader sums a racy snapshot.
+ */
+#include <linux/slab.h>
+
+#include "vssd.h"
+
+static enum vssd_stat_kind vssd_stat_kind_of(struct vssd_cmd *cmd)
+{
+	if (cmd->qid == 0)
+		return VSSD_STAT_ADMIN;
+	switch (cmd->sqe.common.opcode) {
+	case nvme_cmd_read:
+		return VSSD_STAT_READ;
+	case nvme_cmd_write:
+		return VSSD_STAT_WRITE;
+	case nvme_cmd_flush:
+		return VSSD_STAT_FLUSH;
+	case nvme_cmd_write_zeroes:
+		return VSSD_STAT_WRITE_ZEROES;
+	case nvme_cmd_dsm:
+		return VSSD_STAT_DSM;
+	case nvme_cmd_compare:
+		return VSSD_STAT_COMPARE;
+	case VSSD_NVM_CMD_COPY:
+		return VSSD_STAT_COPY;
+	default:
+		return VSSD_STAT_OTHER_IO;
+	}
+}
+
+/* Dispatcher: count a command that passed (or failed) its checks. */
+void vssd_stats_count(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd)
+{
+	struct vssd_stats *s = &ctrl->stats;
+	enum vssd_stat_kind kind;
+	u64 bytes;
+
+	if (cmd->status) {
+		WRITE_ONCE(s->cmds[VSSD_STAT_ERRORS], s->cmds[VSSD_STAT_ERRORS] + 1);
+		return;
+	}
+	kind = vssd_stat_kind_of(cmd);
+	WRITE_ONCE(s->cmds[kind], s->cmds[kind] + 1);
+	if (kind != VSSD_STAT_READ && kind != VSSD_STAT_WRITE)
+		return;
+	bytes = (u64)(le16_to_cpu(cmd->sqe.rw.length) + 1) << cmd->ns->lba_shift;
+	if (kind == VSSD_STAT_READ)
+		WRITE_ONCE(s->bytes_read, s->bytes_read + bytes);
+	else
+		WRITE_ONCE(s->bytes_written, s->bytes_written + bytes);
+}
+
+static const char *const vssd_stat_names[VSSD_NR_STATS] = {
+	[VSSD_STAT_READ]		= "read_cmds",
+	[VSSD_STAT_WRITE]		= "write_cmds",
+	[VSSD_STAT_FLUSH]		= "flush_cmds",
+	[VSSD_STAT_WRITE_ZEROES]	= "write_zeroes_cmds",
+	[VSSD_STAT_DSM]			= "dsm_cmds",
+	[VSSD_STAT_COMPARE]		= "compare_cmds",
+	[VSSD_STAT_COPY]		= "copy_cmds",
+	[VSSD_STAT_OTHER_IO]		= "other_io_cmds",
+	[VSSD_STAT_ADMIN]		= "admin_cmds",
+	[VSSD_STAT_ERRORS]		= "error_cmds",
+};
+
+/*
+ * "name value" lines; see Documentation/emulator.rst for each.  Called with
+ * ctrl->lock held: model and workers exist only while the controller is live.
+ */
+ssize_t vssd_stats_show(struct vssd_ctrl *ctrl, char *page)
+{
+	const struct vssd_stats *s = &ctrl->stats;
+	struct vssd_model_counters c = {};
+	struct vssd_hist *lat;
+	ssize_t n = 0;
+	u64 waf_x1000 = 0;
+	unsigned int i;
+
+	lat = kzalloc(sizeof(*lat), GFP_KERNEL);
+	if (!lat)
+		return -ENOMEM;
+	for (i = 0; i < VSSD_NR_STATS; i++)
+		n += sysfs_emit_at(page, n, "%s %llu\n", vssd_stat_names[i],
+				   READ_ONCE(s->cmds[i]));
+	n += sysfs_emit_at(page, n, "bytes_read %llu\nbytes_written %llu\n",
+			   READ_ONCE(s->bytes_read), READ_ONCE(s->bytes_written));
+	n += sysfs_emit_at(page, n, "bytes_copied %llu\nbytes_deallocated %llu\n",
+			   READ_ONCE(s->bytes_copied), READ_ONCE(s->bytes_deallocated));
+	if (ctrl->state == VSSD_CTRL_LIVE && ctrl->model->counters)
+		ctrl->model->counters(ctrl, &c);
+	if (c.host_units_programmed)
+		waf_x1000 = div64_u64((c.host_units_programmed + c.gc_units_moved) * 1000,
+				      c.host_units_programmed);
+	n += sysfs_emit_at(page, n, "gc_runs %llu\ngc_pages_moved %llu\n",
+			   c.gc_runs, c.gc_units_moved);
+	n += sysfs_emit_at(page, n, "host_pages_written %llu\nwaf %llu.%03llu\n",
+			   c.host_units_programmed, waf_x1000 / 1000, waf_x1000 % 1000);
+	n += sysfs_emit_at(page, n, "erases %llu\nmax_erase_count %llu\n",
+			   c.erases, c.max_erase_count);
+	n += sysfs_emit_at(page, n, "free_blocks %llu\ntotal_blocks %llu\n",
+			   c.free_blocks, c.total_blocks);
+	if (ctrl->state == VSSD_CTRL_LIVE)
+		vssd_engine_lateness(ctrl, lat);
+	n += sysfs_emit_at(page, n, "completions %llu\n", lat->count);
+	n += sysfs_emit_at(page, n, "lateness_mean_ns %llu\n",
+			   lat->count ? div64_u64(lat->sum, lat->count) : 0);
+	n += sysfs_emit_at(page, n, "lateness_p50_ns %llu\nlateness_p99_ns %llu\n",
+			   vssd_hist_percentile(lat, 50), vssd_hist_percentile(lat, 99));
+	n += sysfs_emit_at(page, n, "lateness_max_ns %llu\n", lat->max);
+	kfree(lat);
+	return n;
+}

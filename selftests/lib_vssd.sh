@@ -1,0 +1,71 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# Helpers to create emulated controllers through configfs
+# (/sys/kernel/config/vssd).  Source after lib.sh; everything made is undone
+# at exit (power off, then the directories).
+
+VSSD_CFS=$CONFIGFS/vssd
+
+# vssd_load: load vssd.ko for this test and check the configfs root exists.
+vssd_load() {
+	load_module vssd
+	[ -r "$VSSD_CFS/features" ] || fail "no $VSSD_CFS/features after loading vssd"
+}
+
+# vssd_has FEATURE: the loaded build lists FEATURE in "features".
+vssd_has() {
+	grep -qw -- "$1" "$VSSD_CFS/features"
+}
+
+# vssd_ctrl NAME [ATTR=VALUE...]: a controller, attributes set in order.
+vssd_ctrl() {
+	local name="$1" kv
+
+	shift
+	mkdir "$VSSD_CFS/$name" || fail "cannot create controller $name"
+	on_exit rmdir "$VSSD_CFS/$name"
+	for kv in "$@"; do
+		echo "${kv#*=}" >"$VSSD_CFS/$name/${kv%%=*}" ||
+			fail "controller $name: attribute $kv refused"
+	done
+}
+
+# vssd_ns CTRL NSID [ATTR=VALUE...]: a namespace of a powered-off controller.
+vssd_ns() {
+	local ctrl="$1" nsid="$2" dir="$VSSD_CFS/$1/namespaces/$2" kv
+
+	shift 2
+	mkdir "$dir" || fail "cannot create namespace $nsid of $ctrl"
+	on_exit rmdir "$dir"
+	for kv in "$@"; do
+		echo "${kv#*=}" >"$dir/${kv%%=*}" ||
+			fail "namespace $ctrl/$nsid: attribute $kv refused"
+	done
+}
+
+# vssd_power_on CTRL: power it on (off again at exit); sets VSSD_INDEX and
+# VSSD_CHR (/dev/vssdN).  Do not call inside $(...).
+vssd_power_on() {
+	echo 1 >"$VSSD_CFS/$1/power" || fail "cannot power on $1"
+	on_exit sh -c "echo 0 > $VSSD_CFS/$1/power"
+	VSSD_INDEX=$(cat "$VSSD_CFS/$1/index")
+	VSSD_CHR=/dev/vssd$VSSD_INDEX
+	[ -c "$VSSD_CHR" ] || fail "$VSSD_CHR does not exist after power on"
+}
+
+# vssd_blkdev CTRL NSID: the block device node of a live namespace.
+vssd_blkdev() {
+	cat "$VSSD_CFS/$1/namespaces/$2/device"
+}
+
+# vssd_stat CTRL KEY: one value from the controller's stats.
+vssd_stat() {
+	awk -v k="$2" '$1 == k { print $2 }' "$VSSD_CFS/$1/stats"
+}
+
+# vssd_smart DEV FIELD: a field of "nvme smart-log -o json" (numbers only).
+vssd_smart() {
+	nvme smart-log "$1" -o json | python3 -c \
+		'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$2"
+}
