@@ -76,17 +76,17 @@ static ssize_t vssd_param_show(struct vssd_ctrl *ctrl, enum vssd_param_index i,
 static ssize_t vssd_param_store(struct vssd_ctrl *ctrl, enum vssd_param_index i,
 				const char *page, size_t count)
 {
-	const struct vssd_param_desc *d = &vssd_param_descs[i];
+	char why[96];
 	long v;
 	int ret;
 
 	ret = kstrtol(page, 0, &v);
 	if (ret)
 		return ret;
-	if (v < d->min || v > d->max) {
-		pr_warn("%s: %s=%ld refused: must be %ld..%ld (%s)\n",
-			vssd_ctrl_name(ctrl), d->name, v, d->min, d->max, d->unit);
-		return -EINVAL;
+	ret = vssd_param_value_check(i, v, why, sizeof(why));
+	if (ret) {
+		pr_warn("%s: %s\n", vssd_ctrl_name(ctrl), why);
+		return ret;
 	}
 	mutex_lock(&ctrl->lock);
 	if (ctrl->state != VSSD_CTRL_OFF) {

@@ -229,34 +229,38 @@ void vssd_params_defaults(struct vssd_params *p)
 }
 
 /*
- * Limits of single values and rules that tie values together; @why gets a
+ * Whether @v is a valid value of parameter @i on its own; @why gets a
  * sentence for the kernel log.  Returns 0 or -EINVAL.
  */
+int vssd_param_value_check(enum vssd_param_index i, long v, char *why, size_t why_len)
+{
+	const struct vssd_param_desc *d = &vssd_param_descs[i];
+
+	if (v < d->min || v > d->max) {
+		snprintf(why, why_len, "%s=%ld refused: must be %ld..%ld (%s)",
+			 d->name, v, d->min, d->max, d->unit);
+		return -EINVAL;
+	}
+	if (i == VSSD_PARAM_max_transfer_kb && !is_power_of_2(v)) {
+		snprintf(why, why_len, "max_transfer_kb=%ld refused: not a power of two", v);
+		return -EINVAL;
+	}
+	if (i == VSSD_PARAM_page_kb && v % 4) {
+		snprintf(why, why_len, "page_kb=%ld refused: not a multiple of 4", v);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Every value valid, and the model known.  Returns 0 or -EINVAL. */
 int vssd_params_check(const struct vssd_params *p, char *why, size_t why_len)
 {
 	unsigned int i;
 
-	for (i = 0; i < VSSD_NR_PARAMS; i++) {
-		const struct vssd_param_desc *d = &vssd_param_descs[i];
-		long v = *vssd_param_ptr((struct vssd_params *)p, i);
-
-		if (v < d->min || v > d->max) {
-			snprintf(why, why_len, "%s=%ld is outside %ld..%ld",
-				 d->name, v, d->min, d->max);
+	for (i = 0; i < VSSD_NR_PARAMS; i++)
+		if (vssd_param_value_check(i, *vssd_param_ptr((struct vssd_params *)p, i),
+					   why, why_len))
 			return -EINVAL;
-		}
-	}
-	if (!is_power_of_2(p->max_transfer_kb) || p->max_transfer_kb % 4) {
-		snprintf(why, why_len,
-			 "max_transfer_kb=%ld is not a power of two of at least 4",
-			 p->max_transfer_kb);
-		return -EINVAL;
-	}
-	if (p->page_kb % 4) {
-		snprintf(why, why_len, "page_kb=%ld is not a multiple of 4",
-			 p->page_kb);
-		return -EINVAL;
-	}
 	if (!vssd_model_find(p->model)) {
 		snprintf(why, why_len, "model \"%s\" is unknown", p->model);
 		return -EINVAL;

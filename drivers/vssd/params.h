@@ -114,5 +114,6 @@ void vssd_preset_apply(const struct vssd_preset *preset, struct vssd_params *p);
 const char *vssd_preset_matching(const struct vssd_params *p);
 void vssd_params_defaults(struct vssd_params *p);
 int vssd_params_check(const struct vssd_params *p, char *why, size_t why_len);
+int vssd_param_value_check(enum vssd_param_index i, long v, char *why, size_t why_len);
 
 #endif /* VSSD_PARAMS_H */
