@@ -288,7 +288,21 @@ static ssize_t vssd_ctrl_stats_show(struct config_item *item, char *page)
 	mutex_unlock(&ctrl->lock);
 	return n;
 }
-CONFIGFS_ATTR_RO(vssd_ctrl_, stats);
+
+/* Writing 0 zeroes the command counters and lateness histograms. */
+static ssize_t vssd_ctrl_stats_store(struct config_item *item, const char *page,
+				     size_t count)
+{
+	struct vssd_ctrl *ctrl = to_vssd_ctrl(item);
+
+	if (!sysfs_streq(page, "0"))
+		return -EINVAL;
+	mutex_lock(&ctrl->lock);
+	vssd_stats_reset(ctrl);
+	mutex_unlock(&ctrl->lock);
+	return count;
+}
+CONFIGFS_ATTR(vssd_ctrl_, stats);
 
 static struct configfs_attribute *vssd_ctrl_attrs[] = {
 	&vssd_ctrl_attr_nr_io_queues,

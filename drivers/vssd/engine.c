@@ -5,12 +5,17 @@
  * Front ends (block layer, ioctls, the transport) push commands onto a
  * submission queue, a lock-free list.  One dispatcher thread per controller
  * drains the queues round-robin, checks each command and asks the model for
- * its deadline; it alone touches model state, so models need no locks.  It
+ * its latency; it alone touches model state, so models need no locks.  It
  * hands the command to the worker that owns the queue.  A worker moves the
- * data at once, files the command in a timerqueue (an rbtree: O(log n)
- * insertion) and completes it when the deadline comes, sleeping on an
- * hrtimer in between.  With poll=1 workers spin instead of sleeping while
- * commands are pending, and the dispatcher spins a little before sleeping.
+ * data at once, then sets the deadline: the modelled latency counted from
+ * that moment, so the emulator's own overhead (what the zero model
+ * measures) adds to the model instead of hiding inside it.  It files the
+ * command in a timerqueue (an rbtree: O(log n) insertion) and completes it
+ * when the deadline comes, sleeping on an hrtimer in between.  With poll=1
+ * workers sleep only until shortly before a deadline and spin the rest.
+ * The dispatcher always sleeps when the queues are empty: spinning there
+ * would steal the CPU of the very submitter it waits for, as measured on
+ * 2-CPU guests.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -20,9 +25,6 @@
 #include <linux/slab.h>
 
 #include "vssd.h"
-
-/* How long a polling dispatcher spins for new commands before sleeping. */
-#define VSSD_POLL_DISPATCH_SPIN_NS	(200 * NSEC_PER_USEC)
 
 void vssd_submit(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd)
 {
@@ -57,11 +59,12 @@ static void vssd_dispatch_one(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd)
 		vssd_admin_prepare(ctrl, cmd, now, &deadline);
 	else
 		vssd_nvm_prepare(ctrl, cmd, now, &deadline);
-	vssd_stats_count(ctrl, cmd);
+	vssd_stats_count(ctrl, cmd, max(deadline, now) - now);
 	if (cmd->status)
 		cmd->exec = NULL;
 	timerqueue_init(&cmd->deadline);
-	cmd->deadline.expires = max(deadline, now);
+	/* The modelled latency; the worker turns it into a deadline. */
+	cmd->deadline.expires = max(deadline, now) - now;
 	if (llist_add(&cmd->node, &worker->incoming))
 		wake_up_process(worker->task);
 }
@@ -98,25 +101,17 @@ static bool vssd_sqs_empty(struct vssd_ctrl *ctrl)
 static int vssd_dispatcher_fn(void *data)
 {
 	struct vssd_ctrl *ctrl = data;
-	bool poll = ctrl->params.poll;
-	u64 last_work = 0;
 
 	while (!kthread_should_stop()) {
 		u64 now, next = 0;
 
-		if (vssd_dispatch_all(ctrl)) {
-			last_work = ktime_get_ns();
+		if (vssd_dispatch_all(ctrl))
 			continue;
-		}
 		now = ktime_get_ns();
 		if (ctrl->model->idle) {
 			next = ctrl->model->idle(ctrl, now);
 			if (next && next <= now)
 				continue;
-		}
-		if (poll && now - last_work < VSSD_POLL_DISPATCH_SPIN_NS) {
-			cond_resched();
-			continue;
 		}
 		set_current_state(TASK_INTERRUPTIBLE);
 		if (vssd_sqs_empty(ctrl) && !kthread_should_stop()) {
@@ -149,8 +144,13 @@ static void vssd_worker_take(struct vssd_worker *worker)
 		return;
 	list = llist_reverse_order(list);
 	llist_for_each_entry_safe(cmd, next, list, node) {
+		u64 now;
+
 		if (cmd->exec)
 			cmd->exec(cmd);
+		now = ktime_get_ns();
+		vssd_hist_add(&worker->overhead, now - cmd->submit_ns);
+		cmd->deadline.expires += now;
 		timerqueue_add(&worker->timeline, &cmd->deadline);
 	}
 }
@@ -177,28 +177,60 @@ static u64 vssd_worker_complete_due(struct vssd_worker *worker)
 	return 0;
 }
 
+/*
+ * Polling workers sleep until a margin before the deadline and spin the
+ * rest.  The margin follows how late hrtimer wake-ups turn out on this
+ * machine: twice their moving average plus a floor, within bounds.
+ */
+#define VSSD_SPIN_MARGIN_MIN_NS	(20 * NSEC_PER_USEC)
+#define VSSD_SPIN_MARGIN_MAX_NS	(2 * NSEC_PER_MSEC)
+
+static u64 vssd_worker_sleep_until(struct vssd_worker *worker, u64 next)
+{
+	if (!worker->ctrl->params.poll)
+		return next;
+	if (next <= ktime_get_ns() + worker->spin_margin)
+		return 0;		/* spin */
+	return next - worker->spin_margin;
+}
+
+static void vssd_worker_learn_wakeup(struct vssd_worker *worker, u64 wanted)
+{
+	u64 late = ktime_get_ns() - wanted;
+
+	if ((s64)late < 0)
+		return;			/* woken early, by new work */
+	worker->wake_late_avg = (7 * worker->wake_late_avg + late) / 8;
+	worker->spin_margin = clamp_t(u64, 2 * worker->wake_late_avg + VSSD_SPIN_MARGIN_MIN_NS,
+				      VSSD_SPIN_MARGIN_MIN_NS, VSSD_SPIN_MARGIN_MAX_NS);
+}
+
 static int vssd_worker_fn(void *data)
 {
 	struct vssd_worker *worker = data;
-	bool poll = worker->ctrl->params.poll;
 
+	worker->spin_margin = VSSD_SPIN_MARGIN_MAX_NS / 4;
 	while (!kthread_should_stop()) {
-		u64 next;
+		u64 next, wake = 0;
 
 		vssd_worker_take(worker);
 		next = vssd_worker_complete_due(worker);
 		if (!llist_empty(&worker->incoming))
 			continue;
-		if (poll && next) {
-			cond_resched();
-			continue;
+		if (next) {
+			wake = vssd_worker_sleep_until(worker, next);
+			if (!wake) {
+				cond_resched();
+				continue;
+			}
 		}
 		set_current_state(TASK_INTERRUPTIBLE);
 		if (llist_empty(&worker->incoming) && !kthread_should_stop()) {
-			if (next) {
-				ktime_t expires = ns_to_ktime(next);
+			if (wake) {
+				ktime_t expires = ns_to_ktime(wake);
 
 				schedule_hrtimeout_range(&expires, 0, HRTIMER_MODE_ABS);
+				vssd_worker_learn_wakeup(worker, wake);
 			} else {
 				schedule();
 			}
@@ -268,6 +300,9 @@ int vssd_engine_start(struct vssd_ctrl *ctrl)
 		}
 		if (w->cpu >= 0)
 			set_cpus_allowed_ptr(w->task, cpumask_of(w->cpu));
+		/* Likewise for sleeping workers; polling ones stay fair. */
+		if (!ctrl->params.poll)
+			sched_set_fifo_low(w->task);
 		wake_up_process(w->task);
 		if (cpu < nr_cpu_ids)
 			cpu = cpumask_next(cpu, cpus);
@@ -283,6 +318,12 @@ int vssd_engine_start(struct vssd_ctrl *ctrl)
 	if (ctrl->params.dispatcher_cpu >= 0)
 		set_cpus_allowed_ptr(ctrl->dispatcher,
 				     cpumask_of(ctrl->params.dispatcher_cpu));
+	/*
+	 * A device does not wait for the host's CPU: the dispatcher (short
+	 * bursts, never spins) preempts the submitter at once instead of
+	 * waiting out CFS's wake-up granularity behind a busy one.
+	 */
+	sched_set_fifo_low(ctrl->dispatcher);
 	wake_up_process(ctrl->dispatcher);
 	free_cpumask_var(cpus);
 	return 0;
@@ -314,11 +355,17 @@ void vssd_engine_stop(struct vssd_ctrl *ctrl)
 	ctrl->nr_workers = 0;
 }
 
-/* Lateness of all workers merged; racy against running workers, fine for stats. */
-void vssd_engine_lateness(struct vssd_ctrl *ctrl, struct vssd_hist *into)
+/*
+ * Lateness and overhead of all workers merged; racy against running
+ * workers, fine for statistics.
+ */
+void vssd_engine_hists(struct vssd_ctrl *ctrl, struct vssd_hist *lateness,
+		       struct vssd_hist *overhead)
 {
 	unsigned int i;
 
-	for (i = 0; i < ctrl->nr_workers; i++)
-		vssd_hist_merge(into, &ctrl->workers[i].lateness);
+	for (i = 0; i < ctrl->nr_workers; i++) {
+		vssd_hist_merge(lateness, &ctrl->workers[i].lateness);
+		vssd_hist_merge(overhead, &ctrl->workers[i].overhead);
+	}
 }

@@ -34,7 +34,7 @@ static enum vssd_stat_kind vssd_stat_kind_of(struct vssd_cmd *cmd)
 }
 
 /* Dispatcher: count a command that passed (or failed) its checks. */
-void vssd_stats_count(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd)
+void vssd_stats_count(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 modelled)
 {
 	struct vssd_stats *s = &ctrl->stats;
 	enum vssd_stat_kind kind;
@@ -49,10 +49,15 @@ void vssd_stats_count(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd)
 	if (kind != VSSD_STAT_READ && kind != VSSD_STAT_WRITE)
 		return;
 	bytes = (u64)(le16_to_cpu(cmd->sqe.rw.length) + 1) << cmd->ns->lba_shift;
-	if (kind == VSSD_STAT_READ)
+	if (kind == VSSD_STAT_READ) {
 		WRITE_ONCE(s->bytes_read, s->bytes_read + bytes);
-	else
+		WRITE_ONCE(s->model_read_ns, s->model_read_ns + modelled);
+		WRITE_ONCE(s->model_reads, s->model_reads + 1);
+	} else {
 		WRITE_ONCE(s->bytes_written, s->bytes_written + bytes);
+		WRITE_ONCE(s->model_write_ns, s->model_write_ns + modelled);
+		WRITE_ONCE(s->model_writes, s->model_writes + 1);
+	}
 }
 
 static const char *const vssd_stat_names[VSSD_NR_STATS] = {
@@ -68,6 +73,19 @@ static const char *const vssd_stat_names[VSSD_NR_STATS] = {
 	[VSSD_STAT_ERRORS]		= "error_cmds",
 };
 
+static ssize_t vssd_stats_hist(char *page, ssize_t at, const char *name,
+			       const struct vssd_hist *h)
+{
+	ssize_t n = 0;
+
+	n += sysfs_emit_at(page, at + n, "%s_mean_ns %llu\n", name,
+			   h->count ? div64_u64(h->sum, h->count) : 0);
+	n += sysfs_emit_at(page, at + n, "%s_p50_ns %llu\n%s_p99_ns %llu\n", name,
+			   vssd_hist_percentile(h, 50), name, vssd_hist_percentile(h, 99));
+	n += sysfs_emit_at(page, at + n, "%s_max_ns %llu\n", name, h->max);
+	return n;
+}
+
 /*
  * "name value" lines; see Documentation/emulator.rst for each.  Called with
  * ctrl->lock held: model and workers exist only while the controller is live.
@@ -76,14 +94,15 @@ ssize_t vssd_stats_show(struct vssd_ctrl *ctrl, char *page)
 {
 	const struct vssd_stats *s = &ctrl->stats;
 	struct vssd_model_counters c = {};
-	struct vssd_hist *lat;
+	struct vssd_hist *lat, *ovh;
 	ssize_t n = 0;
 	u64 waf_x1000 = 0;
 	unsigned int i;
 
-	lat = kzalloc(sizeof(*lat), GFP_KERNEL);
+	lat = kcalloc(2, sizeof(*lat), GFP_KERNEL);
 	if (!lat)
 		return -ENOMEM;
+	ovh = lat + 1;
 	for (i = 0; i < VSSD_NR_STATS; i++)
 		n += sysfs_emit_at(page, n, "%s %llu\n", vssd_stat_names[i],
 				   READ_ONCE(s->cmds[i]));
@@ -91,6 +110,9 @@ ssize_t vssd_stats_show(struct vssd_ctrl *ctrl, char *page)
 			   READ_ONCE(s->bytes_read), READ_ONCE(s->bytes_written));
 	n += sysfs_emit_at(page, n, "bytes_copied %llu\nbytes_deallocated %llu\n",
 			   READ_ONCE(s->bytes_copied), READ_ONCE(s->bytes_deallocated));
+	n += sysfs_emit_at(page, n, "read_model_mean_ns %llu\nwrite_model_mean_ns %llu\n",
+			   s->model_reads ? div64_u64(s->model_read_ns, s->model_reads) : 0,
+			   s->model_writes ? div64_u64(s->model_write_ns, s->model_writes) : 0);
 	if (ctrl->state == VSSD_CTRL_LIVE && ctrl->model->counters)
 		ctrl->model->counters(ctrl, &c);
 	if (c.host_units_programmed)
@@ -105,13 +127,31 @@ ssize_t vssd_stats_show(struct vssd_ctrl *ctrl, char *page)
 	n += sysfs_emit_at(page, n, "free_blocks %llu\ntotal_blocks %llu\n",
 			   c.free_blocks, c.total_blocks);
 	if (ctrl->state == VSSD_CTRL_LIVE)
-		vssd_engine_lateness(ctrl, lat);
+		vssd_engine_hists(ctrl, lat, ovh);
 	n += sysfs_emit_at(page, n, "completions %llu\n", lat->count);
-	n += sysfs_emit_at(page, n, "lateness_mean_ns %llu\n",
-			   lat->count ? div64_u64(lat->sum, lat->count) : 0);
-	n += sysfs_emit_at(page, n, "lateness_p50_ns %llu\nlateness_p99_ns %llu\n",
-			   vssd_hist_percentile(lat, 50), vssd_hist_percentile(lat, 99));
-	n += sysfs_emit_at(page, n, "lateness_max_ns %llu\n", lat->max);
+	n += vssd_stats_hist(page, n, "lateness", lat);
+	n += vssd_stats_hist(page, n, "overhead", ovh);
 	kfree(lat);
 	return n;
+}
+
+/*
+ * Zero the model's predicted-latency means and the lateness histograms.  The
+ * command and byte counters stay: SMART reports them to the host.
+ * Racy against running workers: meant for a quiet controller.
+ */
+void vssd_stats_reset(struct vssd_ctrl *ctrl)
+{
+	unsigned int i;
+
+	WRITE_ONCE(ctrl->stats.model_read_ns, 0);
+	WRITE_ONCE(ctrl->stats.model_write_ns, 0);
+	WRITE_ONCE(ctrl->stats.model_reads, 0);
+	WRITE_ONCE(ctrl->stats.model_writes, 0);
+	if (ctrl->state != VSSD_CTRL_LIVE)
+		return;
+	for (i = 0; i < ctrl->nr_workers; i++) {
+		memset(&ctrl->workers[i].lateness, 0, sizeof(ctrl->workers[i].lateness));
+		memset(&ctrl->workers[i].overhead, 0, sizeof(ctrl->workers[i].overhead));
+	}
 }

@@ -163,7 +163,11 @@ struct vssd_worker {
 	struct timerqueue_head timeline;
 	unsigned int id;
 	int cpu;
-	struct vssd_hist lateness;	/* written by this worker only */
+	u64 spin_margin;	/* poll=1: spin this long before a deadline */
+	u64 wake_late_avg;	/* how late hrtimer wake-ups are, on average */
+	/* Written by this worker only. */
+	struct vssd_hist lateness;	/* completion - deadline */
+	struct vssd_hist overhead;	/* deadline anchor - submission */
 };
 
 struct vssd_sq {
@@ -191,6 +195,11 @@ struct vssd_stats {
 	u64 bytes_written;
 	u64 bytes_copied;
 	u64 bytes_deallocated;
+	/* What the model predicted: sum of (deadline - dispatch) for reads, writes. */
+	u64 model_read_ns;
+	u64 model_write_ns;
+	u64 model_reads;
+	u64 model_writes;
 };
 
 #define VSSD_ERROR_LOG_ENTRIES	16
@@ -298,7 +307,8 @@ int vssd_engine_start(struct vssd_ctrl *ctrl);
 void vssd_engine_stop(struct vssd_ctrl *ctrl);
 void vssd_submit(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd);
 u16 vssd_pick_io_queue(struct vssd_ctrl *ctrl);
-void vssd_engine_lateness(struct vssd_ctrl *ctrl, struct vssd_hist *into);
+void vssd_engine_hists(struct vssd_ctrl *ctrl, struct vssd_hist *lateness,
+		       struct vssd_hist *overhead);
 
 /* admin.c, identify.c, log.c: admin command set */
 void vssd_admin_prepare(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 now,
@@ -327,7 +337,8 @@ long vssd_passthru_ioctl(struct vssd_ctrl *ctrl, struct vssd_ns *ns,
 
 /* stats.c */
 ssize_t vssd_stats_show(struct vssd_ctrl *ctrl, char *page);
-void vssd_stats_count(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd);
+void vssd_stats_reset(struct vssd_ctrl *ctrl);
+void vssd_stats_count(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 modelled);
 
 /*
  * <linux/nvme.h>'s NVME_SC_* values carry the status code type in bits 10:8,

@@ -90,7 +90,11 @@ else
 	cpu=(-accel tcg,thread=multi -cpu "${VSSD_VM_CPU:-max,-erms,-fsrm}")
 fi
 
-append="console=ttyS0,115200 panic=-1 log_buf_len=16M loglevel=6 mitigations=off"
+# tsc=reliable: under TCG every vCPU's TSC derives from the one host clock,
+# but the boot-time sync check sees warps and falls back to the HPET, whose
+# every read is an emulated MMIO access (tens of microseconds, under QEMU's
+# big lock): timestamps would then cost more than what vssd models.
+append="console=ttyS0,115200 panic=-1 log_buf_len=16M loglevel=6 mitigations=off tsc=reliable"
 qemu=(qemu-system-x86_64 "${cpu[@]}" -m "${VSSD_VM_MEM:-3072}" -smp "${VSSD_VM_CPUS:-2}"
 	-nodefaults -no-user-config -display none -no-reboot
 	-kernel "$kernel" -initrd "$state/initramfs-$kver.cpio.gz"

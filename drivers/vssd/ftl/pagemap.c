@@ -414,7 +414,9 @@ u64 vssd_pagemap_background_gc(struct vssd_pagemap *pm, u64 now)
 {
 	u64 busy;
 
-	if (pm->nr_free >= pm->gc_free_lines)
+	/* Nothing to reclaim: no timer, no wake-up for the dispatcher. */
+	if (pm->nr_free >= pm->gc_free_lines ||
+	    vssd_pm_pick_victim(pm) == VSSD_PAGEMAP_UNMAPPED)
 		return 0;
 	busy = vssd_nand_busy_until(pm->nand);
 	if (busy > now)
