@@ -23,14 +23,24 @@ static u32 vssd_pm_page_in_block(const struct vssd_pagemap *pm, u32 offset)
 	return (offset / pm->units_per_page) / pm->nand->nr_dies;
 }
 
+/*
+ * Lines for @nr_units plus @op_percent, rounded up to whole lines.  Any
+ * over-provisioning at all gets at least two spare lines (one kept for GC,
+ * one to write into while GC works), or a small namespace would have less
+ * than a line of slack and fill up at once.  With 0% there are no spares.
+ */
 u32 vssd_pagemap_lines_needed(const struct vssd_nand_config *cfg, u64 nr_units,
 			      u32 op_percent)
 {
 	u64 dies = (u64)cfg->channels * cfg->dies_per_channel * cfg->planes_per_die;
 	u64 per_line = dies * cfg->pages_per_block * (cfg->page_size / 4096);
 	u64 physical = vssd_div64(nr_units * (100 + op_percent) + 99, 100);
+	u64 lines = vssd_div64(physical + per_line - 1, per_line);
+	u64 data_lines = vssd_div64(nr_units + per_line - 1, per_line);
 
-	return vssd_div64(physical + per_line - 1, per_line);
+	if (op_percent && lines < data_lines + 2)
+		lines = data_lines + 2;
+	return lines;
 }
 
 int vssd_pagemap_init(struct vssd_pagemap *pm, struct vssd_nand *nand,
@@ -408,15 +418,24 @@ void vssd_pagemap_format(struct vssd_pagemap *pm, u64 now)
 /*
  * Background GC: when free lines are below the target, one GC run if no die
  * is busy (returns @now), else the time the dies will be idle.  0 when
- * nothing needs or can be reclaimed.
+ * nothing needs or is worth reclaiming.
  */
 u64 vssd_pagemap_background_gc(struct vssd_pagemap *pm, u64 now)
 {
+	u32 victim;
 	u64 busy;
 
-	/* Nothing to reclaim: no timer, no wake-up for the dispatcher. */
-	if (pm->nr_free >= pm->gc_free_lines ||
-	    vssd_pm_pick_victim(pm) == VSSD_PAGEMAP_UNMAPPED)
+	if (pm->nr_free >= pm->gc_free_lines)
+		return 0;
+	/*
+	 * Background work is worth it only for a victim that is at least a
+	 * quarter garbage; emptier lines are left to foreground GC, which
+	 * runs only when a host write needs the room.  Nothing to reclaim
+	 * means no timer and no wake-up for the dispatcher.
+	 */
+	victim = vssd_pm_pick_victim(pm);
+	if (victim == VSSD_PAGEMAP_UNMAPPED ||
+	    pm->lines[victim].valid > pm->units_per_line - pm->units_per_line / 4)
 		return 0;
 	busy = vssd_nand_busy_until(pm->nand);
 	if (busy > now)
