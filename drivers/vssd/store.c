@@ -72,7 +72,11 @@ int vssd_store_write(struct vssd_store *store, u64 off, struct vssd_buf_pos *pos
 		char *p;
 
 		if (!page) {
-			gfp_t gfp = GFP_NOIO | __GFP_NOWARN;
+			/*
+			 * Fail fast when RAM runs out: the write gets an
+			 * error status instead of stalling in reclaim.
+			 */
+			gfp_t gfp = GFP_NOIO | __GFP_NORETRY | __GFP_NOWARN;
 
 			page = alloc_page(n == PAGE_SIZE ? gfp : gfp | __GFP_ZERO);
 			if (!page)

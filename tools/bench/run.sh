@@ -1,10 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make bench BENCH=tcp: build, boot the VM, run tools/bench/<name>-guest.sh
-# in it and print the comparison table (tools/bench/report.py).  Results are
-# kept in .build/bench/<name>/.
+# make bench BENCH=tcp|emu: build, boot the VM, run
+# tools/bench/<name>-guest.sh in it and print the comparison table
+# (tools/bench/report.py).  Results are kept in .build/bench/<name>/.
 #   tcp   vssd_tcp against the in-tree nvmet_tcp on null_blk
+#   emu   a vssd controller (zero model) against null_blk
 # Environment: ROUNDS (default 2), RUNTIME seconds per fio job (default 10),
 # BENCH_JOBS (a glob of job names), BENCH_INLINE (port in-capsule size),
 # BENCH_NSTAT=1 (save nstat TCP counters per job next to the fio output).
@@ -13,6 +14,7 @@ top=$(realpath "$(dirname "$0")/../..")
 name=${1:-tcp}
 case "$name" in
 tcp) reference=nvmet_tcp candidate=vssd_tcp ;;
+emu) reference=null_blk candidate=vssd ;;
 *) echo "bench: unknown benchmark $name" >&2; exit 2 ;;
 esac
 "$top/tools/deps.sh"
