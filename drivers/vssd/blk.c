@@ -17,23 +17,29 @@ struct vssd_blk_pdu {
 	struct bio_vec range_bvec;
 };
 
+/* NVMe statuses the block layer can tell apart; any other is an I/O error. */
+static const struct {
+	u16 nvme;
+	blk_status_t blk;
+} vssd_blk_statuses[] = {
+	{ NVME_SC_CAP_EXCEEDED,		BLK_STS_NOSPC },
+	{ NVME_SC_LBA_RANGE,		BLK_STS_TARGET },
+	{ NVME_SC_INVALID_FIELD,	BLK_STS_TARGET },
+	{ NVME_SC_INVALID_OPCODE,	BLK_STS_NOTSUPP },
+	{ NVME_SC_INTERNAL,		BLK_STS_RESOURCE },
+};
+
 static blk_status_t vssd_blk_status(u16 status)
 {
-	switch (status & 0x7ff) {
-	case NVME_SC_SUCCESS:
+	u16 code = status & ~VSSD_SC_DNR;
+	unsigned int i;
+
+	if (!code)
 		return BLK_STS_OK;
-	case NVME_SC_CAP_EXCEEDED:
-		return BLK_STS_NOSPC;
-	case NVME_SC_LBA_RANGE:
-	case NVME_SC_INVALID_FIELD:
-		return BLK_STS_TARGET;
-	case NVME_SC_INVALID_OPCODE:
-		return BLK_STS_NOTSUPP;
-	case NVME_SC_INTERNAL:
-		return BLK_STS_RESOURCE;
-	default:
-		return BLK_STS_IOERR;
-	}
+	for (i = 0; i < ARRAY_SIZE(vssd_blk_statuses); i++)
+		if (vssd_blk_statuses[i].nvme == code)
+			return vssd_blk_statuses[i].blk;
+	return BLK_STS_IOERR;
 }
 
 static void vssd_blk_complete(struct vssd_cmd *cmd)
