@@ -8,38 +8,46 @@
  */
 #include "vssd.h"
 
+/* Byte offset and length of a Read, Write or Compare (checked on dispatch). */
+static void vssd_nvm_rw_range(struct vssd_cmd *cmd, u64 *off, u32 *len,
+			      struct vssd_buf_pos *pos)
+{
+	u8 shift = cmd->ns->lba_shift;
+
+	*off = le64_to_cpu(cmd->sqe.rw.slba) << shift;
+	*len = (le16_to_cpu(cmd->sqe.rw.length) + 1) << shift;
+	vssd_buf_pos_init(pos, &cmd->buf);
+}
+
 static void vssd_nvm_exec_read(struct vssd_cmd *cmd)
 {
-	struct vssd_ns *ns = cmd->ns;
 	struct vssd_buf_pos pos;
-	u64 slba = le64_to_cpu(cmd->sqe.rw.slba);
-	u32 len = (le16_to_cpu(cmd->sqe.rw.length) + 1) << ns->lba_shift;
+	u64 off;
+	u32 len;
 
-	vssd_buf_pos_init(&pos, &cmd->buf);
-	vssd_store_read(&ns->store, slba << ns->lba_shift, &pos, len);
+	vssd_nvm_rw_range(cmd, &off, &len, &pos);
+	vssd_store_read(&cmd->ns->store, off, &pos, len);
 }
 
 static void vssd_nvm_exec_write(struct vssd_cmd *cmd)
 {
-	struct vssd_ns *ns = cmd->ns;
 	struct vssd_buf_pos pos;
-	u64 slba = le64_to_cpu(cmd->sqe.rw.slba);
-	u32 len = (le16_to_cpu(cmd->sqe.rw.length) + 1) << ns->lba_shift;
+	u64 off;
+	u32 len;
 
-	vssd_buf_pos_init(&pos, &cmd->buf);
-	if (vssd_store_write(&ns->store, slba << ns->lba_shift, &pos, len))
+	vssd_nvm_rw_range(cmd, &off, &len, &pos);
+	if (vssd_store_write(&cmd->ns->store, off, &pos, len))
 		cmd->status = VSSD_SC(NVME_SC_INTERNAL);
 }
 
 static void vssd_nvm_exec_compare(struct vssd_cmd *cmd)
 {
-	struct vssd_ns *ns = cmd->ns;
 	struct vssd_buf_pos pos;
-	u64 slba = le64_to_cpu(cmd->sqe.rw.slba);
-	u32 len = (le16_to_cpu(cmd->sqe.rw.length) + 1) << ns->lba_shift;
+	u64 off;
+	u32 len;
 
-	vssd_buf_pos_init(&pos, &cmd->buf);
-	if (!vssd_store_equal(&ns->store, slba << ns->lba_shift, &pos, len))
+	vssd_nvm_rw_range(cmd, &off, &len, &pos);
+	if (!vssd_store_equal(&cmd->ns->store, off, &pos, len))
 		cmd->status = VSSD_SC(NVME_SC_COMPARE_FAILED);
 }
 

@@ -58,10 +58,8 @@ static u64 vssd_simple_flush(struct vssd_ctrl *ctrl, u64 now)
 }
 
 const struct vssd_model_ops vssd_model_simple = {
-	.name		= "simple",
-	.ctrl_init	= vssd_simple_ctrl_init,
-	.ctrl_exit	= vssd_simple_ctrl_exit,
-	.read		= vssd_simple_read,
-	.write		= vssd_simple_write,
-	.flush		= vssd_simple_flush,
+	.name = "simple",
+	.ctrl_init = vssd_simple_ctrl_init, .ctrl_exit = vssd_simple_ctrl_exit,
+	/* No FTL: nothing to trim, format or collect. */
+	.read = vssd_simple_read, .write = vssd_simple_write, .flush = vssd_simple_flush,
 };

@@ -192,16 +192,13 @@ static void vssd_ssd_counters(struct vssd_ctrl *ctrl, struct vssd_model_counters
 }
 
 const struct vssd_model_ops vssd_model_ssd = {
-	.name		= "ssd",
-	.ctrl_init	= vssd_ssd_ctrl_init,
-	.ctrl_exit	= vssd_ssd_ctrl_exit,
-	.ns_init	= vssd_ssd_ns_init,
-	.ns_exit	= vssd_ssd_ns_exit,
-	.read		= vssd_ssd_read,
-	.write		= vssd_ssd_write,
-	.trim		= vssd_ssd_trim,
-	.flush		= vssd_ssd_flush,
-	.format		= vssd_ssd_format,
-	.idle		= vssd_ssd_idle,
-	.counters	= vssd_ssd_counters,
+	.name = "ssd",
+	/* The NAND array belongs to the controller, an FTL to each namespace. */
+	.ctrl_init = vssd_ssd_ctrl_init, .ctrl_exit = vssd_ssd_ctrl_exit,
+	.ns_init = vssd_ssd_ns_init, .ns_exit = vssd_ssd_ns_exit,
+	/* Dispatcher: timing and mapping. */
+	.read = vssd_ssd_read, .write = vssd_ssd_write, .trim = vssd_ssd_trim,
+	.flush = vssd_ssd_flush, .format = vssd_ssd_format,
+	/* Background GC, and what SMART and stats report. */
+	.idle = vssd_ssd_idle, .counters = vssd_ssd_counters,
 };
