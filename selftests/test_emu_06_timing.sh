@@ -50,21 +50,28 @@ paired() {
 	done
 }
 
-# compare PREFIX: the model's mean latency minus the baseline's, each mean
-# taken over the fastest 95% of its I/Os: the host under TCG sometimes stalls
-# a vCPU for milliseconds, which moves a plain mean but says nothing about
-# the model.
+# compare PREFIX STAT: the model's latency minus the baseline's, by STAT:
+# "median" or "trimmed" (the mean of the fastest 95%).  The host under TCG
+# stalls a vCPU for milliseconds now and then, which moves a mean (even a
+# trimmed one: CI once saw +6.6% for the simple model where the median said
+# +2.8%) but says nothing about the model.  The simple model's latency is
+# one value, so its median is the robust figure; the 970pro's is half LSB,
+# half MSB reads, whose median falls anywhere between the two, so it takes
+# the trimmed mean.  Both are logged.
 compare() {
-	python3 - "$1" <<'PY'
+	python3 - "$1" "$2" <<'PY'
 import sys
-def trimmed(path):
-    v = sorted(int(x) for x in open(path))
+def load(k):
+    return sorted(int(x) for x in open(sys.argv[1] + "." + k))
+def trimmed(v):
     v = v[: max(1, len(v) * 95 // 100)]
     return sum(v) // len(v)
-for k in ("base", "model"):
-    v = sorted(int(x) for x in open(sys.argv[1] + "." + k))
+b, m = load("base"), load("model")
+for k, v in (("base", b), ("model", m)):
     print("#", k, [v[len(v) * q // 100] for q in (1, 5, 10, 25, 50, 75, 90, 95, 99)], file=sys.stderr)
-print(trimmed(sys.argv[1] + ".model") - trimmed(sys.argv[1] + ".base"))
+d = {"median": m[len(m) // 2] - b[len(b) // 2], "trimmed": trimmed(m) - trimmed(b)}
+print("# difference: median", d["median"], "trimmed mean", d["trimmed"], file=sys.stderr)
+print(d[sys.argv[2]])
 PY
 }
 
@@ -108,8 +115,8 @@ sdev=$(vssd_blkdev slow 1)
 precondition "$sdev" 256
 echo 0 >"$VSSD_CFS/slow/stats"
 paired "$bdev" "$sdev" 256 "$tmp/simple"
-delta=$(compare "$tmp/simple")
-log "simple 1 ms: QD1 latency minus the baseline's: $delta ns; $(lateness slow)"
+delta=$(compare "$tmp/simple" median)
+log "simple 1 ms: QD1 median latency minus the baseline's: $delta ns; $(lateness slow)"
 # The issue asks for 2%; under TCG the fio-level figure carries 10-30 us of
 # host noise (Documentation/emulator.rst, Accuracy), so the test holds it
 # to what this environment can show and the log keeps the figure.
@@ -124,10 +131,10 @@ pdev=$(vssd_blkdev pro 1)
 precondition "$pdev" 256
 echo 0 >"$VSSD_CFS/pro/stats"
 paired "$bdev" "$pdev" 256 "$tmp/pro"
-delta=$(compare "$tmp/pro")
+delta=$(compare "$tmp/pro" trimmed)
 predicted=$(vssd_stat pro read_model_mean_ns)
 formula=$((21500 + (29760 + 41760) / 2 + 5120 + 1220))
-log "970pro: QD1 latency minus the baseline's $delta ns; model mean $predicted ns; formula $formula ns; $(lateness pro)"
+log "970pro: QD1 latency minus the baseline's (95% trimmed means) $delta ns; model mean $predicted ns; formula $formula ns; $(lateness pro)"
 within "$predicted" "$formula" 1 || fail "970pro: the model predicted $predicted ns, the formula says $formula ns"
 within "$delta" "$predicted" ${VSSD_SSD_TOLERANCE:-15} ||
 	fail "970pro: measured $delta ns over the baseline, the model predicted $predicted ns"
@@ -145,7 +152,7 @@ for dies in 2 4; do
 	echo 0 >"$VSSD_CFS/dies$dies/stats"
 	# Plain fio here: completion polling would keep one I/O in flight.
 	d_iops=$(fio --name=t --filename="$ddev" --ioengine=libaio --direct=1 --rw=randread \
-		--bs=4k --iodepth=32 --time_based --runtime=6 --randrepeat=0 --norandommap \
+		--bs=4k --iodepth=32 --cpus_allowed=0 --time_based --runtime=6 --randrepeat=0 --norandommap \
 		--output-format=json 2>/dev/null |
 		python3 -c 'import json, sys; print(int(json.load(sys.stdin)["jobs"][0]["read"]["iops"]))')
 	want=$((dies * 250))

@@ -165,6 +165,7 @@ struct vssd_worker {
 	int cpu;
 	u64 spin_margin;	/* poll=1: spin this long before a deadline */
 	u64 wake_late_avg;	/* how late hrtimer wake-ups are, on average */
+	u64 last_busy_ns;	/* poll=1: last completion, for the idle spin */
 	/* Written by this worker only. */
 	struct vssd_hist lateness;	/* completion - deadline */
 	struct vssd_hist overhead;	/* deadline anchor - submission */
