@@ -13,9 +13,9 @@
  * command in a timerqueue (an rbtree: O(log n) insertion) and completes it
  * when the deadline comes, sleeping on an hrtimer in between.  With poll=1
  * workers sleep only until shortly before a deadline and spin the rest,
- * and spin a little while after their last completion.  The dispatcher always sleeps when the queues are empty: spinning there
- * would steal the CPU of the very submitter it waits for, as measured on
- * 2-CPU guests.
+ * and spin a little while after their last completion.  The dispatcher
+ * always sleeps when the queues are empty: spinning there would steal the
+ * CPU of the very submitter it waits for, as measured on 2-CPU guests.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
