@@ -364,6 +364,15 @@ void vssd_vlog_format(struct vssd_vlog *log)
 	log->records = 0;
 }
 
+/* Bytes written and not yet erased: live records, garbage and padding. */
+u64 vssd_vlog_used(const struct vssd_vlog *log)
+{
+	u32 open = log->open != VSSD_VLOG_NONE;
+	u64 full = log->nr_segs - log->nr_free - open;
+
+	return full * log->seg_size + (open ? log->wp : 0);
+}
+
 /* Consistency of the segment lists and counters (tests). */
 int vssd_vlog_check(const struct vssd_vlog *log)
 {

@@ -97,6 +97,7 @@ u64 vssd_vlog_read(struct vssd_vlog *log, const struct vssd_vlog_item *item,
 void vssd_vlog_remove(struct vssd_vlog *log, struct vssd_vlog_item *item);
 u64 vssd_vlog_background_gc(struct vssd_vlog *log, u64 now);
 void vssd_vlog_format(struct vssd_vlog *log);
+u64 vssd_vlog_used(const struct vssd_vlog *log);
 int vssd_vlog_check(const struct vssd_vlog *log);
 
 #endif /* VSSD_KV_VLOG_H */

@@ -9,6 +9,7 @@
  * Invalid Opcode: vssd's queues are fixed at power-on.
  */
 #include "vssd.h"
+#include "../../kv/kv.h"
 
 static struct vssd_ns *vssd_admin_ns(struct vssd_ctrl *ctrl, u32 nsid)
 {
@@ -27,7 +28,8 @@ static u16 vssd_admin_identify_check(struct vssd_ctrl *ctrl, struct vssd_cmd *cm
 		return 0;
 	case NVME_ID_CNS_CS_CTRL:
 	case VSSD_CNS_NS_ACTIVE_LIST_CS:
-		return csi == VSSD_CSI_NVM ? 0 : VSSD_SC(NVME_SC_INVALID_FIELD);
+		return csi == VSSD_CSI_NVM || csi == VSSD_CSI_KV ? 0 :
+		       VSSD_SC(NVME_SC_INVALID_FIELD);
 	case NVME_ID_CNS_NS:
 	case NVME_ID_CNS_NS_DESC_LIST:
 	case NVME_ID_CNS_NS_CS_INDEP:
@@ -38,7 +40,8 @@ static u16 vssd_admin_identify_check(struct vssd_ctrl *ctrl, struct vssd_cmd *cm
 	case NVME_ID_CNS_CS_NS:
 		if (!nsid || nsid > VSSD_MAX_NSID)
 			return VSSD_SC(NVME_SC_INVALID_NS);
-		if (vssd_admin_ns(ctrl, nsid) && csi != vssd_admin_ns(ctrl, nsid)->csi)
+		if (vssd_admin_ns(ctrl, nsid) &&
+		    csi != vssd_kv_presented_csi(vssd_admin_ns(ctrl, nsid)))
 			return VSSD_SC(NVME_SC_INVALID_IO_CMD_SET);
 		return 0;
 	default:
@@ -94,6 +97,9 @@ static void vssd_admin_get_features(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd
 	case VSSD_FEAT_NUM_QUEUES:
 		cmd->result = vssd_num_queues_result(ctrl);
 		break;
+	case VSSD_FEAT_KV_CONFIG:
+		cmd->result = sel == 1 ? 0 : ctrl->features.kv_config;
+		break;
 	default:
 		cmd->status = VSSD_SC(NVME_SC_INVALID_FIELD);
 		break;
@@ -120,6 +126,13 @@ static void vssd_admin_set_features(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd
 	case VSSD_FEAT_NUM_QUEUES:
 		/* Fixed at power-on: report what exists. */
 		cmd->result = vssd_num_queues_result(ctrl);
+		break;
+	case VSSD_FEAT_KV_CONFIG:
+		/* Controller-wide: every KV namespace follows it. */
+		if (cdw11 & ~VSSD_KV_CONFIG_EDNEK)
+			cmd->status = VSSD_SC(NVME_SC_INVALID_FIELD);
+		else
+			ctrl->features.kv_config = cdw11;
 		break;
 	case NVME_FEAT_POWER_MGMT:
 	case NVME_FEAT_ERR_RECOVERY:
@@ -167,7 +180,11 @@ static void vssd_admin_format(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd)
 	for (i = 1; i <= VSSD_MAX_NSID; i++) {
 		struct vssd_ns *ns = ctrl->ns_by_id[i];
 
-		if (ns && (nsid == NVME_NSID_ALL || nsid == i) && ctrl->model->format)
+		if (!ns || (nsid != NVME_NSID_ALL && nsid != i))
+			continue;
+		if (ns->kv)
+			vssd_kv_format(ns->kv);
+		else if (ctrl->model->format)
 			ctrl->model->format(ns);
 	}
 	cmd->exec = vssd_admin_exec_format;

@@ -10,6 +10,7 @@
 #include <linux/module.h>
 
 #include "vssd.h"
+#include "../../kv/kv.h"
 
 struct vssd_blk_pdu {
 	struct vssd_cmd cmd;
@@ -195,7 +196,9 @@ int vssd_blk_add_ns(struct vssd_ns *ns)
 	disk->private_data = ns;
 	disk->flags |= GENHD_FL_NO_PART;
 	snprintf(disk->disk_name, DISK_NAME_LEN, "vssd%dn%u", ctrl->index, ns->nsid);
-	set_capacity(disk, ns->nr_lbas << (ns->lba_shift - SECTOR_SHIFT));
+	/* A KV namespace shown as KV has no blocks: the node is for ioctls. */
+	if (vssd_kv_presented_csi(ns) == VSSD_CSI_NVM)
+		set_capacity(disk, ns->nr_lbas << (ns->lba_shift - SECTOR_SHIFT));
 
 	blk_queue_logical_block_size(q, ns->block_size);
 	blk_queue_physical_block_size(q, max_t(u32, ns->block_size, VSSD_UNIT_SIZE));

@@ -23,7 +23,8 @@
 
 /* Space-separated list of what this build can do; grows with the driver. */
 static const char vssd_features[] =
-	"controllers nvm blk ioctl model-zero model-simple model-ssd preset-970pro preset-optane";
+	"controllers nvm blk ioctl model-zero model-simple model-ssd preset-970pro preset-optane "
+	"kv kv-vendor kv-compat";
 
 static struct configfs_subsystem vssd_subsys;
 
@@ -139,6 +140,7 @@ VSSD_CTRL_PARAM_ATTR(write_buffer_kb);
 VSSD_CTRL_PARAM_ATTR(op_percent);
 VSSD_CTRL_PARAM_ATTR(gc_free_percent);
 VSSD_CTRL_PARAM_ATTR(pe_cycles);
+VSSD_CTRL_PARAM_ATTR(kv_index_ns);
 
 static ssize_t vssd_ctrl_model_show(struct config_item *item, char *page)
 {
@@ -332,6 +334,7 @@ static struct configfs_attribute *vssd_ctrl_attrs[] = {
 	&vssd_ctrl_attr_op_percent,
 	&vssd_ctrl_attr_gc_free_percent,
 	&vssd_ctrl_attr_pe_cycles,
+	&vssd_ctrl_attr_kv_index_ns,
 	&vssd_ctrl_attr_model,
 	&vssd_ctrl_attr_preset,
 	&vssd_ctrl_attr_worker_cpus,
@@ -358,6 +361,7 @@ static ssize_t vssd_ns_store_locked(struct vssd_ns *ns, size_t count,
 
 static const char *const vssd_csi_names[] = {
 	[VSSD_CSI_NVM] = "nvm",
+	[VSSD_CSI_KV] = "kv",
 };
 
 static ssize_t vssd_ns_csi_show(struct config_item *item, char *page)
@@ -370,7 +374,7 @@ static int vssd_ns_set_csi(struct vssd_ns *ns, const char *page)
 	int i = sysfs_match_string(vssd_csi_names, page);
 
 	if (i < 0) {
-		pr_warn("namespace %u: csi \"%.*s\" refused: nvm\n", ns->nsid,
+		pr_warn("namespace %u: csi \"%.*s\" refused: nvm or kv\n", ns->nsid,
 			(int)strcspn(page, "\n"), page);
 		return -EINVAL;
 	}
@@ -464,6 +468,76 @@ static ssize_t vssd_ns_uuid_store(struct config_item *item, const char *page,
 }
 CONFIGFS_ATTR(vssd_ns_, uuid);
 
+/* kv_max_value, kv_max_keys, kv_compat: unsigned values within limits. */
+static int vssd_ns_parse_u32(struct vssd_ns *ns, const char *page, const char *name,
+			     u32 lo, u32 hi, u32 *out)
+{
+	u32 v;
+	int ret = kstrtou32(page, 0, &v);
+
+	if (ret)
+		return ret;
+	if (v < lo || v > hi) {
+		pr_warn("namespace %u: %s=%u refused: must be %u..%u\n", ns->nsid, name, v, lo, hi);
+		return -EINVAL;
+	}
+	*out = v;
+	return 0;
+}
+
+static ssize_t vssd_ns_kv_max_value_show(struct config_item *item, char *page)
+{
+	return sysfs_emit(page, "%u\n", to_vssd_ns(item)->kv_max_value);
+}
+
+static int vssd_ns_set_kv_max_value(struct vssd_ns *ns, const char *page)
+{
+	return vssd_ns_parse_u32(ns, page, "kv_max_value", 1, VSSD_KV_MAX_VALUE_LIMIT,
+				 &ns->kv_max_value);
+}
+
+static ssize_t vssd_ns_kv_max_value_store(struct config_item *item, const char *page,
+					  size_t count)
+{
+	return vssd_ns_store_locked(to_vssd_ns(item), count, vssd_ns_set_kv_max_value, page);
+}
+CONFIGFS_ATTR(vssd_ns_, kv_max_value);
+
+static ssize_t vssd_ns_kv_max_keys_show(struct config_item *item, char *page)
+{
+	return sysfs_emit(page, "%u\n", to_vssd_ns(item)->kv_max_keys);
+}
+
+static int vssd_ns_set_kv_max_keys(struct vssd_ns *ns, const char *page)
+{
+	return vssd_ns_parse_u32(ns, page, "kv_max_keys", 1, VSSD_KV_MAX_KEYS_LIMIT,
+				 &ns->kv_max_keys);
+}
+
+static ssize_t vssd_ns_kv_max_keys_store(struct config_item *item, const char *page,
+					 size_t count)
+{
+	return vssd_ns_store_locked(to_vssd_ns(item), count, vssd_ns_set_kv_max_keys, page);
+}
+CONFIGFS_ATTR(vssd_ns_, kv_max_keys);
+
+static ssize_t vssd_ns_kv_compat_show(struct config_item *item, char *page)
+{
+	return sysfs_emit(page, "%d\n", to_vssd_ns(item)->kv_compat);
+}
+
+static int vssd_ns_set_kv_compat(struct vssd_ns *ns, const char *page)
+{
+	return kstrtobool(page, &ns->kv_compat);
+}
+
+static ssize_t vssd_ns_kv_compat_store(struct config_item *item, const char *page,
+				       size_t count)
+{
+	return vssd_ns_store_locked(to_vssd_ns(item), count, vssd_ns_set_kv_compat, page);
+}
+CONFIGFS_ATTR(vssd_ns_, kv_compat);
+
 static ssize_t vssd_ns_device_show(struct config_item *item, char *page)
 {
 	struct vssd_ns *ns = to_vssd_ns(item);
@@ -485,6 +559,9 @@ static struct configfs_attribute *vssd_ns_attrs[] = {
 	&vssd_ns_attr_size_mb,
 	&vssd_ns_attr_block_size,
 	&vssd_ns_attr_uuid,
+	&vssd_ns_attr_kv_max_value,
+	&vssd_ns_attr_kv_max_keys,
+	&vssd_ns_attr_kv_compat,
 	&vssd_ns_attr_device,
 	NULL,
 };
@@ -532,6 +609,8 @@ static struct config_group *vssd_ns_make(struct config_group *group, const char 
 	ns->csi = VSSD_CSI_NVM;
 	ns->block_size = 512;
 	ns->size_mb = 1024;
+	ns->kv_max_value = VSSD_KV_DEFAULT_MAX_VALUE;
+	ns->kv_max_keys = VSSD_KV_DEFAULT_MAX_KEYS;
 	uuid_gen(&ns->uuid);
 
 	mutex_lock(&ctrl->lock);

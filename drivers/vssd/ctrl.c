@@ -13,6 +13,7 @@
 #include <linux/slab.h>
 
 #include "vssd.h"
+#include "../../kv/kv.h"
 
 static DEFINE_IDA(vssd_index_ida);
 
@@ -91,6 +92,7 @@ static void vssd_ctrl_models_exit(struct vssd_ctrl *ctrl)
 			continue;
 		if (ns->model_data && ctrl->model->ns_exit)
 			ctrl->model->ns_exit(ns);
+		vssd_kv_ns_exit(ns);
 		vssd_store_destroy(&ns->store);
 		ctrl->ns_by_id[nsid] = NULL;
 	}
@@ -117,7 +119,11 @@ static int vssd_ctrl_models_init(struct vssd_ctrl *ctrl)
 		if (ret)
 			goto out_exit;
 		ctrl->ns_by_id[ns->nsid] = ns;
-		if (ctrl->model->ns_init) {
+		if (ns->csi == VSSD_CSI_KV) {
+			ret = vssd_kv_ns_init(ns);
+			if (ret)
+				goto out_exit;
+		} else if (ctrl->model->ns_init) {
 			ret = ctrl->model->ns_init(ns);
 			if (ret)
 				goto out_exit;

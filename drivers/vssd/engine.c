@@ -25,6 +25,7 @@
 #include <linux/slab.h>
 
 #include "vssd.h"
+#include "../../kv/kv.h"
 
 void vssd_submit(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd)
 {
@@ -108,11 +109,16 @@ static int vssd_dispatcher_fn(void *data)
 		if (vssd_dispatch_all(ctrl))
 			continue;
 		now = ktime_get_ns();
-		if (ctrl->model->idle) {
+		if (ctrl->model->idle)
 			next = ctrl->model->idle(ctrl, now);
-			if (next && next <= now)
-				continue;
+		if (!next || next > now) {
+			u64 kv_next = vssd_kv_idle(ctrl, now);
+
+			if (kv_next && (!next || kv_next < next))
+				next = kv_next;
 		}
+		if (next && next <= now)
+			continue;
 		set_current_state(TASK_INTERRUPTIBLE);
 		if (vssd_sqs_empty(ctrl) && !kthread_should_stop()) {
 			if (next) {

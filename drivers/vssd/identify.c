@@ -9,6 +9,7 @@
 #include <asm/unaligned.h>
 
 #include "vssd.h"
+#include "../../kv/kv.h"
 
 #define VSSD_ID_SIZE	4096
 
@@ -104,7 +105,7 @@ static void vssd_identify_ns_list(struct vssd_ctrl *ctrl, u32 after, int csi,
 	for (nsid = after + 1; nsid <= VSSD_MAX_NSID && n < VSSD_ID_SIZE / 4; nsid++) {
 		struct vssd_ns *ns = ctrl->ns_by_id[nsid];
 
-		if (ns && (csi < 0 || ns->csi == csi))
+		if (ns && (csi < 0 || vssd_kv_presented_csi(ns) == csi))
 			list[n++] = cpu_to_le32(nsid);
 	}
 }
@@ -121,11 +122,12 @@ static void *vssd_id_desc(void *p, u8 type, u8 len, const void *value)
 
 static void vssd_identify_desc_list(struct vssd_ns *ns, void *data)
 {
+	u8 csi = vssd_kv_presented_csi(ns);
 	void *p = data;
 
 	p = vssd_id_desc(p, NVME_NIDT_NGUID, NVME_NIDT_NGUID_LEN, &ns->uuid);
 	p = vssd_id_desc(p, NVME_NIDT_UUID, NVME_NIDT_UUID_LEN, &ns->uuid);
-	vssd_id_desc(p, NVME_NIDT_CSI, NVME_NIDT_CSI_LEN, &ns->csi);
+	vssd_id_desc(p, NVME_NIDT_CSI, NVME_NIDT_CSI_LEN, &csi);
 }
 
 static void vssd_identify_cs_indep(struct vssd_ns *ns, struct nvme_id_ns_cs_indep *id)
@@ -153,7 +155,8 @@ void vssd_identify_exec(struct vssd_cmd *cmd)
 		vssd_identify_ctrl(ctrl, data);
 		break;
 	case NVME_ID_CNS_NS:
-		if (ns)
+		/* NVM data; a namespace presented as KV has none. */
+		if (ns && vssd_kv_presented_csi(ns) == VSSD_CSI_NVM)
 			vssd_identify_ns(ctrl, ns, data);
 		break;
 	case NVME_ID_CNS_NS_ACTIVE_LIST:
@@ -171,8 +174,12 @@ void vssd_identify_exec(struct vssd_cmd *cmd)
 			vssd_identify_cs_indep(ns, data);
 		break;
 	case NVME_ID_CNS_CS_NS:
+		/* KV: the KV format; NVM: no limits, no protection: zeros. */
+		if (ns && ns->kv && cmd->sqe.identify.csi == VSSD_CSI_KV)
+			vssd_kv_identify_ns(ns, data);
+		break;
 	case NVME_ID_CNS_CS_CTRL:
-		/* NVM: no limits, no protection information: all zeros. */
+		/* Nothing the KV or NVM command set defines applies: zeros. */
 		break;
 	}
 	vssd_buf_pos_init(&pos, &cmd->buf);

@@ -117,6 +117,22 @@ static u32 vssd_log_effects(u8 csi, struct nvme_effects_log *log)
 	log->acs[nvme_admin_format_nvm] =
 		cpu_to_le32(changes | NVME_CMD_EFFECTS_NCC | NVME_CMD_EFFECTS_NIC |
 			    (1 << 16));		/* per namespace */
+	if (csi == VSSD_CSI_KV) {
+		log->iocs[nvme_cmd_flush] = cpu_to_le32(supported);
+		log->iocs[VSSD_KV_OP_STORE] = cpu_to_le32(changes);
+		log->iocs[VSSD_KV_OP_RETRIEVE] = cpu_to_le32(supported);
+		log->iocs[VSSD_KV_OP_LIST] = cpu_to_le32(supported);
+		log->iocs[VSSD_KV_OP_DELETE] = cpu_to_le32(changes);
+		log->iocs[VSSD_KV_OP_EXIST] = cpu_to_le32(supported);
+	}
+	/* The Samsung opcodes work on KV namespaces in either presentation. */
+	log->iocs[VSSD_SKV_OP_STORE] = cpu_to_le32(changes);
+	log->iocs[VSSD_SKV_OP_APPEND] = cpu_to_le32(changes);
+	log->iocs[VSSD_SKV_OP_RETRIEVE] = cpu_to_le32(supported);
+	log->iocs[VSSD_SKV_OP_DELETE] = cpu_to_le32(changes);
+	log->iocs[VSSD_SKV_OP_ITER_REQ] = cpu_to_le32(supported);
+	log->iocs[VSSD_SKV_OP_ITER_READ] = cpu_to_le32(supported);
+	log->iocs[VSSD_SKV_OP_EXIST] = cpu_to_le32(supported);
 	if (csi != VSSD_CSI_NVM)
 		return sizeof(*log);
 	log->iocs[nvme_cmd_flush] = cpu_to_le32(supported);

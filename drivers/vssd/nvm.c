@@ -7,6 +7,7 @@
  * the deadline and picks the data-phase function the worker will run.
  */
 #include "vssd.h"
+#include "../../kv/kv.h"
 
 /* Byte offset and length of a Read, Write or Compare (checked on dispatch). */
 static void vssd_nvm_rw_range(struct vssd_cmd *cmd, u64 *off, u32 *len,
@@ -271,6 +272,44 @@ static void vssd_nvm_copy(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 now,
 	cmd->exec = vssd_nvm_exec_copy;
 }
 
+static void vssd_nvm_exec_read_zeros(struct vssd_cmd *cmd)
+{
+	struct vssd_buf_pos pos;
+	u64 off;
+	u32 len;
+
+	vssd_nvm_rw_range(cmd, &off, &len, &pos);
+	vssd_buf_zero(&pos, len);
+}
+
+/*
+ * A KV namespace.  Presented as KV, every opcode is a KV one.  Presented
+ * as NVM (kv_compat), opcodes below 80h are NVM commands: reads see zeros,
+ * Flush succeeds, the rest (writes) are refused; the vendor opcodes speak KV.
+ */
+static void vssd_nvm_kv(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 now,
+			u64 *deadline)
+{
+	u8 opcode = cmd->sqe.common.opcode;
+
+	if (!cmd->ns->kv_compat || opcode >= 0x80) {
+		vssd_kv_prepare(ctrl, cmd, now, deadline);
+		return;
+	}
+	switch (opcode) {
+	case nvme_cmd_flush:
+		break;
+	case nvme_cmd_read:
+		cmd->status = vssd_nvm_check_rw(ctrl, cmd);
+		if (!cmd->status)
+			cmd->exec = vssd_nvm_exec_read_zeros;
+		break;
+	default:
+		cmd->status = VSSD_SC(NVME_SC_INVALID_OPCODE);
+		break;
+	}
+}
+
 void vssd_nvm_prepare(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 now,
 		      u64 *deadline)
 {
@@ -286,6 +325,10 @@ void vssd_nvm_prepare(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 now,
 		cmd->ns = ctrl->ns_by_id[nsid];
 	if (!cmd->ns) {
 		cmd->status = VSSD_SC(NVME_SC_INVALID_NS);
+		return;
+	}
+	if (cmd->ns->kv) {
+		vssd_nvm_kv(ctrl, cmd, now, deadline);
 		return;
 	}
 	switch (opcode) {

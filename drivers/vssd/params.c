@@ -42,6 +42,7 @@ static struct vssd_params vssd_defaults = {
 	.op_percent = 7,
 	.gc_free_percent = 10,
 	.pe_cycles = 3000,
+	.kv_index_ns = 1000,
 	.model = "ssd",
 };
 
@@ -99,6 +100,8 @@ module_param_named(gc_free_percent, vssd_defaults.gc_free_percent, long, 0444);
 MODULE_PARM_DESC(gc_free_percent, "ssd: background GC keeps this share of blocks free [%, default 10]");
 module_param_named(pe_cycles, vssd_defaults.pe_cycles, long, 0444);
 MODULE_PARM_DESC(pe_cycles, "ssd: rated program/erase cycles (SMART percentage used) [cycles, default 3000]");
+module_param_named(kv_index_ns, vssd_defaults.kv_index_ns, long, 0444);
+MODULE_PARM_DESC(kv_index_ns, "kv: firmware time of one index step (lookup, insert, delete) [ns, default 1000]");
 module_param_string(model, vssd_defaults.model, sizeof(vssd_defaults.model), 0444);
 MODULE_PARM_DESC(model, "timing model of new controllers: zero, simple or ssd [default ssd]");
 
@@ -136,6 +139,7 @@ const struct vssd_param_desc vssd_param_descs[VSSD_NR_PARAMS] = {
 	VSSD_PARAM_DESC(op_percent, "%", 0, 400),
 	VSSD_PARAM_DESC(gc_free_percent, "%", 0, 90),
 	VSSD_PARAM_DESC(pe_cycles, "cycles", 1, 1000000),
+	VSSD_PARAM_DESC(kv_index_ns, "ns", 0, 100000000),
 };
 
 /*

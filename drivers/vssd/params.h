@@ -46,6 +46,8 @@ struct vssd_params {
 	long op_percent;
 	long gc_free_percent;
 	long pe_cycles;
+	/* key-value namespaces */
+	long kv_index_ns;
 	char model[VSSD_MODEL_NAME_LEN];
 };
 
@@ -77,6 +79,7 @@ enum vssd_param_index {
 	VSSD_PARAM_op_percent,
 	VSSD_PARAM_gc_free_percent,
 	VSSD_PARAM_pe_cycles,
+	VSSD_PARAM_kv_index_ns,
 	VSSD_NR_PARAMS
 };
 

@@ -8,11 +8,14 @@
 #include <linux/slab.h>
 
 #include "vssd.h"
+#include "../../kv/kv.h"
 
 static enum vssd_stat_kind vssd_stat_kind_of(struct vssd_cmd *cmd)
 {
 	if (cmd->qid == 0)
 		return VSSD_STAT_ADMIN;
+	if (cmd->ns && cmd->ns->kv)
+		return VSSD_STAT_KV;
 	switch (cmd->sqe.common.opcode) {
 	case nvme_cmd_read:
 		return VSSD_STAT_READ;
@@ -68,6 +71,7 @@ static const char *const vssd_stat_names[VSSD_NR_STATS] = {
 	[VSSD_STAT_DSM]			= "dsm_cmds",
 	[VSSD_STAT_COMPARE]		= "compare_cmds",
 	[VSSD_STAT_COPY]		= "copy_cmds",
+	[VSSD_STAT_KV]			= "kv_cmds",
 	[VSSD_STAT_OTHER_IO]		= "other_io_cmds",
 	[VSSD_STAT_ADMIN]		= "admin_cmds",
 	[VSSD_STAT_ERRORS]		= "error_cmds",
@@ -126,8 +130,10 @@ ssize_t vssd_stats_show(struct vssd_ctrl *ctrl, char *page)
 			   c.erases, c.max_erase_count);
 	n += sysfs_emit_at(page, n, "free_blocks %llu\ntotal_blocks %llu\n",
 			   c.free_blocks, c.total_blocks);
-	if (ctrl->state == VSSD_CTRL_LIVE)
+	if (ctrl->state == VSSD_CTRL_LIVE) {
 		vssd_engine_hists(ctrl, lat, ovh);
+		n += vssd_kv_stats_show(ctrl, page, n);
+	}
 	n += sysfs_emit_at(page, n, "completions %llu\n", lat->count);
 	n += vssd_stats_hist(page, n, "lateness", lat);
 	n += vssd_stats_hist(page, n, "overhead", ovh);

@@ -25,6 +25,7 @@
 #include <linux/uuid.h>
 #include <linux/xarray.h>
 
+#include <vssd/kv_cmd.h>
 #include <vssd/nvme_ext.h>
 
 #include "params.h"
@@ -37,10 +38,16 @@
 #define VSSD_UNIT_SHIFT		12	/* FTL mapping unit: 4 KiB */
 #define VSSD_UNIT_SIZE		BIT(VSSD_UNIT_SHIFT)
 #define VSSD_MAX_SIZE_MB	BIT(20)		/* 1 TiB per namespace */
+#define VSSD_KV_DEFAULT_MAX_VALUE	BIT(20)
+#define VSSD_KV_DEFAULT_MAX_KEYS	BIT(20)
+#define VSSD_KV_MAX_VALUE_LIMIT		BIT(24)
+#define VSSD_KV_MAX_KEYS_LIMIT		BIT(26)
 
 struct vssd_ctrl;
 struct vssd_ns;
 struct vssd_cmd;
+struct vssd_nand;
+struct vssd_kv;
 
 /* Where a command's data lives: a block request's bios or a bvec table. */
 struct vssd_buf {
@@ -82,6 +89,14 @@ struct vssd_cmd {
 	struct timerqueue_node deadline;
 	struct llist_node node;
 
+	/* Data phase of a KV command (kv/cmd.c): value refs or a built buffer. */
+	struct {
+		void *data;
+		void *old;
+		u32 off;
+		u32 len;
+	} kv;
+
 	void (*complete)(struct vssd_cmd *cmd);
 	void *private;		/* the front end's */
 };
@@ -122,6 +137,7 @@ struct vssd_model_counters {
  */
 struct vssd_model_ops {
 	const char *name;
+	bool untimed;		/* every command completes at once (zero) */
 	int (*ctrl_init)(struct vssd_ctrl *ctrl);
 	void (*ctrl_exit)(struct vssd_ctrl *ctrl);
 	int (*ns_init)(struct vssd_ns *ns);
@@ -142,6 +158,8 @@ struct vssd_model_ops {
 	 */
 	u64 (*idle)(struct vssd_ctrl *ctrl, u64 now);
 	void (*counters)(struct vssd_ctrl *ctrl, struct vssd_model_counters *c);
+	/* The NAND array KV namespaces place their value logs on, if any. */
+	struct vssd_nand *(*flash)(struct vssd_ctrl *ctrl);
 };
 
 extern const struct vssd_model_ops vssd_model_zero;
@@ -184,6 +202,7 @@ enum vssd_stat_kind {
 	VSSD_STAT_DSM,
 	VSSD_STAT_COMPARE,
 	VSSD_STAT_COPY,
+	VSSD_STAT_KV,
 	VSSD_STAT_OTHER_IO,
 	VSSD_STAT_ADMIN,
 	VSSD_STAT_ERRORS,
@@ -222,18 +241,23 @@ struct vssd_ns {
 	u32 block_size;
 	unsigned long size_mb;
 	uuid_t uuid;
+	u32 kv_max_value;
+	u32 kv_max_keys;
+	bool kv_compat;
 
 	/* Live state. */
 	u8 lba_shift;
 	u64 nr_lbas;
 	struct vssd_store store;
 	void *model_data;
+	struct vssd_kv *kv;		/* csi=kv only */
 	struct gendisk *disk;
 };
 
 struct vssd_features {
 	bool volatile_wc;
 	u32 arbitration;
+	u32 kv_config;		/* feature 20h */
 };
 
 struct vssd_ctrl {

@@ -80,10 +80,14 @@
  * bitmask (both over the key's first four bytes, little-endian).
  */
 #define VSSD_SKV_STORE_IDEMPOTENT	0x02	/* fail if the key exists */
-#define VSSD_SKV_RETRIEVE_SIZE_ONLY	0x01	/* DW0 = size, no data */
+#define VSSD_SKV_STORE_UPDATE_ONLY	0x08	/* fail if the key is absent */
+#define VSSD_SKV_RETRIEVE_SIZE_ONLY	0x02	/* DW0 = size, no data */
+#define VSSD_SKV_DELETE_CHECK_EXISTS	0x01	/* fail if the key is absent */
 #define VSSD_SKV_ITER_OPEN		0x01
 #define VSSD_SKV_ITER_CLOSE		0x02
 #define VSSD_SKV_ITER_KEY_ONLY		0x04
+#define VSSD_SKV_ITER_KEY_VALUE		0x08	/* refused */
+#define VSSD_SKV_ITER_DELETE		0x10	/* refused */
 
 /* Samsung status codes: status code type 3 (SCT 3h). */
 #define VSSD_SKV_SCT			0x3

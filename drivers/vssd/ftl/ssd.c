@@ -191,6 +191,12 @@ static void vssd_ssd_counters(struct vssd_ctrl *ctrl, struct vssd_model_counters
 		c->avg_erase_count_x100 = div64_u64(erase_sum * 100, lines);
 }
 
+/* KV namespaces put their value logs on the same dies. */
+static struct vssd_nand *vssd_ssd_flash(struct vssd_ctrl *ctrl)
+{
+	return vssd_ssd_nand(ctrl);
+}
+
 const struct vssd_model_ops vssd_model_ssd = {
 	.name = "ssd",
 	/* The NAND array belongs to the controller, an FTL to each namespace. */
@@ -201,4 +207,5 @@ const struct vssd_model_ops vssd_model_ssd = {
 	.flush = vssd_ssd_flush, .format = vssd_ssd_format,
 	/* Background GC, and what SMART and stats report. */
 	.idle = vssd_ssd_idle, .counters = vssd_ssd_counters,
+	.flash = vssd_ssd_flash,
 };

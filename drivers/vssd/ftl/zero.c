@@ -23,6 +23,7 @@ static u64 vssd_zero_flush(struct vssd_ctrl *ctrl, u64 now)
 
 const struct vssd_model_ops vssd_model_zero = {
 	.name	= "zero",
+	.untimed = true,
 	.read	= vssd_zero_read,
 	.write	= vssd_zero_write,
 	.flush	= vssd_zero_flush,

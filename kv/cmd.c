@@ -1,0 +1,442 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vssd: KV commands of both families, on the dispatcher.
+ *
+ * Each command is decoded into a key, a length and options (the NVMe KV
+ * Command Set and the Samsung vendor opcodes differ only there and in their
+ * status codes), checked, applied to the index and the value log, and
+ * timed: an index step (kv_index_ns), then the flash and host transfers of
+ * the value.  The value bytes move on a worker (cmd->exec), through
+ * references taken here, so a value overwritten meanwhile stays whole.
+ */
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <asm/unaligned.h>
+
+#include "../drivers/vssd/vssd.h"
+#include "kv.h"
+
+enum vssd_kv_err {
+	VSSD_KV_EKEY,
+	VSSD_KV_EVALUE,
+	VSSD_KV_ENOKEY,
+	VSSD_KV_EEXISTS,
+	VSSD_KV_ECAPACITY,
+	VSSD_KV_EITER_END,
+	VSSD_KV_EITER_SLOT,
+};
+
+static bool vssd_kv_vendor(const struct vssd_cmd *cmd)
+{
+	return cmd->sqe.common.opcode >= 0x80;
+}
+
+static u16 vssd_kv_err(const struct vssd_cmd *cmd, enum vssd_kv_err err)
+{
+	static const u8 standard[] = {
+		[VSSD_KV_EKEY]		= VSSD_KV_SC_INVALID_KEY_SIZE,
+		[VSSD_KV_EVALUE]	= VSSD_KV_SC_INVALID_VALUE_SIZE,
+		[VSSD_KV_ENOKEY]	= VSSD_KV_SC_KEY_NOT_FOUND,
+		[VSSD_KV_EEXISTS]	= VSSD_KV_SC_KEY_EXISTS,
+		[VSSD_KV_ECAPACITY]	= VSSD_KV_SC_CAPACITY_EXCEEDED,
+		[VSSD_KV_EITER_END]	= NVME_SC_INVALID_FIELD,
+		[VSSD_KV_EITER_SLOT]	= NVME_SC_INVALID_FIELD,
+	};
+	static const u8 vendor[] = {
+		[VSSD_KV_EKEY]		= VSSD_SKV_SC_KEY_SIZE,
+		[VSSD_KV_EVALUE]	= VSSD_SKV_SC_VALUE_SIZE,
+		[VSSD_KV_ENOKEY]	= VSSD_SKV_SC_KEY_NOT_FOUND,
+		[VSSD_KV_EEXISTS]	= VSSD_SKV_SC_KEY_EXISTS,
+		[VSSD_KV_ECAPACITY]	= VSSD_SKV_SC_CAPACITY,
+		[VSSD_KV_EITER_END]	= VSSD_SKV_SC_ITER_END,
+		[VSSD_KV_EITER_SLOT]	= VSSD_SKV_SC_ITER_NO_SLOT,
+	};
+
+	if (vssd_kv_vendor(cmd))
+		return VSSD_SC(VSSD_SKV_SCT << 8 | vendor[err]);
+	return VSSD_SC(standard[err]);
+}
+
+static u32 vssd_kv_cdw(const struct vssd_cmd *cmd, int n)
+{
+	const __le32 *dw = (const __le32 *)&cmd->sqe;
+
+	return le32_to_cpu(dw[n]);
+}
+
+static u8 vssd_kv_option(const struct vssd_cmd *cmd)
+{
+	return vssd_kv_cdw(cmd, 11) >> 8;
+}
+
+/*
+ * The key: KV command set CDW2, CDW3, CDW14, CDW15 and a length in bytes;
+ * Samsung CDW12..15 and the length - 1.  @may_be_empty: List starts from
+ * the first key when given none.
+ */
+static int vssd_kv_cmd_key(const struct vssd_cmd *cmd, struct vssd_kv_key *key,
+			   bool may_be_empty)
+{
+	static const int standard[] = { 2, 3, 14, 15 }, vendor[] = { 12, 13, 14, 15 };
+	const int *dws = vssd_kv_vendor(cmd) ? vendor : standard;
+	u32 len = vssd_kv_cdw(cmd, 11) & 0xff;
+	u8 raw[VSSD_KV_MAX_KEY];
+	int i;
+
+	if (vssd_kv_vendor(cmd))
+		len++;
+	if ((!len && !may_be_empty) || len > VSSD_KV_MAX_KEY)
+		return -EINVAL;
+	for (i = 0; i < 4; i++)
+		put_unaligned_le32(vssd_kv_cdw(cmd, dws[i]), raw + 4 * i);
+	memset(key, 0, sizeof(*key));
+	key->len = len;
+	memcpy(key->bytes, raw, len);
+	return 0;
+}
+
+/*
+ * Bytes a command moves: the KV command set gives them in bytes, the
+ * Samsung opcodes in 4-byte words (scripts often pass bytes: either way the
+ * data actually transferred caps it).  0 in a Samsung read: the whole
+ * transfer.
+ */
+static u32 vssd_kv_cmd_len(const struct vssd_cmd *cmd)
+{
+	u64 len = vssd_kv_cdw(cmd, 10);
+
+	if (vssd_kv_vendor(cmd)) {
+		len *= 4;
+		if (!len && !(cmd->sqe.common.opcode & 1))
+			len = cmd->buf.len;
+	}
+	return min_t(u64, len, cmd->buf.len);
+}
+
+u64 vssd_kv_index_time(struct vssd_ctrl *ctrl, u64 now, u32 steps)
+{
+	if (ctrl->model->untimed)
+		return now;
+	return now + (u64)steps * ctrl->params.kv_index_ns;
+}
+
+static void vssd_kv_exec_store(struct vssd_cmd *cmd)
+{
+	struct vssd_kv_value *v = cmd->kv.data, *old = cmd->kv.old;
+	struct vssd_buf_pos pos;
+
+	if (old) {
+		vssd_kv_value_copy(v, old, cmd->kv.off);
+		vssd_kv_value_put(old);
+	}
+	vssd_buf_pos_init(&pos, &cmd->buf);
+	vssd_kv_value_fill(v, cmd->kv.off, &pos, cmd->kv.len);
+	vssd_kv_value_put(v);
+}
+
+static void vssd_kv_exec_retrieve(struct vssd_cmd *cmd)
+{
+	struct vssd_kv_value *v = cmd->kv.data;
+	struct vssd_buf_pos pos;
+
+	vssd_buf_pos_init(&pos, &cmd->buf);
+	vssd_kv_value_read(v, 0, &pos, cmd->kv.len);
+	vssd_kv_value_put(v);
+}
+
+/* List and Iterate: the dispatcher built the data. */
+static void vssd_kv_exec_buffer(struct vssd_cmd *cmd)
+{
+	struct vssd_buf_pos pos;
+
+	vssd_buf_pos_init(&pos, &cmd->buf);
+	vssd_buf_copy_to(&pos, cmd->kv.data, cmd->kv.len);
+	kvfree(cmd->kv.data);
+}
+
+/* The store options of either family as "must exist" / "must be absent". */
+static int vssd_kv_store_options(const struct vssd_cmd *cmd, bool *must_exist,
+				 bool *must_be_absent)
+{
+	u8 opt = vssd_kv_option(cmd);
+
+	if (vssd_kv_vendor(cmd)) {
+		*must_exist = opt & VSSD_SKV_STORE_UPDATE_ONLY;
+		*must_be_absent = opt & VSSD_SKV_STORE_IDEMPOTENT;
+	} else {
+		*must_exist = opt & VSSD_KV_STORE_ONLY_IF_EXISTS;
+		*must_be_absent = opt & VSSD_KV_STORE_ONLY_IF_ABSENT;
+	}
+	return *must_exist && *must_be_absent ? -EINVAL : 0;
+}
+
+/*
+ * Store, and Samsung Append (which stores when the key is absent).  The new
+ * version gets an entry of its own: only when it has its place in the log
+ * does it replace the old one, so a refused Store loses nothing.
+ */
+static void vssd_kv_store(struct vssd_ctrl *ctrl, struct vssd_kv *kv,
+			  struct vssd_cmd *cmd, u64 now, u64 *deadline)
+{
+	bool append = cmd->sqe.common.opcode == VSSD_SKV_OP_APPEND;
+	bool must_exist, must_be_absent;
+	struct vssd_kv_entry *old, *e;
+	struct vssd_kv_key key;
+	u32 len, keep = 0, total;
+	u64 live, t;
+
+	if (vssd_kv_cmd_key(cmd, &key, false)) {
+		cmd->status = vssd_kv_err(cmd, VSSD_KV_EKEY);
+		return;
+	}
+	if (vssd_kv_store_options(cmd, &must_exist, &must_be_absent)) {
+		cmd->status = VSSD_SC(NVME_SC_INVALID_FIELD);
+		return;
+	}
+	if (!vssd_kv_vendor(cmd) && vssd_kv_cdw(cmd, 10) > cmd->buf.len) {
+		cmd->status = VSSD_SC(NVME_SC_INVALID_FIELD);
+		return;
+	}
+	len = vssd_kv_cmd_len(cmd);
+	if (!len || len > kv->max_value) {
+		cmd->status = vssd_kv_err(cmd, VSSD_KV_EVALUE);
+		return;
+	}
+	old = vssd_kv_lookup(kv, &key);
+	if ((must_exist && !old) || (must_be_absent && old)) {
+		cmd->status = vssd_kv_err(cmd, old ? VSSD_KV_EEXISTS : VSSD_KV_ENOKEY);
+		return;
+	}
+	if (append && old)
+		keep = old->value->len;
+	total = keep + len;
+	if (total < len || total > kv->max_value) {
+		cmd->status = vssd_kv_err(cmd, VSSD_KV_EVALUE);
+		return;
+	}
+	live = kv->log.live - (old ? old->item.size : 0);
+	if ((!old && kv->nr_keys >= kv->max_keys) ||
+	    live + vssd_vlog_record_size(total) > kv->log.cfg.capacity) {
+		cmd->status = vssd_kv_err(cmd, VSSD_KV_ECAPACITY);
+		return;
+	}
+	e = kzalloc(sizeof(*e), GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN);
+	if (e)
+		e->value = vssd_kv_value_alloc(total);
+	if (!e || !e->value) {
+		kfree(e);
+		cmd->status = VSSD_SC(NVME_SC_INTERNAL);
+		return;
+	}
+	e->key = key;
+	t = vssd_kv_index_time(ctrl, now, 1);
+	if (vssd_vlog_append(&kv->log, &e->item, total, t, deadline)) {
+		vssd_kv_value_put(e->value);
+		kfree(e);
+		cmd->status = vssd_kv_err(cmd, VSSD_KV_ECAPACITY);
+		return;
+	}
+	if (!kv->log.nand && !ctrl->model->untimed)
+		ctrl->model->write(kv->ns, 0, len, t, deadline);
+	if (old) {
+		vssd_kv_erase(kv, old);
+		vssd_vlog_remove(&kv->log, &old->item);
+		kv->value_bytes -= old->value->len;
+		if (keep) {
+			refcount_inc(&old->value->ref);
+			cmd->kv.old = old->value;
+		}
+		vssd_kv_value_put(old->value);
+		kfree(old);
+	}
+	vssd_kv_insert(kv, e);
+	kv->value_bytes += total;
+	kv->bytes_stored += len;
+	refcount_inc(&e->value->ref);
+	cmd->kv.data = e->value;
+	cmd->kv.off = keep;
+	cmd->kv.len = len;
+	cmd->exec = vssd_kv_exec_store;
+}
+
+/* Retrieve: DW0 is the value's full size; a short buffer gets its start. */
+static void vssd_kv_retrieve(struct vssd_ctrl *ctrl, struct vssd_kv *kv,
+			     struct vssd_cmd *cmd, u64 now, u64 *deadline)
+{
+	struct vssd_kv_entry *e;
+	struct vssd_kv_key key;
+	u32 len;
+
+	if (vssd_kv_cmd_key(cmd, &key, false)) {
+		cmd->status = vssd_kv_err(cmd, VSSD_KV_EKEY);
+		return;
+	}
+	*deadline = vssd_kv_index_time(ctrl, now, 1);
+	e = vssd_kv_lookup(kv, &key);
+	if (!e) {
+		cmd->status = vssd_kv_err(cmd, VSSD_KV_ENOKEY);
+		return;
+	}
+	cmd->result = e->value->len;
+	if (vssd_kv_vendor(cmd) && (vssd_kv_option(cmd) & VSSD_SKV_RETRIEVE_SIZE_ONLY))
+		return;
+	len = min(vssd_kv_cmd_len(cmd), e->value->len);
+	if (kv->log.nand)
+		*deadline = vssd_vlog_read(&kv->log, &e->item, len, *deadline);
+	else if (!ctrl->model->untimed)
+		*deadline = ctrl->model->read(kv->ns, 0, len, *deadline);
+	if (!len)
+		return;
+	kv->bytes_retrieved += len;
+	refcount_inc(&e->value->ref);
+	cmd->kv.data = e->value;
+	cmd->kv.len = len;
+	cmd->exec = vssd_kv_exec_retrieve;
+}
+
+/*
+ * Delete: a missing key is an error only when asked for (feature 20h EDNEK;
+ * the Samsung "check key exists" option).
+ */
+static void vssd_kv_delete(struct vssd_ctrl *ctrl, struct vssd_kv *kv,
+			   struct vssd_cmd *cmd, u64 now, u64 *deadline)
+{
+	struct vssd_kv_entry *e;
+	struct vssd_kv_key key;
+	bool strict;
+
+	if (vssd_kv_cmd_key(cmd, &key, false)) {
+		cmd->status = vssd_kv_err(cmd, VSSD_KV_EKEY);
+		return;
+	}
+	*deadline = vssd_kv_index_time(ctrl, now, 1);
+	e = vssd_kv_lookup(kv, &key);
+	if (!e) {
+		strict = vssd_kv_vendor(cmd) ?
+			 vssd_kv_option(cmd) & VSSD_SKV_DELETE_CHECK_EXISTS :
+			 ctrl->features.kv_config & VSSD_KV_CONFIG_EDNEK;
+		if (strict)
+			cmd->status = vssd_kv_err(cmd, VSSD_KV_ENOKEY);
+		return;
+	}
+	vssd_kv_erase(kv, e);
+	vssd_vlog_remove(&kv->log, &e->item);
+	kv->value_bytes -= e->value->len;
+	vssd_kv_value_put(e->value);
+	kfree(e);
+}
+
+static void vssd_kv_exist(struct vssd_ctrl *ctrl, struct vssd_kv *kv,
+			  struct vssd_cmd *cmd, u64 now, u64 *deadline)
+{
+	struct vssd_kv_key key;
+
+	if (vssd_kv_cmd_key(cmd, &key, false)) {
+		cmd->status = vssd_kv_err(cmd, VSSD_KV_EKEY);
+		return;
+	}
+	*deadline = vssd_kv_index_time(ctrl, now, 1);
+	if (!vssd_kv_lookup(kv, &key))
+		cmd->status = vssd_kv_err(cmd, VSSD_KV_ENOKEY);
+}
+
+/*
+ * List: the keys from the given one (inclusive; no key: from the first) in
+ * key order, as many as the host buffer holds.  DW0 = number of keys.
+ */
+static void vssd_kv_list(struct vssd_ctrl *ctrl, struct vssd_kv *kv,
+			 struct vssd_cmd *cmd, u64 now, u64 *deadline)
+{
+	u32 size = vssd_kv_cmd_len(cmd), at = VSSD_KV_LIST_HDR, n = 0;
+	struct vssd_kv_entry *e;
+	struct vssd_kv_key key;
+	u8 *data;
+
+	if (vssd_kv_cmd_key(cmd, &key, true)) {
+		cmd->status = vssd_kv_err(cmd, VSSD_KV_EKEY);
+		return;
+	}
+	if (size < VSSD_KV_LIST_HDR || vssd_kv_cdw(cmd, 10) > cmd->buf.len) {
+		cmd->status = VSSD_SC(NVME_SC_INVALID_FIELD);
+		return;
+	}
+	data = kvzalloc(size, GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN);
+	if (!data) {
+		cmd->status = VSSD_SC(NVME_SC_INTERNAL);
+		return;
+	}
+	for (e = vssd_kv_first_from(kv, &key, true); e; e = vssd_kv_next(e)) {
+		u32 need = ALIGN(2 + e->key.len, 4);
+
+		if (at + need > size)
+			break;
+		put_unaligned_le16(e->key.len, data + at);
+		memcpy(data + at + 2, e->key.bytes, e->key.len);
+		at += need;
+		n++;
+	}
+	put_unaligned_le32(n, data);
+	*deadline = vssd_kv_index_time(ctrl, now, 1 + n / 64);
+	cmd->result = n;
+	cmd->kv.data = data;
+	cmd->kv.len = size;
+	cmd->exec = vssd_kv_exec_buffer;
+}
+
+/* Iterate read hands its built buffer to the same data phase as List. */
+void vssd_kv_iter_data(struct vssd_cmd *cmd, void *data, u32 len)
+{
+	cmd->kv.data = data;
+	cmd->kv.len = len;
+	cmd->exec = vssd_kv_exec_buffer;
+}
+
+u16 vssd_kv_iter_status(const struct vssd_cmd *cmd, bool end)
+{
+	return vssd_kv_err(cmd, end ? VSSD_KV_EITER_END : VSSD_KV_EITER_SLOT);
+}
+
+/* Dispatcher: a command for a KV namespace (cmd->ns->kv is set). */
+void vssd_kv_prepare(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 now, u64 *deadline)
+{
+	struct vssd_kv *kv = cmd->ns->kv;
+
+	memset(&cmd->kv, 0, sizeof(cmd->kv));
+	switch (cmd->sqe.common.opcode) {
+	case nvme_cmd_flush:
+		/* The write buffer is power-loss protected: nothing to drain. */
+		*deadline = vssd_kv_index_time(ctrl, now, 1);
+		break;
+	case VSSD_KV_OP_STORE:
+	case VSSD_SKV_OP_STORE:
+	case VSSD_SKV_OP_APPEND:
+		vssd_kv_store(ctrl, kv, cmd, now, deadline);
+		break;
+	case VSSD_KV_OP_RETRIEVE:
+	case VSSD_SKV_OP_RETRIEVE:
+		vssd_kv_retrieve(ctrl, kv, cmd, now, deadline);
+		break;
+	case VSSD_KV_OP_DELETE:
+	case VSSD_SKV_OP_DELETE:
+		vssd_kv_delete(ctrl, kv, cmd, now, deadline);
+		break;
+	case VSSD_KV_OP_EXIST:
+	case VSSD_SKV_OP_EXIST:
+		vssd_kv_exist(ctrl, kv, cmd, now, deadline);
+		break;
+	case VSSD_KV_OP_LIST:
+		vssd_kv_list(ctrl, kv, cmd, now, deadline);
+		break;
+	case VSSD_SKV_OP_ITER_REQ:
+		*deadline = vssd_kv_index_time(ctrl, now, 1);
+		vssd_kv_iter_req(kv, cmd);
+		break;
+	case VSSD_SKV_OP_ITER_READ:
+		*deadline = vssd_kv_index_time(ctrl, now, 1);
+		vssd_kv_iter_read(kv, cmd, (u32)ctrl->params.max_transfer_kb * 1024);
+		break;
+	default:
+		cmd->status = VSSD_SC(NVME_SC_INVALID_OPCODE);
+		break;
+	}
+}

@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vssd: the KV FTL of a key-value namespace (csi=kv).
+ *
+ * index.c   keys -> entries: a hash table for lookups, an rbtree for the
+ *           sorted walks of List and Iterate; delete unlinks from both, so
+ *           no lookup ever breaks.
+ * value.c   the bytes of a value: refcounted pages, filled and read by
+ *           workers while the dispatcher owns the index.
+ * vlog.c    where each value lives on the emulated flash, its timing, GC.
+ * cmd.c     both command families, decoded into the operations below.
+ * iter.c    Samsung iterators.
+ * ns.c      namespace set-up, identify data, statistics.
+ *
+ * Everything but the value bytes is owned by the controller's dispatcher,
+ * as model state is, and needs no lock.
+ */
+#ifndef VSSD_KV_H
+#define VSSD_KV_H
+
+#include <linux/rbtree.h>
+#include <linux/refcount.h>
+#include <linux/types.h>
+
+#include <vssd/kv_cmd.h>
+
+#include "vlog.h"
+
+struct vssd_ctrl;
+struct vssd_ns;
+struct vssd_cmd;
+struct vssd_buf_pos;
+
+#define VSSD_KV_MAX_ITERS	16
+
+struct vssd_kv_key {
+	u8 len;
+	u8 bytes[VSSD_KV_MAX_KEY];
+};
+
+/* The bytes of one value; the index entry and in-flight commands hold refs. */
+struct vssd_kv_value {
+	refcount_t ref;
+	u32 len;
+	u32 nr_pages;
+	struct page *pages[];
+};
+
+struct vssd_kv_entry {
+	struct hlist_node hash;
+	struct rb_node sorted;
+	struct vssd_vlog_item item;
+	struct vssd_kv_value *value;
+	struct vssd_kv_key key;
+};
+
+struct vssd_kv_iter {
+	bool open;
+	bool started;		/* @last is valid */
+	u32 prefix;
+	u32 mask;
+	struct vssd_kv_key last;
+};
+
+struct vssd_kv {
+	struct vssd_ns *ns;
+	u32 max_value;
+	u32 max_keys;
+	bool compat;
+
+	struct hlist_head *buckets;
+	u32 hash_bits;
+	struct rb_root tree;
+	u64 nr_keys;
+	u64 value_bytes;	/* sum of live value lengths */
+
+	struct vssd_vlog log;
+	struct vssd_kv_iter iters[VSSD_KV_MAX_ITERS];
+
+	/* Counters, dispatcher-written. */
+	u64 bytes_stored;
+	u64 bytes_retrieved;
+};
+
+/* index.c */
+int vssd_kv_index_init(struct vssd_kv *kv);
+void vssd_kv_index_clear(struct vssd_kv *kv);
+void vssd_kv_index_destroy(struct vssd_kv *kv);
+struct vssd_kv_entry *vssd_kv_lookup(struct vssd_kv *kv, const struct vssd_kv_key *key);
+void vssd_kv_insert(struct vssd_kv *kv, struct vssd_kv_entry *e);
+void vssd_kv_erase(struct vssd_kv *kv, struct vssd_kv_entry *e);
+struct vssd_kv_entry *vssd_kv_first_from(struct vssd_kv *kv, const struct vssd_kv_key *key,
+					 bool inclusive);
+struct vssd_kv_entry *vssd_kv_next(struct vssd_kv_entry *e);
+int vssd_kv_key_cmp(const struct vssd_kv_key *a, const struct vssd_kv_key *b);
+u64 vssd_kv_index_bytes(const struct vssd_kv *kv);
+
+/* value.c */
+struct vssd_kv_value *vssd_kv_value_alloc(u32 len);
+void vssd_kv_value_put(struct vssd_kv_value *v);
+void vssd_kv_value_fill(struct vssd_kv_value *v, u32 off, struct vssd_buf_pos *pos, u32 len);
+void vssd_kv_value_read(struct vssd_kv_value *v, u32 off, struct vssd_buf_pos *pos, u32 len);
+void vssd_kv_value_copy(struct vssd_kv_value *dst, struct vssd_kv_value *src, u32 len);
+
+/* cmd.c: dispatcher side of KV commands; the worker side is set in cmd->exec */
+void vssd_kv_prepare(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 now, u64 *deadline);
+u64 vssd_kv_index_time(struct vssd_ctrl *ctrl, u64 now, u32 steps);
+void vssd_kv_iter_data(struct vssd_cmd *cmd, void *data, u32 len);
+u16 vssd_kv_iter_status(const struct vssd_cmd *cmd, bool end);
+
+/* iter.c */
+void vssd_kv_iter_req(struct vssd_kv *kv, struct vssd_cmd *cmd);
+void vssd_kv_iter_read(struct vssd_kv *kv, struct vssd_cmd *cmd, u32 max_bytes);
+void vssd_kv_iters_close_all(struct vssd_kv *kv);
+
+/* ns.c */
+int vssd_kv_ns_init(struct vssd_ns *ns);
+void vssd_kv_ns_exit(struct vssd_ns *ns);
+void vssd_kv_format(struct vssd_kv *kv);
+u64 vssd_kv_idle(struct vssd_ctrl *ctrl, u64 now);
+u8 vssd_kv_presented_csi(const struct vssd_ns *ns);
+void vssd_kv_identify_ns(struct vssd_ns *ns, void *data);
+int vssd_kv_stats_show(struct vssd_ctrl *ctrl, char *page, int at);
+
+#endif /* VSSD_KV_H */
