@@ -23,6 +23,7 @@ int vssd_kv_ns_init(struct vssd_ns *ns)
 		.op_percent = p->op_percent,
 		.gc_free_percent = p->gc_free_percent,
 	};
+	struct vssd_nand *nand;
 	struct vssd_kv *kv;
 	int ret;
 
@@ -38,10 +39,12 @@ int vssd_kv_ns_init(struct vssd_ns *ns)
 	kv->max_value = ns->kv_max_value;
 	kv->max_keys = ns->kv_max_keys;
 	kv->compat = ns->kv_compat;
-	ret = vssd_vlog_init(&kv->log, &cfg, ctrl->model->flash ? ctrl->model->flash(ctrl) : NULL);
+	nand = ctrl->model->flash ? ctrl->model->flash(ctrl) : NULL;
+	ret = vssd_vlog_init(&kv->log, &cfg, nand);
 	if (ret) {
-		pr_err("%s: namespace %u: cannot lay out the value log: a segment (dies x pages_per_block x page_kb = %llu bytes) must hold two records of kv_max_value\n",
-		       vssd_ctrl_name(ctrl), ns->nsid, (u64)cfg.nr_dies * cfg.pages_per_block * cfg.page_size);
+		pr_err("%s: namespace %u: a value log segment (dies x pages_per_block x page_kb) of %llu bytes must hold two records of kv_max_value\n",
+		       vssd_ctrl_name(ctrl), ns->nsid,
+		       (u64)cfg.nr_dies * cfg.pages_per_block * cfg.page_size);
 		kfree(kv);
 		return ret;
 	}

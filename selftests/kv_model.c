@@ -15,21 +15,27 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/types.h>
 
 #include <vssd/kv_cmd.h>
 
 #include "../tools/vssd-kv/kvdev.h"
 
+typedef __u8 u8;
+typedef __u16 u16;
+typedef __u32 u32;
+typedef __u64 u64;
+
 struct mkey {
-	uint8_t len;
-	uint8_t bytes[VSSD_KV_MAX_KEY];
-	uint8_t *val;		/* NULL: absent */
-	uint32_t vlen;
+	u8 len;
+	u8 bytes[VSSD_KV_MAX_KEY];
+	u8 *val;		/* NULL: absent */
+	u32 vlen;
 };
 
 static struct mkey *keys;
 static unsigned long nkeys, failures;
-static uint64_t capacity, live;
+static u64 capacity, live;
 
 #define CHECK(cond, ...) do {						\
 	if (!(cond)) {							\
@@ -40,9 +46,9 @@ static uint64_t capacity, live;
 	}								\
 } while (0)
 
-static uint64_t rec(uint32_t len)
+static u64 rec(u32 len)
 {
-	return (32 + (uint64_t)len + 31) / 32 * 32;
+	return (32 + (u64)len + 31) / 32 * 32;
 }
 
 static int sc(int status)
@@ -58,9 +64,9 @@ static int key_cmp(const void *a, const void *b)
 	return c ? c : x->len - y->len;
 }
 
-static void fill(uint8_t *p, uint32_t len)
+static void fill(u8 *p, u32 len)
 {
-	uint32_t i;
+	u32 i;
 
 	for (i = 0; i < len; i++)
 		p[i] = rand();
@@ -81,13 +87,13 @@ static int cap(bool vendor)
 	return vendor ? VSSD_SKV_SCT << 8 | VSSD_SKV_SC_CAPACITY : VSSD_KV_SC_CAPACITY_EXCEEDED;
 }
 
-static void op_store(struct kvdev *d, struct mkey *k, uint32_t maxv, unsigned long i)
+static void op_store(struct kvdev *d, struct mkey *k, u32 maxv, unsigned long i)
 {
 	unsigned int opts = 0;
-	uint32_t len = rand() % 4 ? 1 + (uint32_t)rand() % 4096 : 1 + (uint32_t)rand() % maxv;
-	uint32_t total = len;
+	u32 len = rand() % 4 ? 1 + (u32)rand() % 4096 : 1 + (u32)rand() % maxv;
+	u32 total = len;
 	int want = 0, ret, r = rand() % 10;
-	uint8_t *val = malloc(len);
+	u8 *val = malloc(len);
 
 	fill(val, len);
 	if (r == 0)
@@ -130,15 +136,15 @@ static void op_store(struct kvdev *d, struct mkey *k, uint32_t maxv, unsigned lo
 
 static void op_get(struct kvdev *d, struct mkey *k, unsigned long i)
 {
-	uint32_t size = k->val && rand() % 4 == 0 ? rand() % (k->vlen + 1) : k->vlen + 16;
-	uint8_t *buf = calloc(1, size + 1);
-	uint32_t full = 0;
+	u32 size = k->val && rand() % 4 == 0 ? rand() % (k->vlen + 1) : k->vlen + 16;
+	u8 *buf = calloc(1, size + 1);
+	u32 full = 0;
 	int ret = kvdev_retrieve(d, k->bytes, k->len, buf, size, &full);
 
 	if (!k->val) {
 		CHECK(sc(ret) == nf(d->vendor), "op %lu: get of an absent key: 0x%x", i, ret);
 	} else {
-		uint32_t n = size < k->vlen ? size : k->vlen;
+		u32 n = size < k->vlen ? size : k->vlen;
 
 		CHECK(ret == 0, "op %lu: get: status 0x%x", i, ret);
 		CHECK(full == k->vlen, "op %lu: get: DW0 %u, value is %u bytes", i, full, k->vlen);
@@ -173,8 +179,8 @@ static void check_listing(struct kvdev *std, struct kvdev *ven)
 {
 	struct mkey **sorted = calloc(nkeys, sizeof(*sorted));
 	unsigned long n = 0, got = 0, j;
-	uint32_t size = 16 << 10, cnt, at, bytes;
-	uint8_t *buf = malloc(size), from[16], handle;
+	u32 size = 16 << 10, cnt, at, bytes;
+	u8 *buf = malloc(size), from[16], handle;
 	unsigned int flen = 0;
 	bool skip = false;
 	int ret;
@@ -188,9 +194,9 @@ static void check_listing(struct kvdev *std, struct kvdev *ven)
 		CHECK(ret == 0, "list: status 0x%x", ret);
 		if (ret)
 			break;
-		cnt = le32toh(*(uint32_t *)buf);
+		cnt = le32toh(*(u32 *)buf);
 		for (j = 0, at = 4; j < cnt; j++) {
-			uint16_t kl = buf[at] | buf[at + 1] << 8;
+			u16 kl = buf[at] | buf[at + 1] << 8;
 
 			if (!(skip && j == 0)) {
 				CHECK(got < n && kl == sorted[got]->len &&
@@ -216,9 +222,9 @@ static void check_listing(struct kvdev *std, struct kvdev *ven)
 		if (sc(ret) == (VSSD_SKV_SCT << 8 | VSSD_SKV_SC_ITER_END))
 			break;
 		CHECK(ret == 0, "iterate read: 0x%x", ret);
-		cnt = le32toh(*(uint32_t *)buf);
+		cnt = le32toh(*(u32 *)buf);
 		for (j = 0, at = 4; j < cnt; j++) {
-			uint32_t kl = le32toh(*(uint32_t *)(buf + at));
+			u32 kl = le32toh(*(u32 *)(buf + at));
 
 			CHECK(got < n && kl == sorted[got]->len &&
 			      !memcmp(buf + at + 4, sorted[got]->bytes, kl),
@@ -238,7 +244,7 @@ int main(int argc, char **argv)
 {
 	struct kvdev std, ven;
 	unsigned long ops, i, counts[4] = { 0 };
-	uint32_t maxv;
+	u32 maxv;
 	int ret;
 
 	if (argc != 7) {
@@ -298,8 +304,10 @@ int main(int argc, char **argv)
 			counts[3]++;
 		}
 	}
-	printf("ops: %lu stores, %lu gets, %lu exists, %lu deletes; live record bytes %llu of %llu\n",
-	       counts[0], counts[1], counts[2], counts[3], (unsigned long long)live,
+	printf("ops: %lu stores, %lu gets, %lu exists, %lu deletes; ", counts[0], counts[1],
+	       counts[2], counts[3]);
+	printf("live record bytes %llu of %llu\n",
+	       (unsigned long long)live,
 	       (unsigned long long)capacity);
 	check_listing(&std, &ven);
 	kvdev_close(&std);

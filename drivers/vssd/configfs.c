@@ -22,9 +22,10 @@
 #include "vssd.h"
 
 /* Space-separated list of what this build can do; grows with the driver. */
-static const char vssd_features[] =
-	"controllers nvm blk ioctl model-zero model-simple model-ssd preset-970pro preset-optane "
-	"kv kv-vendor kv-compat";
+#define VSSD_FEATURES_BLOCK \
+	"controllers nvm blk ioctl model-zero model-simple model-ssd preset-970pro preset-optane"
+#define VSSD_FEATURES_KV	"kv kv-vendor kv-compat"
+static const char vssd_features[] = VSSD_FEATURES_BLOCK " " VSSD_FEATURES_KV;
 
 static struct configfs_subsystem vssd_subsys;
 

@@ -17,7 +17,7 @@
 
 #define MAX_VALUE	(16U << 20)
 
-static void usage(FILE *f)
+static void print_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: vssd-kv [options] DEVICE COMMAND [ARGS]\n"
@@ -218,22 +218,46 @@ int main(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'v': vendor = true; break;
-		case 'n': nsid = strtoul(optarg, NULL, 0); break;
-		case 'e': opts |= KVDEV_IF_EXISTS; break;
-		case 'a': opts |= KVDEV_IF_ABSENT; break;
-		case 'A': opts |= KVDEV_APPEND; break;
-		case 'm': must_exist = true; break;
-		case 'M': max = strtoul(optarg, NULL, 0); break;
-		case 'x': hex = true; break;
-		case 'p': prefix = strtoul(optarg, NULL, 0); break;
-		case 'k': mask = strtoul(optarg, NULL, 0); break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
+		case 'v':
+			vendor = true;
+			break;
+		case 'n':
+			nsid = strtoul(optarg, NULL, 0);
+			break;
+		case 'e':
+			opts |= KVDEV_IF_EXISTS;
+			break;
+		case 'a':
+			opts |= KVDEV_IF_ABSENT;
+			break;
+		case 'A':
+			opts |= KVDEV_APPEND;
+			break;
+		case 'm':
+			must_exist = true;
+			break;
+		case 'M':
+			max = strtoul(optarg, NULL, 0);
+			break;
+		case 'x':
+			hex = true;
+			break;
+		case 'p':
+			prefix = strtoul(optarg, NULL, 0);
+			break;
+		case 'k':
+			mask = strtoul(optarg, NULL, 0);
+			break;
+		case 'h':
+			print_usage(stdout);
+			return 0;
+		default:
+			print_usage(stderr);
+			return 2;
 		}
 	}
 	if (argc - optind < 2) {
-		usage(stderr);
+		print_usage(stderr);
 		return 2;
 	}
 	dev = argv[optind++];
@@ -265,7 +289,7 @@ int main(int argc, char **argv)
 				list_standard(&d, start, slen, hex);
 	}
 	if (!key) {
-		usage(stderr);
+		print_usage(stderr);
 		return 2;
 	}
 	if (!strcmp(cmd, "put")) {
@@ -316,6 +340,6 @@ int main(int argc, char **argv)
 		return ret ? 1 : 0;
 	}
 	fprintf(stderr, "vssd-kv: unknown command %s\n", cmd);
-	usage(stderr);
+	print_usage(stderr);
 	return 2;
 }
