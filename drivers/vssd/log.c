@@ -103,7 +103,31 @@ static u32 vssd_log_fw_slot(struct nvme_fw_slot_info_log *log)
 	return sizeof(*log);
 }
 
-static u32 vssd_log_effects(u8 csi, struct nvme_effects_log *log)
+static bool vssd_log_has_kv(struct vssd_ctrl *ctrl)
+{
+	u32 nsid;
+
+	for (nsid = 1; nsid <= VSSD_MAX_NSID; nsid++)
+		if (ctrl->ns_by_id[nsid] && ctrl->ns_by_id[nsid]->csi == VSSD_CSI_KV)
+			return true;
+	return false;
+}
+
+static void vssd_log_effects_vendor(struct nvme_effects_log *log)
+{
+	const u32 supported = NVME_CMD_EFFECTS_CSUPP;
+	const u32 changes = supported | NVME_CMD_EFFECTS_LBCC;
+
+	log->iocs[VSSD_SKV_OP_STORE] = cpu_to_le32(changes);
+	log->iocs[VSSD_SKV_OP_APPEND] = cpu_to_le32(changes);
+	log->iocs[VSSD_SKV_OP_RETRIEVE] = cpu_to_le32(supported);
+	log->iocs[VSSD_SKV_OP_DELETE] = cpu_to_le32(changes);
+	log->iocs[VSSD_SKV_OP_ITER_REQ] = cpu_to_le32(supported);
+	log->iocs[VSSD_SKV_OP_ITER_READ] = cpu_to_le32(supported);
+	log->iocs[VSSD_SKV_OP_EXIST] = cpu_to_le32(supported);
+}
+
+static u32 vssd_log_effects(struct vssd_ctrl *ctrl, u8 csi, struct nvme_effects_log *log)
 {
 	const u32 supported = NVME_CMD_EFFECTS_CSUPP;
 	const u32 changes = supported | NVME_CMD_EFFECTS_LBCC;
@@ -126,13 +150,8 @@ static u32 vssd_log_effects(u8 csi, struct nvme_effects_log *log)
 		log->iocs[VSSD_KV_OP_EXIST] = cpu_to_le32(supported);
 	}
 	/* The Samsung opcodes work on KV namespaces in either presentation. */
-	log->iocs[VSSD_SKV_OP_STORE] = cpu_to_le32(changes);
-	log->iocs[VSSD_SKV_OP_APPEND] = cpu_to_le32(changes);
-	log->iocs[VSSD_SKV_OP_RETRIEVE] = cpu_to_le32(supported);
-	log->iocs[VSSD_SKV_OP_DELETE] = cpu_to_le32(changes);
-	log->iocs[VSSD_SKV_OP_ITER_REQ] = cpu_to_le32(supported);
-	log->iocs[VSSD_SKV_OP_ITER_READ] = cpu_to_le32(supported);
-	log->iocs[VSSD_SKV_OP_EXIST] = cpu_to_le32(supported);
+	if (vssd_log_has_kv(ctrl))
+		vssd_log_effects_vendor(log);
 	if (csi != VSSD_CSI_NVM)
 		return sizeof(*log);
 	log->iocs[nvme_cmd_flush] = cpu_to_le32(supported);
@@ -175,7 +194,7 @@ void vssd_get_log_exec(struct vssd_cmd *cmd)
 		size = vssd_log_fw_slot(data);
 		break;
 	case NVME_LOG_CMD_EFFECTS:
-		size = vssd_log_effects(csi, data);
+		size = vssd_log_effects(ctrl, csi, data);
 		break;
 	default:
 		cmd->status = VSSD_SC(NVME_SC_INVALID_LOG_PAGE);
