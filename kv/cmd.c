@@ -57,13 +57,6 @@ static u16 vssd_kv_err(const struct vssd_cmd *cmd, enum vssd_kv_err err)
 	return VSSD_SC(standard[err]);
 }
 
-static u32 vssd_kv_cdw(const struct vssd_cmd *cmd, int n)
-{
-	const __le32 *dw = (const __le32 *)&cmd->sqe;
-
-	return le32_to_cpu(dw[n]);
-}
-
 static u8 vssd_kv_option(const struct vssd_cmd *cmd)
 {
 	return vssd_kv_cdw(cmd, 11) >> 8;
@@ -130,7 +123,7 @@ static void vssd_kv_exec_store(struct vssd_cmd *cmd)
 		vssd_kv_value_put(old);
 	}
 	vssd_buf_pos_init(&pos, &cmd->buf);
-	vssd_kv_value_fill(v, cmd->kv.off, &pos, cmd->kv.len);
+	vssd_kv_value_xfer(v, cmd->kv.off, &pos, cmd->kv.len, true);
 	vssd_kv_value_put(v);
 }
 
@@ -140,7 +133,7 @@ static void vssd_kv_exec_retrieve(struct vssd_cmd *cmd)
 	struct vssd_buf_pos pos;
 
 	vssd_buf_pos_init(&pos, &cmd->buf);
-	vssd_kv_value_read(v, 0, &pos, cmd->kv.len);
+	vssd_kv_value_xfer(v, 0, &pos, cmd->kv.len, false);
 	vssd_kv_value_put(v);
 }
 
@@ -259,20 +252,33 @@ static void vssd_kv_store(struct vssd_ctrl *ctrl, struct vssd_kv *kv,
 	cmd->exec = vssd_kv_exec_store;
 }
 
+/*
+ * The key of a Retrieve, Delete or Exist, looked up after one index step.
+ * Returns false with the status set when the key itself is invalid.
+ */
+static bool vssd_kv_find(struct vssd_ctrl *ctrl, struct vssd_kv *kv, struct vssd_cmd *cmd,
+			 u64 now, u64 *deadline, struct vssd_kv_entry **e)
+{
+	struct vssd_kv_key key;
+
+	if (vssd_kv_cmd_key(cmd, &key, false)) {
+		cmd->status = vssd_kv_err(cmd, VSSD_KV_EKEY);
+		return false;
+	}
+	*deadline = vssd_kv_index_time(ctrl, now, 1);
+	*e = vssd_kv_lookup(kv, &key);
+	return true;
+}
+
 /* Retrieve: DW0 is the value's full size; a short buffer gets its start. */
 static void vssd_kv_retrieve(struct vssd_ctrl *ctrl, struct vssd_kv *kv,
 			     struct vssd_cmd *cmd, u64 now, u64 *deadline)
 {
 	struct vssd_kv_entry *e;
-	struct vssd_kv_key key;
 	u32 len;
 
-	if (vssd_kv_cmd_key(cmd, &key, false)) {
-		cmd->status = vssd_kv_err(cmd, VSSD_KV_EKEY);
+	if (!vssd_kv_find(ctrl, kv, cmd, now, deadline, &e))
 		return;
-	}
-	*deadline = vssd_kv_index_time(ctrl, now, 1);
-	e = vssd_kv_lookup(kv, &key);
 	if (!e) {
 		cmd->status = vssd_kv_err(cmd, VSSD_KV_ENOKEY);
 		return;
@@ -302,15 +308,10 @@ static void vssd_kv_delete(struct vssd_ctrl *ctrl, struct vssd_kv *kv,
 			   struct vssd_cmd *cmd, u64 now, u64 *deadline)
 {
 	struct vssd_kv_entry *e;
-	struct vssd_kv_key key;
 	bool strict;
 
-	if (vssd_kv_cmd_key(cmd, &key, false)) {
-		cmd->status = vssd_kv_err(cmd, VSSD_KV_EKEY);
+	if (!vssd_kv_find(ctrl, kv, cmd, now, deadline, &e))
 		return;
-	}
-	*deadline = vssd_kv_index_time(ctrl, now, 1);
-	e = vssd_kv_lookup(kv, &key);
 	if (!e) {
 		strict = vssd_kv_vendor(cmd) ?
 			 vssd_kv_option(cmd) & VSSD_SKV_DELETE_CHECK_EXISTS :
@@ -329,14 +330,9 @@ static void vssd_kv_delete(struct vssd_ctrl *ctrl, struct vssd_kv *kv,
 static void vssd_kv_exist(struct vssd_ctrl *ctrl, struct vssd_kv *kv,
 			  struct vssd_cmd *cmd, u64 now, u64 *deadline)
 {
-	struct vssd_kv_key key;
+	struct vssd_kv_entry *e;
 
-	if (vssd_kv_cmd_key(cmd, &key, false)) {
-		cmd->status = vssd_kv_err(cmd, VSSD_KV_EKEY);
-		return;
-	}
-	*deadline = vssd_kv_index_time(ctrl, now, 1);
-	if (!vssd_kv_lookup(kv, &key))
+	if (vssd_kv_find(ctrl, kv, cmd, now, deadline, &e) && !e)
 		cmd->status = vssd_kv_err(cmd, VSSD_KV_ENOKEY);
 }
 
@@ -360,11 +356,9 @@ static void vssd_kv_list(struct vssd_ctrl *ctrl, struct vssd_kv *kv,
 		cmd->status = VSSD_SC(NVME_SC_INVALID_FIELD);
 		return;
 	}
-	data = kvzalloc(size, GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN);
-	if (!data) {
-		cmd->status = VSSD_SC(NVME_SC_INTERNAL);
+	data = vssd_kv_buffer_alloc(cmd, size);
+	if (!data)
 		return;
-	}
 	for (e = vssd_kv_first_from(kv, &key, true); e; e = vssd_kv_next(e)) {
 		u32 need = ALIGN(2 + e->key.len, 4);
 
@@ -381,6 +375,16 @@ static void vssd_kv_list(struct vssd_ctrl *ctrl, struct vssd_kv *kv,
 	cmd->kv.data = data;
 	cmd->kv.len = size;
 	cmd->exec = vssd_kv_exec_buffer;
+}
+
+/* A zeroed buffer for List or Iterate Read data; Internal Error if none. */
+void *vssd_kv_buffer_alloc(struct vssd_cmd *cmd, u32 size)
+{
+	void *data = kvzalloc(size, GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN);
+
+	if (!data)
+		cmd->status = VSSD_SC(NVME_SC_INTERNAL);
+	return data;
 }
 
 /* Iterate read hands its built buffer to the same data phase as List. */

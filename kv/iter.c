@@ -16,13 +16,6 @@
 #include "../drivers/vssd/vssd.h"
 #include "kv.h"
 
-static u32 vssd_kv_cdw(const struct vssd_cmd *cmd, int n)
-{
-	const __le32 *dw = (const __le32 *)&cmd->sqe;
-
-	return le32_to_cpu(dw[n]);
-}
-
 static bool vssd_kv_iter_match(const struct vssd_kv_iter *it, const struct vssd_kv_key *key)
 {
 	u8 head[4] = { 0 };
@@ -82,22 +75,22 @@ void vssd_kv_iter_req(struct vssd_kv *kv, struct vssd_cmd *cmd)
 void vssd_kv_iter_read(struct vssd_kv *kv, struct vssd_cmd *cmd, u32 max_bytes)
 {
 	struct vssd_kv_iter *it = vssd_kv_iter_get(kv, vssd_kv_cdw(cmd, 11) & 0xff);
-	u32 size = vssd_kv_cdw(cmd, 10) * 4ULL > cmd->buf.len || !vssd_kv_cdw(cmd, 10) ?
-		   cmd->buf.len : vssd_kv_cdw(cmd, 10) * 4;
-	u32 at = VSSD_SKV_ITER_HDR, n = 0;
+	u64 words = vssd_kv_cdw(cmd, 10);
+	u32 size = cmd->buf.len, at = VSSD_SKV_ITER_HDR, n = 0;
 	struct vssd_kv_entry *e;
 	u8 *data;
 
+	/* CDW10 (words) may narrow the transfer; 0 means all of it. */
+	if (words && words * 4 < size)
+		size = words * 4;
 	size = min(size, max_bytes);
 	if (!it || size < VSSD_SKV_ITER_HDR + 4 + VSSD_KV_MAX_KEY) {
 		cmd->status = VSSD_SC(NVME_SC_INVALID_FIELD);
 		return;
 	}
-	data = kvzalloc(size, GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN);
-	if (!data) {
-		cmd->status = VSSD_SC(NVME_SC_INTERNAL);
+	data = vssd_kv_buffer_alloc(cmd, size);
+	if (!data)
 		return;
-	}
 	e = it->started ? vssd_kv_first_from(kv, &it->last, false) :
 			  (kv->tree.rb_node ? rb_entry(rb_first(&kv->tree),
 						       struct vssd_kv_entry, sorted) : NULL);

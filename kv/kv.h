@@ -24,6 +24,7 @@
 
 #include <vssd/kv_cmd.h>
 
+#include "../drivers/vssd/vssd.h"
 #include "vlog.h"
 
 struct vssd_ctrl;
@@ -82,6 +83,14 @@ struct vssd_kv {
 	u64 bytes_retrieved;
 };
 
+/* Dword @n of a command's SQE, CPU order. */
+static inline u32 vssd_kv_cdw(const struct vssd_cmd *cmd, int n)
+{
+	const __le32 *dw = (const __le32 *)&cmd->sqe;
+
+	return le32_to_cpu(dw[n]);
+}
+
 /* index.c */
 int vssd_kv_index_init(struct vssd_kv *kv);
 void vssd_kv_index_clear(struct vssd_kv *kv);
@@ -98,13 +107,14 @@ u64 vssd_kv_index_bytes(const struct vssd_kv *kv);
 /* value.c */
 struct vssd_kv_value *vssd_kv_value_alloc(u32 len);
 void vssd_kv_value_put(struct vssd_kv_value *v);
-void vssd_kv_value_fill(struct vssd_kv_value *v, u32 off, struct vssd_buf_pos *pos, u32 len);
-void vssd_kv_value_read(struct vssd_kv_value *v, u32 off, struct vssd_buf_pos *pos, u32 len);
+void vssd_kv_value_xfer(struct vssd_kv_value *v, u32 off, struct vssd_buf_pos *pos,
+			u32 len, bool fill);
 void vssd_kv_value_copy(struct vssd_kv_value *dst, struct vssd_kv_value *src, u32 len);
 
 /* cmd.c: dispatcher side of KV commands; the worker side is set in cmd->exec */
 void vssd_kv_prepare(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 now, u64 *deadline);
 u64 vssd_kv_index_time(struct vssd_ctrl *ctrl, u64 now, u32 steps);
+void *vssd_kv_buffer_alloc(struct vssd_cmd *cmd, u32 size);
 void vssd_kv_iter_data(struct vssd_cmd *cmd, void *data, u32 len);
 u16 vssd_kv_iter_status(const struct vssd_cmd *cmd, bool end);
 

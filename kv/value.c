@@ -45,25 +45,21 @@ void vssd_kv_value_put(struct vssd_kv_value *v)
 	kvfree(v);
 }
 
-/* Bytes [@off, @off + @len) of @v from the command's data. */
-void vssd_kv_value_fill(struct vssd_kv_value *v, u32 off, struct vssd_buf_pos *pos, u32 len)
+/*
+ * Bytes [@off, @off + @len) of @v and the command's data: into the value
+ * (@fill) or out of it.
+ */
+void vssd_kv_value_xfer(struct vssd_kv_value *v, u32 off, struct vssd_buf_pos *pos,
+			u32 len, bool fill)
 {
 	while (len) {
 		u32 in = off % PAGE_SIZE, n = min_t(u32, len, PAGE_SIZE - in);
+		void *mem = page_address(v->pages[off / PAGE_SIZE]) + in;
 
-		vssd_buf_copy_from(pos, page_address(v->pages[off / PAGE_SIZE]) + in, n);
-		off += n;
-		len -= n;
-	}
-}
-
-/* Bytes [@off, @off + @len) of @v into the command's data. */
-void vssd_kv_value_read(struct vssd_kv_value *v, u32 off, struct vssd_buf_pos *pos, u32 len)
-{
-	while (len) {
-		u32 in = off % PAGE_SIZE, n = min_t(u32, len, PAGE_SIZE - in);
-
-		vssd_buf_copy_to(pos, page_address(v->pages[off / PAGE_SIZE]) + in, n);
+		if (fill)
+			vssd_buf_copy_from(pos, mem, n);
+		else
+			vssd_buf_copy_to(pos, mem, n);
 		off += n;
 		len -= n;
 	}
