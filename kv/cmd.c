@@ -315,7 +315,8 @@ static void vssd_kv_delete(struct vssd_ctrl *ctrl, struct vssd_kv *kv,
 	if (!e) {
 		strict = vssd_kv_vendor(cmd) ?
 			 vssd_kv_option(cmd) & VSSD_SKV_DELETE_CHECK_EXISTS :
-			 ctrl->features.kv_config & VSSD_KV_CONFIG_EDNEK;
+			 (cmd->foreign ? cmd->kv_config : ctrl->features.kv_config) &
+			 VSSD_KV_CONFIG_EDNEK;
 		if (strict)
 			cmd->status = vssd_kv_err(cmd, VSSD_KV_ENOKEY);
 		return;

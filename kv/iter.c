@@ -7,7 +7,8 @@
  * remembers the last key it returned, not a position in the index, so
  * stores and deletes between reads never break it: each read continues
  * with the next matching key in key order.  Up to 16 are open per
- * namespace; they are freed on close and when the controller powers off.
+ * namespace; they are freed on close, when the controller powers off, and
+ * (opened through a transport) when the remote host's controller goes away.
  */
 #include <linux/mm.h>
 #include <linux/slab.h>
@@ -40,6 +41,12 @@ void vssd_kv_iter_req(struct vssd_kv *kv, struct vssd_cmd *cmd)
 	struct vssd_kv_iter *it;
 	u32 i;
 
+	if (cmd->forget) {
+		for (i = 0; i < VSSD_KV_MAX_ITERS; i++)
+			if (kv->iters[i].owner == cmd->owner)
+				kv->iters[i].open = false;
+		return;
+	}
 	if (opt & VSSD_SKV_ITER_OPEN) {
 		if (opt & (VSSD_SKV_ITER_CLOSE | VSSD_SKV_ITER_KEY_VALUE | VSSD_SKV_ITER_DELETE)) {
 			cmd->status = VSSD_SC(NVME_SC_INVALID_FIELD);
@@ -54,6 +61,7 @@ void vssd_kv_iter_req(struct vssd_kv *kv, struct vssd_cmd *cmd)
 		it = &kv->iters[i];
 		memset(it, 0, sizeof(*it));
 		it->open = true;
+		it->owner = cmd->owner;
 		it->prefix = vssd_kv_cdw(cmd, 12);
 		it->mask = vssd_kv_cdw(cmd, 13);
 		cmd->result = i + 1;

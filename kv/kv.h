@@ -56,6 +56,7 @@ struct vssd_kv_entry {
 };
 
 struct vssd_kv_iter {
+	u64 owner;		/* the remote host's controller, 0: local */
 	bool open;
 	bool started;		/* @last is valid */
 	u32 prefix;

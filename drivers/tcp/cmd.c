@@ -291,6 +291,35 @@ void vtcp_cmd_h2c_window(struct vtcp_cmd *cmd, struct vtcp_h2c_window *window)
 }
 
 /*
+ * nvmet_req_init(), with a Flush in the place of an I/O command that goes
+ * to a vssd KV namespace (see fwd.c).  False: nvmet queued an error.
+ */
+static bool vtcp_cmd_init_req(struct vtcp_queue *queue, struct vtcp_cmd *cmd)
+{
+	u8 opcode = cmd->sqe.common.opcode;
+	bool fwd = vtcp_fwd_io_wanted(queue, &cmd->sqe);
+	bool ok;
+	u16 status;
+
+	if (fwd)
+		cmd->sqe.common.opcode = nvme_cmd_flush;
+	ok = nvmet_req_init(&cmd->req, &queue->nvme_cq, &queue->nvme_sq, &vtcp_ops);
+	cmd->sqe.common.opcode = opcode;
+	if (!ok)
+		return false;
+	if (fwd) {
+		status = vtcp_fwd_io_claim(cmd);
+		if (status) {
+			nvmet_req_complete(&cmd->req, status);
+			return false;
+		}
+	} else if (!queue->nvme_sq.qid && queue->nvme_sq.ctrl) {
+		vtcp_fwd_admin_claim(cmd);
+	}
+	return true;
+}
+
+/*
  * A capsule arrived in a free slot.  Returns the command whose buffer its
  * in-capsule data goes to, or NULL when that data is to be discarded (the
  * command already failed).
@@ -314,7 +343,7 @@ struct vtcp_cmd *vtcp_cmd_capsule(struct vtcp_queue *queue, struct vtcp_cmd *cmd
 	}
 	cmd->owns_cid = true;
 	cmd->req.port = queue->port->nport;
-	if (!nvmet_req_init(&cmd->req, &queue->nvme_cq, &queue->nvme_sq, &vtcp_ops))
+	if (!vtcp_cmd_init_req(queue, cmd))
 		return NULL;	/* nvmet has queued the error response */
 
 	status = vtcp_cmd_map_data(cmd, inline_len);
@@ -398,6 +427,10 @@ void vtcp_cmd_send_response(struct vtcp_cmd *cmd)
 	struct vtcp_tx_item *tx = &cmd->tx;
 	bool data = !nvme_is_write(&cmd->sqe) && cmd->data_len &&
 		    !cmd->cqe.status && cmd->sg;
+
+	if (cmd->sqe.common.opcode == nvme_fabrics_command &&
+	    cmd->sqe.fabrics.fctype == nvme_fabrics_type_connect && !cmd->cqe.status)
+		vtcp_fwd_connected(queue);
 
 	if (data) {
 		struct vtcp_data_pdu *c2h = (void *)(cmd->hdrbuf + VTCP_HDRBUF_C2H);

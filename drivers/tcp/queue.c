@@ -258,6 +258,7 @@ static void vtcp_release_work(struct work_struct *work)
 	nvmet_sq_destroy(&queue->nvme_sq);
 	cancel_work_sync(&queue->io_work);
 	vtcp_tx_drop(queue, false);
+	vtcp_fwd_queue_gone(queue);
 	vtcp_queue_free(queue);
 }
 

@@ -19,6 +19,8 @@
 #include <linux/scatterlist.h>
 #include <linux/workqueue.h>
 
+#include <vssd/fwd.h>
+
 #include "nvmet.h"
 #include "pdu.h"
 
@@ -106,6 +108,11 @@ struct vtcp_cmd {
 
 	struct vtcp_tx_item	tx;
 	u8			*hdrbuf;	/* VTCP_CMD_HDRBUF, page-backed */
+
+	/* fwd.c: a command answered here or run by vssd */
+	struct vssd_ns		*fwd_ns;
+	struct vssd_fwd_req	fwd;
+	void			(*nvmet_execute)(struct nvmet_req *req);
 };
 
 enum vtcp_queue_state {
@@ -174,6 +181,8 @@ struct vtcp_queue {
 	struct bio_vec		tx_bvec[VTCP_TX_BVECS];
 	bool			tx_zc[VTCP_TX_BVECS];
 
+	struct vtcp_owner	*owner;	/* fwd.c: the host controller's record */
+
 	/* ICResp and C2HTermReq, built in ctrl_buf */
 	struct vtcp_tx_item	icresp_tx;
 	struct vtcp_tx_item	term_tx;
@@ -230,6 +239,13 @@ void vtcp_cmd_put(struct vtcp_cmd *cmd);
 
 void vtcp_cmds_abandon(struct vtcp_queue *queue);
 void vtcp_cmds_free(struct vtcp_queue *queue);
+
+/* fwd.c: KV namespaces of vssd */
+void vtcp_fwd_connected(struct vtcp_queue *queue);
+void vtcp_fwd_queue_gone(struct vtcp_queue *queue);
+bool vtcp_fwd_io_wanted(struct vtcp_queue *queue, const struct nvme_command *sqe);
+u16 vtcp_fwd_io_claim(struct vtcp_cmd *cmd);
+void vtcp_fwd_admin_claim(struct vtcp_cmd *cmd);
 
 /* port.c */
 void vtcp_port_put(struct vtcp_port *port);

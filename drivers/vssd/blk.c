@@ -105,6 +105,9 @@ static blk_status_t vssd_blk_queue_rq(struct blk_mq_hw_ctx *hctx,
 	}
 	cmd->sqe.common.nsid = cpu_to_le32(ns->nsid);
 	cmd->qid = hctx->queue_num + 1;
+	cmd->foreign = false;
+	cmd->forget = false;
+	cmd->owner = 0;
 	cmd->complete = vssd_blk_complete;
 	cmd->private = rq;
 	blk_mq_start_request(rq);
@@ -152,6 +155,14 @@ static const struct block_device_operations vssd_blk_fops = {
 	.ioctl		= vssd_blk_ioctl,
 	.compat_ioctl	= blkdev_compat_ptr_ioctl,
 };
+
+/* The namespace of @bdev if it is a vssd block device, else NULL. */
+struct vssd_ns *vssd_blk_ns(struct block_device *bdev)
+{
+	if (bdev->bd_disk->fops != &vssd_blk_fops)
+		return NULL;
+	return bdev->bd_disk->private_data;
+}
 
 int vssd_blk_init(struct vssd_ctrl *ctrl)
 {

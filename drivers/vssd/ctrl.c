@@ -36,11 +36,13 @@ struct vssd_ctrl *vssd_ctrl_alloc(const char *name)
 	/* Stable across reloads for the same name, unique enough per host. */
 	snprintf(ctrl->serial, sizeof(ctrl->serial), "VSSD%08X",
 		 jhash(name, strlen(name), 0x76737364));
+	vssd_fwd_add_ctrl(ctrl);
 	return ctrl;
 }
 
 void vssd_ctrl_free(struct vssd_ctrl *ctrl)
 {
+	vssd_fwd_remove_ctrl(ctrl);
 	free_cpumask_var(ctrl->worker_cpus);
 	mutex_destroy(&ctrl->lock);
 	kfree(ctrl);

@@ -127,6 +127,21 @@ static void vssd_log_effects_vendor(struct nvme_effects_log *log)
 	log->iocs[VSSD_SKV_OP_EXIST] = cpu_to_le32(supported);
 }
 
+/* The I/O commands of a KV namespace (CSI 01h), both families. */
+void vssd_log_effects_kv(struct nvme_effects_log *log)
+{
+	const u32 supported = NVME_CMD_EFFECTS_CSUPP;
+	const u32 changes = supported | NVME_CMD_EFFECTS_LBCC;
+
+	log->iocs[nvme_cmd_flush] = cpu_to_le32(supported);
+	log->iocs[VSSD_KV_OP_STORE] = cpu_to_le32(changes);
+	log->iocs[VSSD_KV_OP_RETRIEVE] = cpu_to_le32(supported);
+	log->iocs[VSSD_KV_OP_LIST] = cpu_to_le32(supported);
+	log->iocs[VSSD_KV_OP_DELETE] = cpu_to_le32(changes);
+	log->iocs[VSSD_KV_OP_EXIST] = cpu_to_le32(supported);
+	vssd_log_effects_vendor(log);
+}
+
 static u32 vssd_log_effects(struct vssd_ctrl *ctrl, u8 csi, struct nvme_effects_log *log)
 {
 	const u32 supported = NVME_CMD_EFFECTS_CSUPP;
@@ -142,12 +157,8 @@ static u32 vssd_log_effects(struct vssd_ctrl *ctrl, u8 csi, struct nvme_effects_
 		cpu_to_le32(changes | NVME_CMD_EFFECTS_NCC | NVME_CMD_EFFECTS_NIC |
 			    (1 << 16));		/* per namespace */
 	if (csi == VSSD_CSI_KV) {
-		log->iocs[nvme_cmd_flush] = cpu_to_le32(supported);
-		log->iocs[VSSD_KV_OP_STORE] = cpu_to_le32(changes);
-		log->iocs[VSSD_KV_OP_RETRIEVE] = cpu_to_le32(supported);
-		log->iocs[VSSD_KV_OP_LIST] = cpu_to_le32(supported);
-		log->iocs[VSSD_KV_OP_DELETE] = cpu_to_le32(changes);
-		log->iocs[VSSD_KV_OP_EXIST] = cpu_to_le32(supported);
+		vssd_log_effects_kv(log);
+		return sizeof(*log);
 	}
 	/* The Samsung opcodes work on KV namespaces in either presentation. */
 	if (vssd_log_has_kv(ctrl))

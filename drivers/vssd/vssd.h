@@ -97,6 +97,16 @@ struct vssd_cmd {
 		u32 len;
 	} kv;
 
+	/*
+	 * Commands a transport forwards for a remote host (fwd.c): their
+	 * iterators belong to @owner and Delete follows the host's feature
+	 * 20h, not the controller's; @forget closes @owner's iterators.
+	 */
+	bool foreign;
+	bool forget;
+	u32 kv_config;
+	u64 owner;
+
 	void (*complete)(struct vssd_cmd *cmd);
 	void *private;		/* the front end's */
 };
@@ -262,6 +272,7 @@ struct vssd_features {
 
 struct vssd_ctrl {
 	struct config_group group;
+	struct list_head all;		/* fwd.c's list of controllers */
 	struct config_group ns_group;
 	struct mutex lock;		/* state, params, namespaces, opens */
 
@@ -353,12 +364,20 @@ void vssd_blk_exit(struct vssd_ctrl *ctrl);
 int vssd_blk_add_ns(struct vssd_ns *ns);
 void vssd_blk_remove_ns(struct vssd_ns *ns);
 unsigned int vssd_blk_openers(struct vssd_ctrl *ctrl);
+struct vssd_ns *vssd_blk_ns(struct block_device *bdev);
 
 /* chardev.c and ioctl.c: /dev/vssdN and the passthrough ioctls */
 int vssd_chardev_add(struct vssd_ctrl *ctrl);
 void vssd_chardev_remove(struct vssd_ctrl *ctrl);
 long vssd_passthru_ioctl(struct vssd_ctrl *ctrl, struct vssd_ns *ns,
 			 unsigned int cmd, void __user *argp);
+
+/* fwd.c: the API of <vssd/fwd.h> */
+void vssd_fwd_add_ctrl(struct vssd_ctrl *ctrl);
+void vssd_fwd_remove_ctrl(struct vssd_ctrl *ctrl);
+
+/* log.c, shared with fwd.c */
+void vssd_log_effects_kv(struct nvme_effects_log *log);
 
 /* stats.c */
 ssize_t vssd_stats_show(struct vssd_ctrl *ctrl, char *page);

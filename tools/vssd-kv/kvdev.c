@@ -251,6 +251,8 @@ const char *kvdev_strstatus(int status)
 		return "invalid field in command";
 	case 0xb:
 		return "invalid namespace";
+	case 0x20:
+		return "namespace is write protected";
 	default:
 		snprintf(other, sizeof(other), "NVMe status 0x%x", status);
 		return other;

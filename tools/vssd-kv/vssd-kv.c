@@ -15,6 +15,20 @@
 
 #include "kvdev.h"
 
+/*
+ * Value buffers are page-aligned: the kernel then maps them for the
+ * transfer as they are, so a value of the maximum size (MDTS) fits the
+ * segment limit of every host transport.
+ */
+static void *value_alloc(size_t size)
+{
+	void *p = NULL;
+
+	if (posix_memalign(&p, 4096, size ? size : 1))
+		return NULL;
+	return p;
+}
+
 #define MAX_VALUE	(16U << 20)
 
 static void print_usage(FILE *f)
@@ -86,7 +100,7 @@ static int parse_bytes(const char *arg, bool allow_file, uint8_t **out, uint32_t
 			fclose(f);
 			return -EFBIG;
 		}
-		*out = malloc(size + 1);
+		*out = value_alloc(size + 1);
 		if (!*out || fread(*out, 1, size, f) != (size_t)size) {
 			fclose(f);
 			return -EIO;
@@ -308,7 +322,7 @@ int main(int argc, char **argv)
 				return fail("get", ret);
 			max = full < MAX_VALUE ? full : MAX_VALUE;
 		}
-		val = malloc(max ? max : 1);
+		val = value_alloc(max);
 		if (!val)
 			return 2;
 		ret = kvdev_retrieve(&d, key, klen, val, max, &full);

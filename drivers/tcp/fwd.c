@@ -1,0 +1,441 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vssd_tcp: key-value namespaces over NVMe/TCP.  nvmet knows the NVM
+ * command set only; for an nvmet namespace whose device is a vssd KV
+ * namespace, this file
+ *
+ * - forwards the I/O commands nvmet cannot parse to vssd (<vssd/fwd.h>):
+ *   every opcode of a namespace presented as KV, the vendor opcodes (80h
+ *   and up) of one presented as NVM.  nvmet_req_init() first sees a Flush
+ *   in the command's place, so that it makes its own checks (controller
+ *   live, namespace in the host's subsystem, ANA state) and takes its
+ *   namespace reference; the real opcode is put back before anything else
+ *   reads the command.
+ * - answers the admin commands nvmet 6.1 gets wrong for such a namespace:
+ *   Identify CNS 00h (zeros), 03h (CSI 01h descriptor), 05h/CSI 01h (from
+ *   vssd), 06h/CSI 01h (zeros), 08h, Get Log Page 05h for CSI 01h, and
+ *   Get/Set Features 20h (KV configuration, per host controller).
+ *
+ * Each host controller has an owner record, created when its admin queue
+ * connects and shared by its I/O queues: it keeps feature 20h, and its id
+ * marks the Samsung iterators the host opens, which are closed when the
+ * controller's last queue goes away.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/rculist.h>
+#include <linux/slab.h>
+
+#include <vssd/fwd.h>
+#include <vssd/kv_cmd.h>
+#include <vssd/nvme_ext.h>
+
+#include "vtcp.h"
+
+#define VTCP_ID_SIZE		4096
+
+struct vtcp_owner {
+	struct list_head	entry;
+	const struct nvmet_ctrl	*ctrl;	/* compared, never dereferenced */
+	refcount_t		ref;	/* one per queue */
+	u64			id;
+	u32			kv_config;
+};
+
+static LIST_HEAD(vtcp_owners);
+static DEFINE_SPINLOCK(vtcp_owners_lock);
+static atomic64_t vtcp_owner_ids;
+
+/*
+ * A queue's Connect succeeded: the admin queue starts a new owner, an I/O
+ * queue joins its controller's.  Without memory the queue has none: its
+ * host's iterators then stay open until closed or the controller powers off.
+ */
+void vtcp_fwd_connected(struct vtcp_queue *queue)
+{
+	struct nvmet_ctrl *ctrl = queue->nvme_sq.ctrl;
+	struct vtcp_owner *owner = NULL, *o;
+
+	if (!ctrl || queue->owner)
+		return;
+	spin_lock(&vtcp_owners_lock);
+	if (queue->nvme_sq.qid) {
+		list_for_each_entry(o, &vtcp_owners, entry) {
+			if (o->ctrl == ctrl) {
+				refcount_inc(&o->ref);
+				owner = o;
+				break;
+			}
+		}
+	}
+	spin_unlock(&vtcp_owners_lock);
+	if (!owner) {
+		owner = kzalloc(sizeof(*owner), GFP_KERNEL);
+		if (!owner)
+			return;
+		owner->ctrl = ctrl;
+		refcount_set(&owner->ref, 1);
+		owner->id = atomic64_inc_return(&vtcp_owner_ids);
+		spin_lock(&vtcp_owners_lock);
+		/* Newest first: a reused controller address finds this one. */
+		list_add(&owner->entry, &vtcp_owners);
+		spin_unlock(&vtcp_owners_lock);
+	}
+	queue->owner = owner;
+}
+
+/* The queue is gone and nvmet has finished its commands. */
+void vtcp_fwd_queue_gone(struct vtcp_queue *queue)
+{
+	struct vtcp_owner *owner = queue->owner;
+
+	queue->owner = NULL;
+	if (!owner)
+		return;
+	spin_lock(&vtcp_owners_lock);
+	if (!refcount_dec_and_test(&owner->ref)) {
+		spin_unlock(&vtcp_owners_lock);
+		return;
+	}
+	list_del(&owner->entry);
+	spin_unlock(&vtcp_owners_lock);
+	vssd_fwd_forget(owner->id);
+	kfree(owner);
+}
+
+/* nvmet's namespace @nsid of @ctrl's subsystem, with a reference. */
+static struct nvmet_ns *vtcp_fwd_find_ns(struct nvmet_ctrl *ctrl, u32 nsid)
+{
+	struct nvmet_ns *ns;
+
+	rcu_read_lock();
+	ns = xa_load(&ctrl->subsys->namespaces, nsid);
+	if (ns && !percpu_ref_tryget_live(&ns->ref))
+		ns = NULL;
+	rcu_read_unlock();
+	return ns;
+}
+
+static enum vssd_fwd_kind vtcp_fwd_kind(struct nvmet_ctrl *ctrl, u32 nsid,
+					struct nvmet_ns **nsp, struct vssd_ns **vns)
+{
+	struct nvmet_ns *ns = vtcp_fwd_find_ns(ctrl, nsid);
+	enum vssd_fwd_kind kind = VSSD_FWD_NONE;
+
+	*vns = NULL;
+	if (ns)
+		kind = vssd_fwd_lookup(ns->bdev, vns);
+	if (ns && (kind == VSSD_FWD_NONE || !nsp))
+		percpu_ref_put(&ns->ref);
+	else if (nsp)
+		*nsp = ns;
+	return kind;
+}
+
+static bool vtcp_fwd_opcode_wanted(enum vssd_fwd_kind kind, u8 opcode)
+{
+	return kind == VSSD_FWD_KV || (kind == VSSD_FWD_KV_COMPAT && opcode >= 0x80);
+}
+
+/* Before nvmet_req_init(): does this I/O command go to vssd? */
+bool vtcp_fwd_io_wanted(struct vtcp_queue *queue, const struct nvme_command *sqe)
+{
+	struct nvmet_ctrl *ctrl = queue->nvme_sq.ctrl;
+	struct vssd_ns *vns;
+
+	if (!ctrl || !queue->nvme_sq.qid || nvmet_is_passthru_subsys(ctrl->subsys))
+		return false;
+	return vtcp_fwd_opcode_wanted(vtcp_fwd_kind(ctrl, le32_to_cpu(sqe->common.nsid),
+						    NULL, &vns),
+				      sqe->common.opcode);
+}
+
+static bool vtcp_fwd_modifies(u8 opcode)
+{
+	switch (opcode) {
+	case VSSD_KV_OP_STORE:
+	case VSSD_KV_OP_DELETE:
+	case VSSD_SKV_OP_STORE:
+	case VSSD_SKV_OP_APPEND:
+	case VSSD_SKV_OP_DELETE:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void vtcp_fwd_done(struct vssd_fwd_req *fr)
+{
+	struct vtcp_cmd *cmd = container_of(fr, struct vtcp_cmd, fwd);
+
+	cmd->req.cqe->result.u64 = cpu_to_le64(fr->result);
+	nvmet_req_complete(&cmd->req, fr->status);
+}
+
+static void vtcp_fwd_submit(struct vtcp_cmd *cmd, struct vssd_ns *vns, bool admin)
+{
+	struct vssd_fwd_req *fr = &cmd->fwd;
+	struct vtcp_owner *owner = cmd->queue->owner;
+
+	/* Nothing of an earlier command may reach the host past the value. */
+	if (!nvme_is_write(&cmd->sqe) && cmd->data_len)
+		sg_zero_buffer(cmd->sg, cmd->sg_nents, cmd->data_len, 0);
+	memset(fr, 0, sizeof(*fr));
+	fr->sqe = cmd->sqe;
+	fr->admin = admin;
+	fr->sg = cmd->sg;
+	fr->len = cmd->data_len;
+	fr->owner = owner ? owner->id : 0;
+	fr->kv_config = owner ? READ_ONCE(owner->kv_config) : 0;
+	fr->done = vtcp_fwd_done;
+	vssd_fwd_submit(vns, fr);
+}
+
+static void vtcp_fwd_execute_io(struct nvmet_req *req)
+{
+	struct vtcp_cmd *cmd = container_of(req, struct vtcp_cmd, req);
+
+	vtcp_fwd_submit(cmd, cmd->fwd_ns, false);
+}
+
+/*
+ * After nvmet_req_init() accepted the stand-in: check the namespace it
+ * found (it may have changed since vtcp_fwd_io_wanted()) and take over.
+ */
+u16 vtcp_fwd_io_claim(struct vtcp_cmd *cmd)
+{
+	struct nvmet_ns *ns = cmd->req.ns;
+	enum vssd_fwd_kind kind = vssd_fwd_lookup(ns->bdev, &cmd->fwd_ns);
+
+	if (!vtcp_fwd_opcode_wanted(kind, cmd->sqe.common.opcode))
+		return NVME_SC_INVALID_OPCODE | NVME_STATUS_DNR;
+	if (ns->readonly && vtcp_fwd_modifies(cmd->sqe.common.opcode))
+		return NVME_SC_NS_WRITE_PROTECTED | NVME_STATUS_DNR;
+	cmd->req.execute = vtcp_fwd_execute_io;
+	return 0;
+}
+
+/* Admin data built here: @len bytes of @buf, zeros up to the transfer. */
+static u16 vtcp_fwd_copy(struct vtcp_cmd *cmd, const void *buf, u32 len)
+{
+	u32 total = cmd->data_len;
+
+	len = min(len, total);
+	if (sg_copy_from_buffer(cmd->sg, cmd->sg_nents, buf, len) != len)
+		return NVME_SC_INTERNAL | NVME_STATUS_DNR;
+	if (total > len &&
+	    sg_zero_buffer(cmd->sg, cmd->sg_nents, total - len, len) != total - len)
+		return NVME_SC_INTERNAL | NVME_STATUS_DNR;
+	return 0;
+}
+
+static u8 *vtcp_fwd_desc(u8 *p, u8 type, u8 len, const void *value)
+{
+	struct nvme_ns_id_desc *desc = (void *)p;
+
+	desc->nidt = type;
+	desc->nidl = len;
+	memcpy(desc + 1, value, len);
+	return p + sizeof(*desc) + len;
+}
+
+/* CNS 03h: nvmet's identifiers, with the KV command set. */
+static void vtcp_fwd_desc_list(struct nvmet_ns *ns, u8 *data)
+{
+	u8 csi = VSSD_CSI_KV;
+	u8 *p = data;
+
+	if (!uuid_is_null(&ns->uuid))
+		p = vtcp_fwd_desc(p, NVME_NIDT_UUID, NVME_NIDT_UUID_LEN, &ns->uuid);
+	if (memchr_inv(ns->nguid, 0, sizeof(ns->nguid)))
+		p = vtcp_fwd_desc(p, NVME_NIDT_NGUID, NVME_NIDT_NGUID_LEN, ns->nguid);
+	vtcp_fwd_desc(p, NVME_NIDT_CSI, NVME_NIDT_CSI_LEN, &csi);
+}
+
+/* CNS 08h: I/O command set independent identify namespace. */
+static void vtcp_fwd_cs_indep(struct nvmet_ns *ns, struct nvme_id_ns_cs_indep *id)
+{
+	id->anagrpid = cpu_to_le32(ns->anagrpid);
+	id->nsattr = ns->readonly ? 1 : 0;
+	id->nstat = 1;		/* ready */
+}
+
+/*
+ * Identify for a KV namespace; nvmet_execute_identify() for the rest.
+ * Returns true when the command was taken.
+ */
+static bool vtcp_fwd_identify(struct vtcp_cmd *cmd)
+{
+	struct nvmet_req *req = &cmd->req;
+	struct nvme_identify *id = &cmd->sqe.identify;
+	u32 nsid = le32_to_cpu(id->nsid);
+	enum vssd_fwd_kind kind;
+	struct nvmet_ns *ns = NULL;
+	struct vssd_ns *vns;
+	u8 *data;
+	u16 status;
+
+	if (id->cns == NVME_ID_CNS_CS_CTRL && id->csi == VSSD_CSI_KV)
+		goto zeros;	/* the KV command set defines nothing there */
+	if (id->cns != NVME_ID_CNS_NS && id->cns != NVME_ID_CNS_NS_DESC_LIST &&
+	    id->cns != NVME_ID_CNS_CS_NS && id->cns != NVME_ID_CNS_NS_CS_INDEP)
+		return false;
+	kind = vtcp_fwd_kind(req->sq->ctrl, nsid, &ns, &vns);
+	if (kind == VSSD_FWD_NONE)
+		return false;
+	/* nvmet_req_complete() drops this reference. */
+	req->ns = ns;
+	switch (id->cns) {
+	case NVME_ID_CNS_CS_NS:
+		if (id->csi != VSSD_CSI_KV)
+			break;
+		if (nvmet_check_transfer_len(req, VTCP_ID_SIZE))
+			vtcp_fwd_submit(cmd, vns, true);
+		return true;
+	case NVME_ID_CNS_NS_CS_INDEP:
+		break;
+	default:
+		/* Presented as NVM: nvmet's own answers are right. */
+		if (kind == VSSD_FWD_KV_COMPAT) {
+			percpu_ref_put(&ns->ref);
+			req->ns = NULL;
+			return false;
+		}
+		break;
+	}
+	if (!nvmet_check_transfer_len(req, VTCP_ID_SIZE))
+		return true;
+	data = kzalloc(VTCP_ID_SIZE, GFP_KERNEL);
+	if (!data) {
+		nvmet_req_complete(req, NVME_SC_INTERNAL);
+		return true;
+	}
+	if (id->cns == NVME_ID_CNS_NS_DESC_LIST)
+		vtcp_fwd_desc_list(ns, data);
+	else if (id->cns == NVME_ID_CNS_NS_CS_INDEP)
+		vtcp_fwd_cs_indep(ns, (void *)data);
+	/* CNS 00h (NVM data) and 05h for another CSI: zeros. */
+	status = vtcp_fwd_copy(cmd, data, VTCP_ID_SIZE);
+	kfree(data);
+	nvmet_req_complete(req, status);
+	return true;
+
+zeros:
+	if (nvmet_check_transfer_len(req, VTCP_ID_SIZE))
+		nvmet_req_complete(req, vtcp_fwd_copy(cmd, NULL, 0));
+	return true;
+}
+
+/* Get Log Page 05h for CSI 01h: nvmet's admin commands, vssd's KV ones. */
+static void vtcp_fwd_effects(struct vtcp_cmd *cmd)
+{
+	const struct nvme_command *sqe = &cmd->sqe;
+	u32 numd = (le16_to_cpu(sqe->get_log_page.numdu) << 16 |
+		    le16_to_cpu(sqe->get_log_page.numdl)) + 1;
+	u64 offset = le64_to_cpu(sqe->get_log_page.lpo);
+	struct nvme_effects_log *log;
+	static const u8 admin[] = {
+		nvme_admin_get_log_page, nvme_admin_identify, nvme_admin_abort_cmd,
+		nvme_admin_set_features, nvme_admin_get_features,
+		nvme_admin_async_event, nvme_admin_keep_alive,
+	};
+	u16 status;
+	u32 i;
+
+	if (!nvmet_check_transfer_len(&cmd->req, numd * 4))
+		return;
+	if (offset >= sizeof(*log) || offset & 3) {
+		nvmet_req_complete(&cmd->req, NVME_SC_INVALID_FIELD | NVME_STATUS_DNR);
+		return;
+	}
+	log = kzalloc(sizeof(*log), GFP_KERNEL);
+	if (!log) {
+		nvmet_req_complete(&cmd->req, NVME_SC_INTERNAL);
+		return;
+	}
+	for (i = 0; i < ARRAY_SIZE(admin); i++)
+		log->acs[admin[i]] = cpu_to_le32(NVME_CMD_EFFECTS_CSUPP);
+	vssd_fwd_kv_effects(log);
+	status = vtcp_fwd_copy(cmd, (u8 *)log + offset, sizeof(*log) - offset);
+	kfree(log);
+	nvmet_req_complete(&cmd->req, status);
+}
+
+/* Feature 20h: kept per host controller, handed to vssd with each command. */
+static void vtcp_fwd_kv_feature(struct vtcp_cmd *cmd, bool set)
+{
+	struct vtcp_owner *owner = cmd->queue->owner;
+	u32 cdw10 = le32_to_cpu(cmd->sqe.common.cdw10);
+	u32 cdw11 = le32_to_cpu(cmd->sqe.common.cdw11);
+	u8 sel = (cdw10 >> 8) & 0x7;
+	u16 status = 0;
+	u32 result = 0;
+
+	if (!nvmet_check_transfer_len(&cmd->req, 0))
+		return;
+	if (set) {
+		if (cdw10 & BIT(31))
+			status = NVME_SC_FEATURE_NOT_SAVEABLE | NVME_STATUS_DNR;
+		else if (cdw11 & ~VSSD_KV_CONFIG_EDNEK)
+			status = NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
+		else if (!owner)
+			status = NVME_SC_INTERNAL;
+		else
+			WRITE_ONCE(owner->kv_config, cdw11);
+	} else if (sel == 3) {
+		result = 0x4;	/* changeable */
+	} else if (sel != 1 && owner) {
+		result = READ_ONCE(owner->kv_config);
+	}
+	cmd->req.cqe->result.u32 = cpu_to_le32(result);
+	nvmet_req_complete(&cmd->req, status);
+}
+
+static void vtcp_fwd_execute_admin(struct nvmet_req *req)
+{
+	struct vtcp_cmd *cmd = container_of(req, struct vtcp_cmd, req);
+	const struct nvme_command *sqe = &cmd->sqe;
+
+	switch (sqe->common.opcode) {
+	case nvme_admin_identify:
+		if (vtcp_fwd_identify(cmd))
+			return;
+		break;
+	case nvme_admin_get_log_page:
+		vtcp_fwd_effects(cmd);
+		return;
+	case nvme_admin_set_features:
+	case nvme_admin_get_features:
+		vtcp_fwd_kv_feature(cmd, sqe->common.opcode == nvme_admin_set_features);
+		return;
+	}
+	cmd->nvmet_execute(req);
+}
+
+/* After nvmet_req_init() accepted an admin command: ours to answer? */
+void vtcp_fwd_admin_claim(struct vtcp_cmd *cmd)
+{
+	const struct nvme_command *sqe = &cmd->sqe;
+	u32 cdw10 = le32_to_cpu(sqe->common.cdw10);
+	bool ours;
+
+	switch (sqe->common.opcode) {
+	case nvme_admin_identify:
+		ours = true;	/* decided at execution, by namespace */
+		break;
+	case nvme_admin_get_log_page:
+		ours = (cdw10 & 0xff) == NVME_LOG_CMD_EFFECTS &&
+		       sqe->get_log_page.csi == VSSD_CSI_KV;
+		break;
+	case nvme_admin_set_features:
+	case nvme_admin_get_features:
+		ours = (cdw10 & 0xff) == VSSD_FEAT_KV_CONFIG;
+		break;
+	default:
+		ours = false;
+	}
+	if (!ours || nvmet_is_passthru_subsys(cmd->req.sq->ctrl->subsys))
+		return;
+	cmd->nvmet_execute = cmd->req.execute;
+	cmd->req.execute = vtcp_fwd_execute_admin;
+}

@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vssd: the API of <vssd/fwd.h>, through which a transport (vssd_tcp) runs
+ * commands a remote host sent to an exported vssd namespace.
+ *
+ * A forwarded command becomes a vssd_cmd on one of the controller's queues
+ * like a passthrough ioctl, with the transport's scatterlist as its buffer,
+ * and is timed and completed by the same engine.  It carries the remote
+ * controller it came from (its "owner"): Samsung iterators it opens belong
+ * to that owner and are closed by vssd_fwd_forget() when the owner's
+ * connection ends, and Delete follows the owner's feature 20h.
+ */
+#include <linux/completion.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+
+#include <vssd/fwd.h>
+
+#include "vssd.h"
+#include "../../kv/kv.h"
+
+/* Every controller, for vssd_fwd_forget(); taken before any ctrl->lock. */
+static LIST_HEAD(vssd_fwd_ctrls);
+static DEFINE_MUTEX(vssd_fwd_lock);
+
+void vssd_fwd_add_ctrl(struct vssd_ctrl *ctrl)
+{
+	mutex_lock(&vssd_fwd_lock);
+	list_add_tail(&ctrl->all, &vssd_fwd_ctrls);
+	mutex_unlock(&vssd_fwd_lock);
+}
+
+void vssd_fwd_remove_ctrl(struct vssd_ctrl *ctrl)
+{
+	mutex_lock(&vssd_fwd_lock);
+	list_del(&ctrl->all);
+	mutex_unlock(&vssd_fwd_lock);
+}
+
+enum vssd_fwd_kind vssd_fwd_lookup(struct block_device *bdev, struct vssd_ns **nsp)
+{
+	struct vssd_ns *ns = bdev ? vssd_blk_ns(bdev) : NULL;
+
+	*nsp = NULL;
+	if (!ns || !ns->kv)
+		return VSSD_FWD_NONE;
+	*nsp = ns;
+	return ns->kv_compat ? VSSD_FWD_KV_COMPAT : VSSD_FWD_KV;
+}
+EXPORT_SYMBOL_GPL(vssd_fwd_lookup);
+
+struct vssd_fwd_cmd {
+	struct vssd_cmd cmd;
+	struct vssd_fwd_req *req;
+	struct completion *wait;	/* vssd_fwd_forget() */
+	struct bio_vec bvecs[];
+};
+
+static void vssd_fwd_done(struct vssd_cmd *cmd)
+{
+	struct vssd_fwd_cmd *fc = container_of(cmd, struct vssd_fwd_cmd, cmd);
+	struct vssd_fwd_req *req = fc->req;
+
+	if (fc->wait) {
+		complete(fc->wait);
+		return;
+	}
+	req->status = cmd->status;
+	req->result = cmd->result;
+	kfree(fc);
+	req->done(req);
+}
+
+static struct vssd_fwd_cmd *vssd_fwd_alloc(struct scatterlist *sgl, u32 len)
+{
+	unsigned int nr = 0, i = 0;
+	struct vssd_fwd_cmd *fc;
+	struct scatterlist *sg;
+	u32 left = len;
+
+	for (sg = sgl; sg && left; sg = sg_next(sg)) {
+		left -= min(left, sg->length);
+		nr++;
+	}
+	if (left)
+		return NULL;
+	fc = kzalloc(struct_size(fc, bvecs, nr), GFP_KERNEL);
+	if (!fc)
+		return NULL;
+	left = len;
+	for (sg = sgl; i < nr; sg = sg_next(sg), i++) {
+		fc->bvecs[i].bv_page = sg_page(sg);
+		fc->bvecs[i].bv_offset = sg->offset;
+		fc->bvecs[i].bv_len = min(left, sg->length);
+		left -= fc->bvecs[i].bv_len;
+	}
+	fc->cmd.buf.bvec = fc->bvecs;
+	fc->cmd.buf.nr_bvec = nr;
+	fc->cmd.buf.len = len;
+	return fc;
+}
+
+void vssd_fwd_submit(struct vssd_ns *ns, struct vssd_fwd_req *req)
+{
+	struct vssd_ctrl *ctrl = ns->ctrl;
+	struct vssd_fwd_cmd *fc;
+
+	if (req->len > ctrl->params.max_transfer_kb * 1024) {
+		req->status = VSSD_SC(NVME_SC_INVALID_FIELD);
+		req->result = 0;
+		req->done(req);
+		return;
+	}
+	fc = vssd_fwd_alloc(req->sg, req->len);
+	if (!fc) {
+		req->status = NVME_SC_INTERNAL;
+		req->result = 0;
+		req->done(req);
+		return;
+	}
+	fc->req = req;
+	fc->cmd.sqe = req->sqe;
+	fc->cmd.sqe.common.nsid = cpu_to_le32(ns->nsid);
+	fc->cmd.qid = req->admin ? 0 : vssd_pick_io_queue(ctrl);
+	fc->cmd.foreign = true;
+	fc->cmd.owner = req->owner;
+	fc->cmd.kv_config = req->kv_config;
+	fc->cmd.complete = vssd_fwd_done;
+	vssd_submit(ctrl, &fc->cmd);
+}
+EXPORT_SYMBOL_GPL(vssd_fwd_submit);
+
+/* On the dispatcher: close @owner's iterators of one KV namespace. */
+static void vssd_fwd_forget_ns(struct vssd_ctrl *ctrl, struct vssd_ns *ns, u64 owner)
+{
+	DECLARE_COMPLETION_ONSTACK(done);
+	struct vssd_fwd_cmd fc = {};
+
+	fc.wait = &done;
+	fc.cmd.sqe.common.opcode = VSSD_SKV_OP_ITER_REQ;
+	fc.cmd.sqe.common.nsid = cpu_to_le32(ns->nsid);
+	fc.cmd.qid = vssd_pick_io_queue(ctrl);
+	fc.cmd.foreign = true;
+	fc.cmd.forget = true;
+	fc.cmd.owner = owner;
+	fc.cmd.complete = vssd_fwd_done;
+	vssd_submit(ctrl, &fc.cmd);
+	wait_for_completion(&done);
+}
+
+void vssd_fwd_forget(u64 owner)
+{
+	struct vssd_ctrl *ctrl;
+	struct vssd_ns *ns;
+
+	if (!owner)
+		return;
+	mutex_lock(&vssd_fwd_lock);
+	list_for_each_entry(ctrl, &vssd_fwd_ctrls, all) {
+		mutex_lock(&ctrl->lock);
+		/* Power-off takes ctrl->lock: the engine stays up meanwhile. */
+		if (ctrl->state == VSSD_CTRL_LIVE) {
+			list_for_each_entry(ns, &ctrl->ns_list, link)
+				if (ns->kv)
+					vssd_fwd_forget_ns(ctrl, ns, owner);
+		}
+		mutex_unlock(&ctrl->lock);
+	}
+	mutex_unlock(&vssd_fwd_lock);
+}
+EXPORT_SYMBOL_GPL(vssd_fwd_forget);
+
+void vssd_fwd_kv_effects(struct nvme_effects_log *log)
+{
+	vssd_log_effects_kv(log);
+}
+EXPORT_SYMBOL_GPL(vssd_fwd_kv_effects);

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The vssd API a transport calls to hand a command to a vssd namespace it
+ * exports: vssd.ko exports these functions, vssd_tcp.ko uses them for the
+ * key-value and vendor commands nvmet cannot parse, and for the identify
+ * data of KV namespaces.
+ *
+ * A transport finds the namespace from the block device it holds open (an
+ * open vssd block device keeps its controller powered, so the namespace
+ * stays valid while the transport's reference to the device lasts).
+ */
+#ifndef VSSD_FWD_H
+#define VSSD_FWD_H
+
+#include <linux/blkdev.h>
+#include <linux/nvme.h>
+#include <linux/scatterlist.h>
+#include <linux/types.h>
+
+struct vssd_ns;
+
+enum vssd_fwd_kind {
+	VSSD_FWD_NONE,		/* not a vssd KV namespace */
+	VSSD_FWD_KV,		/* KV, presented with CSI 01h */
+	VSSD_FWD_KV_COMPAT,	/* KV, presented as an NVM namespace */
+};
+
+struct vssd_fwd_req {
+	/* Filled by the transport. */
+	struct nvme_command sqe;	/* nsid is replaced by vssd's own */
+	bool admin;
+	struct scatterlist *sg;		/* the data buffer, @len bytes */
+	u32 len;
+	u64 owner;		/* iterators opened belong to it; 0: nobody */
+	u32 kv_config;		/* feature 20h as the owner's host set it */
+	void (*done)(struct vssd_fwd_req *req);
+
+	/* Filled by vssd before done() is called, from any context. */
+	u16 status;		/* SCT << 8 | SC, with DNR (0x4000) */
+	u64 result;		/* CQE dwords 0 and 1 */
+};
+
+/* What @bdev is; *@ns is set for the KV kinds. */
+enum vssd_fwd_kind vssd_fwd_lookup(struct block_device *bdev, struct vssd_ns **ns);
+
+/*
+ * Run @req on @ns through its controller's engine.  done() is always
+ * called, with an error status if the command could not be started.
+ */
+void vssd_fwd_submit(struct vssd_ns *ns, struct vssd_fwd_req *req);
+
+/* Close every iterator @owner opened on any vssd namespace.  May sleep. */
+void vssd_fwd_forget(u64 owner);
+
+/* The I/O commands of a KV namespace for the effects log (CSI 01h). */
+void vssd_fwd_kv_effects(struct nvme_effects_log *log);
+
+#endif /* VSSD_FWD_H */
