@@ -124,6 +124,7 @@ static void vssd_kv_exec_store(struct vssd_cmd *cmd)
 	}
 	vssd_buf_pos_init(&pos, &cmd->buf);
 	vssd_kv_value_xfer(v, cmd->kv.off, &pos, cmd->kv.len, true);
+	vssd_kv_value_filled(v);
 	vssd_kv_value_put(v);
 }
 
@@ -132,6 +133,7 @@ static void vssd_kv_exec_retrieve(struct vssd_cmd *cmd)
 	struct vssd_kv_value *v = cmd->kv.data;
 	struct vssd_buf_pos pos;
 
+	vssd_kv_value_wait(v);
 	vssd_buf_pos_init(&pos, &cmd->buf);
 	vssd_kv_value_xfer(v, 0, &pos, cmd->kv.len, false);
 	vssd_kv_value_put(v);

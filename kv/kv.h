@@ -42,6 +42,7 @@ struct vssd_kv_key {
 /* The bytes of one value; the index entry and in-flight commands hold refs. */
 struct vssd_kv_value {
 	refcount_t ref;
+	bool filled;		/* the Store's worker has copied the bytes in */
 	u32 len;
 	u32 nr_pages;
 	struct page *pages[];
@@ -111,6 +112,8 @@ void vssd_kv_value_put(struct vssd_kv_value *v);
 void vssd_kv_value_xfer(struct vssd_kv_value *v, u32 off, struct vssd_buf_pos *pos,
 			u32 len, bool fill);
 void vssd_kv_value_copy(struct vssd_kv_value *dst, struct vssd_kv_value *src, u32 len);
+void vssd_kv_value_filled(struct vssd_kv_value *v);
+void vssd_kv_value_wait(struct vssd_kv_value *v);
 
 /* cmd.c: dispatcher side of KV commands; the worker side is set in cmd->exec */
 void vssd_kv_prepare(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 now, u64 *deadline);

@@ -5,10 +5,17 @@
  * worker that runs the command's data phase; readers take a reference on
  * the dispatcher and copy on a worker, so a value overwritten or deleted
  * meanwhile stays intact until its last reader is done.
+ *
+ * A value is in the index from its Store's dispatch on, but its bytes
+ * arrive only when that Store's worker runs: a reader on another worker
+ * waits for them (vssd_kv_value_wait).  It cannot wait forever: workers
+ * run their commands in dispatch order and the Store was dispatched
+ * first, so the worker that fills the value never waits on this reader.
  */
 #include <linux/mm.h>
 #include <linux/overflow.h>
 #include <linux/slab.h>
+#include <linux/wait_bit.h>
 
 #include "../drivers/vssd/vssd.h"
 #include "kv.h"
@@ -65,11 +72,23 @@ void vssd_kv_value_xfer(struct vssd_kv_value *v, u32 off, struct vssd_buf_pos *p
 	}
 }
 
+void vssd_kv_value_filled(struct vssd_kv_value *v)
+{
+	smp_store_release(&v->filled, true);
+	wake_up_var(&v->filled);
+}
+
+void vssd_kv_value_wait(struct vssd_kv_value *v)
+{
+	wait_var_event(&v->filled, smp_load_acquire(&v->filled));
+}
+
 /* The first @len bytes of @src into @dst (Append keeps the old value). */
 void vssd_kv_value_copy(struct vssd_kv_value *dst, struct vssd_kv_value *src, u32 len)
 {
 	u32 i;
 
+	vssd_kv_value_wait(src);
 	for (i = 0; i * PAGE_SIZE < len; i++)
 		memcpy(page_address(dst->pages[i]), page_address(src->pages[i]),
 		       min_t(u32, PAGE_SIZE, len - i * PAGE_SIZE));

@@ -160,6 +160,16 @@ for h in handles:
     assert req(0x02, h)[0] == 0
 PY
 
+# The load generator: threads racing on shared keys (Stores and Retrieves on
+# different workers), both families, every get checked.
+for fam in "" -V; do
+	# shellcheck disable=SC2086
+	"$VSSD_SRC/selftests/build/kvload" -t 3 -n 300 -s 1-20000 -m 40,45,15 -o 6000 -p -v $fam "$n1" \
+		>"$tmp/load.out" 2>&1 || fail "kvload $fam: $(cat "$tmp/load.out")"
+	grep -q "errors 0, verify failures 0" "$tmp/load.out" || fail "kvload $fam: $(cat "$tmp/load.out")"
+	log "kvload $fam local: $(tail -1 "$tmp/load.out")"
+done
+
 # Stats.
 expect_ok "kv stats" test "$(vssd_stat pro kv_keys)" -gt 40
 log "970pro stats: keys $(vssd_stat pro kv_keys), live $(vssd_stat pro kv_live_bytes), index bytes/key $(vssd_stat pro kv_index_bytes_per_key), kv_cmds $(vssd_stat pro kv_cmds)"

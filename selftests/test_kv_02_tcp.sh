@@ -252,6 +252,17 @@ keys=$("$kv" "$mc" list | wc -l)
 expect_eq "iterated keys = listed keys" "$keys" "$("$kv" --vendor "$mc" list | wc -l)"
 [ "$keys" -gt 1000 ] || fail "only $keys keys after the model check"
 
+# The load generator through the transport: threads racing on shared
+# keys, both families, every get checked against the key's value pattern.
+load=$VSSD_SRC/selftests/build/kvload
+for fam in "" -V; do
+	# shellcheck disable=SC2086
+	"$load" -t 3 -n 300 -s 1-20000 -m 40,45,15 -o 3000 -p -v $fam "$mc" >"$tmp/load.out" 2>&1 ||
+		fail "kvload $fam over TCP: $(cat "$tmp/load.out")"
+	grep -q "errors 0, verify failures 0" "$tmp/load.out" || fail "kvload $fam: $(tail -3 "$tmp/load.out")"
+	log "kvload $fam over TCP: $(tail -1 "$tmp/load.out")"
+done
+
 # Write-protected (Set Features 84h: nvmet's read-only namespace), the
 # namespace refuses the commands that modify and serves the others.
 first=$(head -1 <("$kv" "$ng" list))

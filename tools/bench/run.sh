@@ -6,6 +6,8 @@
 # (tools/bench/report.py).  Results are kept in .build/bench/<name>/.
 #   tcp   vssd_tcp against the in-tree nvmet_tcp on null_blk
 #   emu   a vssd controller (zero model) against null_blk
+#   kv    KV put/get (kvload) locally and over NVMe/TCP, zero and 970pro,
+#         against 4 KiB block I/O on null_blk through the same path
 # Environment: ROUNDS (default 2), RUNTIME seconds per fio job (default 10),
 # BENCH_JOBS (a glob of job names), BENCH_INLINE (port in-capsule size),
 # BENCH_NSTAT=1 (save nstat TCP counters per job next to the fio output).
@@ -15,10 +17,12 @@ name=${1:-tcp}
 case "$name" in
 tcp) reference=nvmet_tcp candidate=vssd_tcp ;;
 emu) reference=null_blk candidate=vssd ;;
+kv) reference=null_blk candidate=kv ;;
 *) echo "bench: unknown benchmark $name" >&2; exit 2 ;;
 esac
 "$top/tools/deps.sh"
 make -C "$top" -s modules
+[ "$name" != kv ] || make -C "$top/tools/bench" -s kvload
 # shellcheck source=tools/vm/job.sh
 . "$top/tools/vm/job.sh"
 job="$top/.build/vm/bench-$name"
@@ -31,4 +35,8 @@ rm -rf "$top/.build/bench/$name"
 mkdir -p "$top/.build/bench"
 cp -r "$job/bench" "$top/.build/bench/$name"
 echo "# $name: $candidate against $reference, same VM boot, $(nproc) host CPUs, ${ROUNDS:-2} rounds"
-python3 "$top/tools/bench/report.py" "$top/.build/bench/$name" "$reference" "$candidate"
+if [ "$name" = kv ]; then
+	python3 "$top/tools/bench/kvreport.py" "$top/.build/bench/$name"
+else
+	python3 "$top/tools/bench/report.py" "$top/.build/bench/$name" "$reference" "$candidate"
+fi
