@@ -74,12 +74,14 @@ void vssd_kv_value_xfer(struct vssd_kv_value *v, u32 off, struct vssd_buf_pos *p
 
 void vssd_kv_value_filled(struct vssd_kv_value *v)
 {
+	/* Release: a reader that sees @filled also sees the bytes before it. */
 	smp_store_release(&v->filled, true);
 	wake_up_var(&v->filled);
 }
 
 void vssd_kv_value_wait(struct vssd_kv_value *v)
 {
+	/* Acquire: pairs with the release in vssd_kv_value_filled(). */
 	wait_var_event(&v->filled, smp_load_acquire(&v->filled));
 }
 

@@ -342,10 +342,17 @@ static uint64_t key_space(void)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: kvload [-t threads] [-n keys] [-k keylen] [-s sizes] [-m put,get,del]\n"
+		"Usage: kvload [-t threads] [-n keys] [-k keylen] [-s sizes] [-m put,get,del]\n"
 		"              [-T seconds | -o ops] [-p] [-V] [-v] [-b] [-j file] DEVICE\n");
 	exit(2);
 }
+
+#define JSON_HEAD "{\"device\": \"%s\", \"mode\": \"%s\", \"threads\": %u, " \
+	"\"seconds\": %.3f, \"ops\": {"
+#define JSON_OP "%s\"%s\": {\"count\": %zu, \"ops_per_s\": %.1f, \"mean_us\": %.2f, " \
+	"\"p50_us\": %.2f, \"p90_us\": %.2f, \"p99_us\": %.2f, \"max_us\": %.2f}"
+#define SUMMARY "total %llu ops in %.2f s: %.0f ops/s, %.1f MB/s; get misses %llu, " \
+	"errors %llu, verify failures %llu\n"
 
 static void report(struct worker *ws, double secs)
 {
@@ -359,8 +366,8 @@ static void report(struct worker *ws, double secs)
 	if (cfg.json && !js)
 		perror(cfg.json);
 	if (js)
-		fprintf(js, "{\"device\": \"%s\", \"mode\": \"%s\", \"threads\": %u, \"seconds\": %.3f, \"ops\": {",
-			cfg.dev, cfg.block ? "block" : cfg.vendor ? "vendor" : "kv", cfg.threads, secs);
+		fprintf(js, JSON_HEAD, cfg.dev,
+			cfg.block ? "block" : cfg.vendor ? "vendor" : "kv", cfg.threads, secs);
 	printf("%-5s %10s %10s %9s %9s %9s %9s %9s\n", "op", "count", "ops/s", "mean_us",
 	       "p50_us", "p90_us", "p99_us", "max_us");
 	for (op = 0; op <= NR_OPS; op++) {
@@ -386,8 +393,7 @@ static void report(struct worker *ws, double secs)
 		       pct(l->ns, l->n, 50), pct(l->ns, l->n, 90), pct(l->ns, l->n, 99),
 		       l->ns[l->n - 1] / 1000.0);
 		if (js)
-			fprintf(js, "%s\"%s\": {\"count\": %zu, \"ops_per_s\": %.1f, \"mean_us\": %.2f, \"p50_us\": %.2f, \"p90_us\": %.2f, \"p99_us\": %.2f, \"max_us\": %.2f}",
-				first ? "" : ", ",
+			fprintf(js, JSON_OP, first ? "" : ", ",
 				op < NR_OPS ? op_names[op] : "all", l->n, l->n / secs,
 				sum / l->n / 1000.0, pct(l->ns, l->n, 50), pct(l->ns, l->n, 90),
 				pct(l->ns, l->n, 99), l->ns[l->n - 1] / 1000.0);
@@ -405,8 +411,7 @@ static void report(struct worker *ws, double secs)
 		if ((ws[t].errors || ws[t].bad) && ws[t].first_error[0])
 			fprintf(stderr, "kvload: thread %u: %s\n", t, ws[t].first_error);
 	}
-	printf("total %llu ops in %.2f s: %.0f ops/s, %.1f MB/s; get misses %llu, errors %llu, verify failures %llu\n",
-	       (unsigned long long)total, secs, total / secs, bytes / secs / 1e6,
+	printf(SUMMARY, (unsigned long long)total, secs, total / secs, bytes / secs / 1e6,
 	       (unsigned long long)misses, (unsigned long long)errors, (unsigned long long)bad);
 	if (js) {
 		fprintf(js, "}, \"errors\": %llu, \"misses\": %llu, \"verify_failures\": %llu}\n",
