@@ -7,6 +7,7 @@ set -eu
 top=$(realpath "$(dirname "$0")/..")
 "$top/tools/deps.sh"
 make -C "$top" -s modules
+make -C "$top/tools/vssd-kv" -s vssd-kv
 # shellcheck source=tools/vm/job.sh
 . "$top/tools/vm/job.sh"
 job="$top/.build/vm/demo"
