@@ -7,10 +7,12 @@
  * meanwhile stays intact until its last reader is done.
  *
  * A value is in the index from its Store's dispatch on, but its bytes
- * arrive only when that Store's worker runs: a reader on another worker
- * waits for them (vssd_kv_value_wait).  It cannot wait forever: workers
- * run their commands in dispatch order and the Store was dispatched
- * first, so the worker that fills the value never waits on this reader.
+ * arrive only when that Store's data phase runs (on a worker, or on its
+ * submitter for a direct completion): a reader elsewhere waits for them
+ * (vssd_kv_value_wait).  It cannot wait forever: a data phase waits only
+ * on commands dispatched before its own, workers run theirs in dispatch
+ * order, and a submitter runs only its own command, so the one that fills
+ * the value never waits on this reader.
  */
 #include <linux/mm.h>
 #include <linux/overflow.h>

@@ -44,6 +44,18 @@ for model in zero simple ssd; do
 	integrity_fio "$dev" || fail "fio verify on the $model model"
 	expect_eq "$model: no errors counted" 0 "$(vssd_stat "io-$model" error_cmds)"
 done
+# poll=0: the zero model's commands complete in their submitter's context
+# (direct dispatch); poll=1 sends every one through the dispatcher thread
+# and a worker.  Both paths verify.
+expect_eq "zero, poll=0: every completion direct" "$(vssd_stat io-zero completions)" \
+	"$(vssd_stat io-zero direct_completions)"
+vssd_ctrl io-zero-poll model=zero poll=1
+vssd_ns io-zero-poll 1 size_mb=192
+vssd_power_on io-zero-poll
+integrity_fio "$(vssd_blkdev io-zero-poll 1)" || fail "fio verify on the zero model, poll=1"
+expect_eq "zero, poll=1: no direct completion" 0 "$(vssd_stat io-zero-poll direct_completions)"
+[ "$(vssd_stat io-zero-poll completions)" -gt 0 ] || fail "zero, poll=1: no completions counted"
+echo 0 >"$VSSD_CFS/io-zero-poll/power"
 
 # Semantics, on the ssd model (the one with an FTL to keep in step).
 nsze=$((192 << 11))

@@ -111,7 +111,7 @@ static blk_status_t vssd_blk_queue_rq(struct blk_mq_hw_ctx *hctx,
 	cmd->complete = vssd_blk_complete;
 	cmd->private = rq;
 	blk_mq_start_request(rq);
-	vssd_submit(ns->ctrl, cmd);
+	vssd_submit_direct(ns->ctrl, cmd);
 	return BLK_STS_OK;
 }
 
@@ -175,7 +175,8 @@ int vssd_blk_init(struct vssd_ctrl *ctrl)
 	set->queue_depth = ctrl->params.queue_depth;
 	set->numa_node = NUMA_NO_NODE;
 	set->cmd_size = sizeof(struct vssd_blk_pdu);
-	set->flags = BLK_MQ_F_SHOULD_MERGE;
+	/* queue_rq may sleep: it can move the data itself (vssd_submit_direct). */
+	set->flags = BLK_MQ_F_SHOULD_MERGE | BLK_MQ_F_BLOCKING;
 	set->driver_data = ctrl;
 	ret = blk_mq_alloc_tag_set(set);
 	if (ret)

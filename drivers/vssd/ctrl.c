@@ -29,6 +29,7 @@ struct vssd_ctrl *vssd_ctrl_alloc(const char *name)
 	}
 	cpumask_copy(ctrl->worker_cpus, cpu_online_mask);
 	mutex_init(&ctrl->lock);
+	mutex_init(&ctrl->dispatch_lock);
 	INIT_LIST_HEAD(&ctrl->ns_list);
 	spin_lock_init(&ctrl->errors.lock);
 	vssd_params_defaults(&ctrl->params);

@@ -5,29 +5,41 @@
  * Front ends (block layer, ioctls, the transport) push commands onto a
  * submission queue, a lock-free list.  One dispatcher thread per controller
  * drains the queues round-robin, checks each command and asks the model for
- * its latency; it alone touches model state, so models need no locks.  It
- * hands the command to the worker that owns the queue.  A worker moves the
- * data at once, then sets the deadline: the modelled latency counted from
- * that moment, so the emulator's own overhead (what the zero model
- * measures) adds to the model instead of hiding inside it.  It files the
- * command in a timerqueue (an rbtree: O(log n) insertion) and completes it
- * when the deadline comes, sleeping on an hrtimer in between.  With poll=1
- * workers sleep only until shortly before a deadline and spin the rest,
- * and spin a little while after their last completion.  The dispatcher
- * always sleeps when the queues are empty: spinning there would steal the
- * CPU of the very submitter it waits for, as measured on 2-CPU guests.
+ * its latency; whoever dispatches holds the controller's dispatch lock, so
+ * models need no locks of their own.  The command goes to the worker that
+ * owns its queue.  A worker moves the data at once, then sets the deadline:
+ * the modelled latency counted from that moment, so the emulator's own
+ * overhead (what the zero model measures) adds to the model instead of
+ * hiding inside it.  It files the command in a timerqueue (an rbtree:
+ * O(log n) insertion) and completes it when the deadline comes, sleeping on
+ * an hrtimer in between.  With poll=1 workers sleep only until shortly
+ * before a deadline and spin the rest, and spin a little while after their
+ * last completion.  The dispatcher always sleeps when the queues are empty:
+ * spinning there would steal the CPU of the very submitter it waits for,
+ * as measured on 2-CPU guests.
+ *
+ * Direct dispatch (poll=0, the default): a front end that may sleep and
+ * takes completions before its submit call returns (block device, ioctls)
+ * calls vssd_submit_direct: the submitter takes the dispatch lock and plays
+ * the dispatcher for its own command, one thread hand-off fewer.  A
+ * command with no modelled latency (the zero model, errors) then has its
+ * data moved and completes right there, with no hand-off at all, as
+ * null_blk does.  poll=1 keeps every command on the dispatcher thread and
+ * a worker, so that the zero model measures exactly the path the other
+ * models take (Documentation/emulator.rst, Accuracy).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/hrtimer.h>
 #include <linux/kthread.h>
+#include <linux/percpu.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 
 #include "vssd.h"
 #include "../../kv/kv.h"
 
-void vssd_submit(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd)
+static void vssd_submit_init(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd)
 {
 	cmd->status = 0;
 	cmd->result = 0;
@@ -35,6 +47,11 @@ void vssd_submit(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd)
 	cmd->ns = NULL;
 	cmd->exec = NULL;
 	cmd->submit_ns = ktime_get_ns();
+}
+
+void vssd_submit(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd)
+{
+	vssd_submit_init(ctrl, cmd);
 	/* Only the push onto an empty queue needs to wake the dispatcher. */
 	if (llist_add(&cmd->node, &ctrl->sqs[cmd->qid].pending))
 		wake_up_process(ctrl->dispatcher);
@@ -51,9 +68,9 @@ static struct vssd_worker *vssd_worker_for(struct vssd_ctrl *ctrl, u16 qid)
 	return &ctrl->workers[qid % ctrl->nr_workers];
 }
 
-static void vssd_dispatch_one(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd)
+/* Dispatch lock held: check @cmd, ask the model; returns its latency. */
+static u64 vssd_prepare(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd)
 {
-	struct vssd_worker *worker = vssd_worker_for(ctrl, cmd->qid);
 	u64 now = ktime_get_ns(), deadline = now;
 
 	if (cmd->qid == 0)
@@ -63,11 +80,25 @@ static void vssd_dispatch_one(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd)
 	vssd_stats_count(ctrl, cmd, max(deadline, now) - now);
 	if (cmd->status)
 		cmd->exec = NULL;
+	return max(deadline, now) - now;
+}
+
+/* Dispatch lock held, so that workers get commands in dispatch order. */
+static void vssd_hand_to_worker(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd,
+				u64 latency)
+{
+	struct vssd_worker *worker = vssd_worker_for(ctrl, cmd->qid);
+
 	timerqueue_init(&cmd->deadline);
-	/* The modelled latency; the worker turns it into a deadline. */
-	cmd->deadline.expires = max(deadline, now) - now;
+	/* The worker turns it into a deadline once the data has moved. */
+	cmd->deadline.expires = latency;
 	if (llist_add(&cmd->node, &worker->incoming))
 		wake_up_process(worker->task);
+}
+
+static void vssd_dispatch_one(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd)
+{
+	vssd_hand_to_worker(ctrl, cmd, vssd_prepare(ctrl, cmd));
 }
 
 static bool vssd_dispatch_all(struct vssd_ctrl *ctrl)
@@ -99,25 +130,38 @@ static bool vssd_sqs_empty(struct vssd_ctrl *ctrl)
 	return true;
 }
 
+/* Dispatch lock held: background work of the model and the KV FTL. */
+static u64 vssd_idle_work(struct vssd_ctrl *ctrl, u64 now)
+{
+	u64 next = 0;
+
+	if (ctrl->model->idle)
+		next = ctrl->model->idle(ctrl, now);
+	if (!next || next > now) {
+		u64 kv_next = vssd_kv_idle(ctrl, now);
+
+		if (kv_next && (!next || kv_next < next))
+			next = kv_next;
+	}
+	return next;
+}
+
 static int vssd_dispatcher_fn(void *data)
 {
 	struct vssd_ctrl *ctrl = data;
 
 	while (!kthread_should_stop()) {
-		u64 now, next = 0;
+		u64 now = 0, next = 0;
+		bool found;
 
-		if (vssd_dispatch_all(ctrl))
-			continue;
-		now = ktime_get_ns();
-		if (ctrl->model->idle)
-			next = ctrl->model->idle(ctrl, now);
-		if (!next || next > now) {
-			u64 kv_next = vssd_kv_idle(ctrl, now);
-
-			if (kv_next && (!next || kv_next < next))
-				next = kv_next;
+		mutex_lock(&ctrl->dispatch_lock);
+		found = vssd_dispatch_all(ctrl);
+		if (!found) {
+			now = ktime_get_ns();
+			next = vssd_idle_work(ctrl, now);
 		}
-		if (next && next <= now)
+		mutex_unlock(&ctrl->dispatch_lock);
+		if (found || (next && next <= now))
 			continue;
 		set_current_state(TASK_INTERRUPTIBLE);
 		if (vssd_sqs_empty(ctrl) && !kthread_should_stop()) {
@@ -159,6 +203,45 @@ static void vssd_worker_take(struct vssd_worker *worker)
 		cmd->deadline.expires += now;
 		timerqueue_add(&worker->timeline, &cmd->deadline);
 	}
+}
+
+/*
+ * Submitted by a front end that may sleep and accepts the completion
+ * before this returns.  See the top of the file.
+ */
+void vssd_submit_direct(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd)
+{
+	struct vssd_direct_stats *ds;
+	u64 latency;
+
+	if (!cmd->qid || ctrl->params.poll) {
+		vssd_submit(ctrl, cmd);
+		return;
+	}
+	vssd_submit_init(ctrl, cmd);
+	/*
+	 * Held only for dispatch work: a few checks and the model's
+	 * arithmetic, or a step of background GC; waiting for it costs less
+	 * than two thread hand-offs.
+	 */
+	mutex_lock(&ctrl->dispatch_lock);
+	/* What came before goes first. */
+	vssd_dispatch_all(ctrl);
+	latency = vssd_prepare(ctrl, cmd);
+	if (latency) {
+		vssd_hand_to_worker(ctrl, cmd, latency);
+		mutex_unlock(&ctrl->dispatch_lock);
+		return;
+	}
+	mutex_unlock(&ctrl->dispatch_lock);
+	if (cmd->exec)
+		cmd->exec(cmd);
+	/* Due the moment its data has moved: never late. */
+	ds = get_cpu_ptr(ctrl->direct);
+	vssd_hist_add(&ds->overhead, ktime_get_ns() - cmd->submit_ns);
+	vssd_hist_add(&ds->lateness, 0);
+	put_cpu_ptr(ctrl->direct);
+	vssd_complete(ctrl, cmd);
 }
 
 /* Complete what is due; returns the earliest deadline left, or 0. */
@@ -299,7 +382,8 @@ int vssd_engine_start(struct vssd_ctrl *ctrl)
 	ctrl->nr_workers = max(1U, cpumask_weight(cpus));
 	ctrl->sqs = kcalloc(ctrl->nr_io_queues + 1, sizeof(*ctrl->sqs), GFP_KERNEL);
 	ctrl->workers = kvcalloc(ctrl->nr_workers, sizeof(*ctrl->workers), GFP_KERNEL);
-	if (!ctrl->sqs || !ctrl->workers) {
+	ctrl->direct = alloc_percpu(struct vssd_direct_stats);
+	if (!ctrl->sqs || !ctrl->workers || !ctrl->direct) {
 		ret = -ENOMEM;
 		goto out_free;
 	}
@@ -355,8 +439,10 @@ int vssd_engine_start(struct vssd_ctrl *ctrl)
 out_stop:
 	vssd_engine_stop_threads(ctrl);
 out_free:
+	free_percpu(ctrl->direct);
 	kvfree(ctrl->workers);
 	kfree(ctrl->sqs);
+	ctrl->direct = NULL;
 	ctrl->workers = NULL;
 	ctrl->sqs = NULL;
 	free_cpumask_var(cpus);
@@ -372,24 +458,36 @@ void vssd_engine_stop(struct vssd_ctrl *ctrl)
 		ctrl->dispatcher = NULL;
 	}
 	vssd_engine_stop_threads(ctrl);
+	free_percpu(ctrl->direct);
 	kvfree(ctrl->workers);
 	kfree(ctrl->sqs);
+	ctrl->direct = NULL;
 	ctrl->workers = NULL;
 	ctrl->sqs = NULL;
 	ctrl->nr_workers = 0;
 }
 
 /*
- * Lateness and overhead of all workers merged; racy against running
+ * Lateness and overhead of all workers and direct completions merged;
+ * returns how many completions were direct.  Racy against running
  * workers, fine for statistics.
  */
-void vssd_engine_hists(struct vssd_ctrl *ctrl, struct vssd_hist *lateness,
-		       struct vssd_hist *overhead)
+u64 vssd_engine_hists(struct vssd_ctrl *ctrl, struct vssd_hist *lateness,
+		      struct vssd_hist *overhead)
 {
+	u64 direct = 0;
 	unsigned int i;
 
 	for (i = 0; i < ctrl->nr_workers; i++) {
 		vssd_hist_merge(lateness, &ctrl->workers[i].lateness);
 		vssd_hist_merge(overhead, &ctrl->workers[i].overhead);
 	}
+	for_each_possible_cpu(i) {
+		const struct vssd_direct_stats *ds = per_cpu_ptr(ctrl->direct, i);
+
+		vssd_hist_merge(lateness, &ds->lateness);
+		vssd_hist_merge(overhead, &ds->overhead);
+		direct += ds->lateness.count;
+	}
+	return direct;
 }

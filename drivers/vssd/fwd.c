@@ -127,7 +127,8 @@ void vssd_fwd_submit(struct vssd_ns *ns, struct vssd_fwd_req *req)
 	fc->cmd.owner = req->owner;
 	fc->cmd.kv_config = req->kv_config;
 	fc->cmd.complete = vssd_fwd_done;
-	vssd_submit(ctrl, &fc->cmd);
+	/* The transport sleeps here and takes a completion before return. */
+	vssd_submit_direct(ctrl, &fc->cmd);
 }
 EXPORT_SYMBOL_GPL(vssd_fwd_submit);
 

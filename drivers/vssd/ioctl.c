@@ -125,7 +125,7 @@ static int vssd_user_submit(struct vssd_ctrl *ctrl, struct vssd_ns *ns,
 	uc->cmd.sqe.common.cdw15 = cpu_to_le32(c->cdw15);
 	uc->cmd.qid = admin ? 0 : vssd_pick_io_queue(ctrl);
 	uc->cmd.complete = vssd_user_cmd_done;
-	vssd_submit(ctrl, &uc->cmd);
+	vssd_submit_direct(ctrl, &uc->cmd);
 	/* Deadlines are finite: the command always completes. */
 	wait_for_completion_io(&uc->done);
 

@@ -2,8 +2,9 @@
 /*
  * vssd: per-controller statistics, the "stats" attribute of a controller.
  *
- * Command and byte counters are written by the dispatcher alone, lateness
- * histograms by each worker alone; the reader sums a racy snapshot.
+ * Command and byte counters are written under the dispatch lock, lateness
+ * histograms by each worker alone or per CPU; the reader sums a racy
+ * snapshot.
  */
 #include <linux/slab.h>
 
@@ -100,7 +101,7 @@ ssize_t vssd_stats_show(struct vssd_ctrl *ctrl, char *page)
 	struct vssd_model_counters c = {};
 	struct vssd_hist *lat, *ovh;
 	ssize_t n = 0;
-	u64 waf_x1000 = 0;
+	u64 waf_x1000 = 0, direct = 0;
 	unsigned int i;
 
 	lat = kcalloc(2, sizeof(*lat), GFP_KERNEL);
@@ -131,10 +132,11 @@ ssize_t vssd_stats_show(struct vssd_ctrl *ctrl, char *page)
 	n += sysfs_emit_at(page, n, "free_blocks %llu\ntotal_blocks %llu\n",
 			   c.free_blocks, c.total_blocks);
 	if (ctrl->state == VSSD_CTRL_LIVE) {
-		vssd_engine_hists(ctrl, lat, ovh);
+		direct = vssd_engine_hists(ctrl, lat, ovh);
 		n += vssd_kv_stats_show(ctrl, page, n);
 	}
-	n += sysfs_emit_at(page, n, "completions %llu\n", lat->count);
+	n += sysfs_emit_at(page, n, "completions %llu\ndirect_completions %llu\n",
+			   lat->count, direct);
 	n += vssd_stats_hist(page, n, "lateness", lat);
 	n += vssd_stats_hist(page, n, "overhead", ovh);
 	kfree(lat);
@@ -160,4 +162,6 @@ void vssd_stats_reset(struct vssd_ctrl *ctrl)
 		memset(&ctrl->workers[i].lateness, 0, sizeof(ctrl->workers[i].lateness));
 		memset(&ctrl->workers[i].overhead, 0, sizeof(ctrl->workers[i].overhead));
 	}
+	for_each_possible_cpu(i)
+		memset(per_cpu_ptr(ctrl->direct, i), 0, sizeof(*ctrl->direct));
 }

@@ -141,9 +141,9 @@ struct vssd_model_counters {
 };
 
 /*
- * A timing model.  All hooks except the init, exit and
- * counters() run on the dispatcher thread only, so model state needs no
- * lock.  Times are ktime_get() nanoseconds.
+ * A timing model.  All hooks except the init, exit and counters() run
+ * under the controller's dispatch lock, so model state needs no lock of
+ * its own.  Times are ktime_get() nanoseconds.
  */
 struct vssd_model_ops {
 	const char *name;
@@ -196,14 +196,20 @@ struct vssd_worker {
 	u64 last_busy_ns;	/* poll=1: last completion, for the idle spin */
 	/* Written by this worker only. */
 	struct vssd_hist lateness;	/* completion - deadline */
-	struct vssd_hist overhead;	/* deadline anchor - submission */
+	struct vssd_hist overhead;	/* data moved - submission */
 };
 
 struct vssd_sq {
 	struct llist_head pending;
 };
 
-/* Counters the dispatcher alone writes; readers take a racy snapshot. */
+/* Commands completed by their submitter (vssd_submit_direct), per CPU. */
+struct vssd_direct_stats {
+	struct vssd_hist lateness;	/* completion - deadline */
+	struct vssd_hist overhead;	/* data moved - submission */
+};
+
+/* Counters written under the dispatch lock; readers take a racy snapshot. */
 enum vssd_stat_kind {
 	VSSD_STAT_READ,
 	VSSD_STAT_WRITE,
@@ -291,6 +297,14 @@ struct vssd_ctrl {
 	unsigned int nr_io_queues;
 	struct vssd_sq *sqs;		/* [0] admin, [1..nr_io_queues] I/O */
 	struct task_struct *dispatcher;
+	/*
+	 * The dispatcher's role: held by the dispatcher thread while it
+	 * dispatches or runs idle work, or by a submitter dispatching its own
+	 * command (vssd_submit_direct).  Model state and the command counters
+	 * are touched only under it.
+	 */
+	struct mutex dispatch_lock;
+	struct vssd_direct_stats __percpu *direct;
 	unsigned int nr_workers;
 	struct vssd_worker *workers;
 	unsigned int next_worker;
@@ -342,9 +356,10 @@ void vssd_ctrl_release(struct vssd_ctrl *ctrl);
 int vssd_engine_start(struct vssd_ctrl *ctrl);
 void vssd_engine_stop(struct vssd_ctrl *ctrl);
 void vssd_submit(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd);
+void vssd_submit_direct(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd);
 u16 vssd_pick_io_queue(struct vssd_ctrl *ctrl);
-void vssd_engine_hists(struct vssd_ctrl *ctrl, struct vssd_hist *lateness,
-		       struct vssd_hist *overhead);
+u64 vssd_engine_hists(struct vssd_ctrl *ctrl, struct vssd_hist *lateness,
+		      struct vssd_hist *overhead);
 
 /* admin.c, identify.c, log.c: admin command set */
 void vssd_admin_prepare(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 now,

@@ -45,7 +45,9 @@ enum vssd_fwd_kind vssd_fwd_lookup(struct block_device *bdev, struct vssd_ns **n
 
 /*
  * Run @req on @ns through its controller's engine.  done() is always
- * called, with an error status if the command could not be started.
+ * called, with an error status if the command could not be started; it
+ * may be called before this returns (an untimed command completes in the
+ * caller's context).  The caller must be allowed to sleep.
  */
 void vssd_fwd_submit(struct vssd_ns *ns, struct vssd_fwd_req *req);
 
