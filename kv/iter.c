@@ -12,7 +12,7 @@
  */
 #include <linux/mm.h>
 #include <linux/slab.h>
-#include <asm/unaligned.h>
+#include <vssd/compat.h>
 
 #include "../drivers/vssd/vssd.h"
 #include "kv.h"

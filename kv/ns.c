@@ -4,7 +4,7 @@
  * background GC and statistics.
  */
 #include <linux/slab.h>
-#include <asm/unaligned.h>
+#include <vssd/compat.h>
 
 #include "../drivers/vssd/vssd.h"
 #include "kv.h"

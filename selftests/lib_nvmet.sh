@@ -87,8 +87,10 @@ host_ns_dev() {
 	local ctrl="$1" nsid="$2" i p name
 
 	for i in $(seq 100); do
-		for p in /sys/class/nvme/"$ctrl"/nvme*n"$nsid"; do
-			[ -e "$p" ] || continue
+		# By the nsid attribute: the instance number in the name
+		# follows the host's scan order, not the nsid (6.12 differs).
+		for p in /sys/class/nvme/"$ctrl"/nvme*n*; do
+			[ "$(cat "$p/nsid" 2>/dev/null)" = "$nsid" ] || continue
 			name=$(basename "$p")
 			# With native multipath the path is nvmeXcYnZ, the disk nvmeXnZ.
 			name=$(echo "$name" | sed 's/c[0-9]*n/n/')

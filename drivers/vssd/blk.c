@@ -8,6 +8,7 @@
  */
 #include <linux/blkdev.h>
 #include <linux/module.h>
+#include <vssd/compat.h>
 
 #include "vssd.h"
 #include "../../kv/kv.h"
@@ -126,20 +127,43 @@ static const struct blk_mq_ops vssd_blk_mq_ops = {
 	.timeout	= vssd_blk_timeout,
 };
 
-static int vssd_blk_open(struct block_device *bdev, fmode_t mode)
+static int vssd_blk_open_disk(struct gendisk *disk)
 {
-	struct vssd_ns *ns = bdev->bd_disk->private_data;
+	struct vssd_ns *ns = disk->private_data;
 
 	return vssd_ctrl_open(ns->ctrl);
 }
 
-static void vssd_blk_release(struct gendisk *disk, fmode_t mode)
+static void vssd_blk_release_disk(struct gendisk *disk)
 {
 	struct vssd_ns *ns = disk->private_data;
 
 	vssd_ctrl_release(ns->ctrl);
 }
 
+#ifdef VSSD_HAVE_BLK_MODE
+static int vssd_blk_open(struct gendisk *disk, blk_mode_t mode)
+{
+	return vssd_blk_open_disk(disk);
+}
+
+static void vssd_blk_release(struct gendisk *disk)
+{
+	vssd_blk_release_disk(disk);
+}
+#else
+static int vssd_blk_open(struct block_device *bdev, fmode_t mode)
+{
+	return vssd_blk_open_disk(bdev->bd_disk);
+}
+
+static void vssd_blk_release(struct gendisk *disk, fmode_t mode)
+{
+	vssd_blk_release_disk(disk);
+}
+#endif
+
+/* fmode_t on 6.1, blk_mode_t from 6.5: the same unsigned int. */
 static int vssd_blk_ioctl(struct block_device *bdev, fmode_t mode,
 			  unsigned int cmd, unsigned long arg)
 {
@@ -196,14 +220,22 @@ int vssd_blk_add_ns(struct vssd_ns *ns)
 {
 	struct vssd_ctrl *ctrl = ns->ctrl;
 	u32 max_bytes = ctrl->params.max_transfer_kb * 1024;
+	struct vssd_disk_limits lim = {
+		.logical_block_size = ns->block_size,
+		.physical_block_size = max_t(u32, ns->block_size, VSSD_UNIT_SIZE),
+		.io_min = VSSD_UNIT_SIZE,
+		.max_hw_sectors = max_bytes >> SECTOR_SHIFT,
+		.max_segments = USHRT_MAX,
+		.max_discard_sectors = UINT_MAX >> SECTOR_SHIFT,
+		.discard_granularity = VSSD_UNIT_SIZE,
+		.max_write_zeroes_sectors = 0x10000 << (ns->lba_shift - SECTOR_SHIFT),
+	};
 	struct gendisk *disk;
-	struct request_queue *q;
 	int ret;
 
-	disk = blk_mq_alloc_disk(&ctrl->tag_set, ns);
+	disk = vssd_alloc_disk(&ctrl->tag_set, &lim, ns);
 	if (IS_ERR(disk))
 		return PTR_ERR(disk);
-	q = disk->queue;
 	disk->fops = &vssd_blk_fops;
 	disk->private_data = ns;
 	disk->flags |= GENHD_FL_NO_PART;
@@ -211,17 +243,6 @@ int vssd_blk_add_ns(struct vssd_ns *ns)
 	/* A KV namespace shown as KV has no blocks: the node is for ioctls. */
 	if (vssd_kv_presented_csi(ns) == VSSD_CSI_NVM)
 		set_capacity(disk, ns->nr_lbas << (ns->lba_shift - SECTOR_SHIFT));
-
-	blk_queue_logical_block_size(q, ns->block_size);
-	blk_queue_physical_block_size(q, max_t(u32, ns->block_size, VSSD_UNIT_SIZE));
-	blk_queue_io_min(q, VSSD_UNIT_SIZE);
-	blk_queue_max_hw_sectors(q, max_bytes >> SECTOR_SHIFT);
-	blk_queue_max_segments(q, USHRT_MAX);
-	blk_queue_max_discard_sectors(q, UINT_MAX >> SECTOR_SHIFT);
-	q->limits.discard_granularity = VSSD_UNIT_SIZE;
-	blk_queue_max_write_zeroes_sectors(q, 0x10000 << (ns->lba_shift - SECTOR_SHIFT));
-	blk_queue_write_cache(q, true, false);
-	blk_queue_flag_set(QUEUE_FLAG_NONROT, q);
 
 	ret = add_disk(disk);
 	if (ret) {

@@ -6,7 +6,7 @@
  */
 #include <linux/log2.h>
 #include <linux/slab.h>
-#include <asm/unaligned.h>
+#include <vssd/compat.h>
 
 #include "vssd.h"
 #include "../../kv/kv.h"

@@ -4,7 +4,7 @@
  * commands supported and effects) and the error log itself.
  */
 #include <linux/slab.h>
-#include <asm/unaligned.h>
+#include <vssd/compat.h>
 
 #include "vssd.h"
 

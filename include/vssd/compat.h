@@ -6,11 +6,84 @@
 #ifndef VSSD_COMPAT_H
 #define VSSD_COMPAT_H
 
+#include <linux/blk-mq.h>
+#include <linux/blkdev.h>
 #include <linux/bvec.h>
 #include <linux/net.h>
 #include <linux/socket.h>
 #include <linux/uio.h>
 #include <linux/version.h>
+
+/* 6.12 moved the unaligned access helpers out of asm/. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#include <linux/unaligned.h>
+#else
+#include <asm/unaligned.h>
+#endif
+
+/*
+ * 6.5 passes the gendisk and a blk_mode_t to a block device's open and
+ * release (vssd's blk.c has one pair of each, chosen here).
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+#define VSSD_HAVE_BLK_MODE
+#endif
+
+/* What a new vssd disk promises the block layer. */
+struct vssd_disk_limits {
+	unsigned int logical_block_size;
+	unsigned int physical_block_size;
+	unsigned int io_min;
+	unsigned int max_hw_sectors;
+	unsigned short max_segments;
+	unsigned int max_discard_sectors;
+	unsigned int discard_granularity;
+	unsigned int max_write_zeroes_sectors;
+};
+
+/*
+ * A blk-mq disk with these limits, a volatile write cache, non-rotational.
+ * 6.11 takes them all as a struct queue_limits at allocation (features
+ * included); 6.1 sets them on the queue one by one.
+ */
+static inline struct gendisk *vssd_alloc_disk(struct blk_mq_tag_set *set,
+					      const struct vssd_disk_limits *l,
+					      void *queuedata)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+	struct queue_limits lim = {
+		.logical_block_size = l->logical_block_size,
+		.physical_block_size = l->physical_block_size,
+		.io_min = l->io_min,
+		.max_hw_sectors = l->max_hw_sectors,
+		.max_segments = l->max_segments,
+		.max_hw_discard_sectors = l->max_discard_sectors,
+		.discard_granularity = l->discard_granularity,
+		.max_write_zeroes_sectors = l->max_write_zeroes_sectors,
+		.features = BLK_FEAT_WRITE_CACHE,
+	};
+
+	return blk_mq_alloc_disk(set, &lim, queuedata);
+#else
+	struct gendisk *disk = blk_mq_alloc_disk(set, queuedata);
+	struct request_queue *q;
+
+	if (IS_ERR(disk))
+		return disk;
+	q = disk->queue;
+	blk_queue_logical_block_size(q, l->logical_block_size);
+	blk_queue_physical_block_size(q, l->physical_block_size);
+	blk_queue_io_min(q, l->io_min);
+	blk_queue_max_hw_sectors(q, l->max_hw_sectors);
+	blk_queue_max_segments(q, l->max_segments);
+	blk_queue_max_discard_sectors(q, l->max_discard_sectors);
+	q->limits.discard_granularity = l->discard_granularity;
+	blk_queue_max_write_zeroes_sectors(q, l->max_write_zeroes_sectors);
+	blk_queue_write_cache(q, true, false);
+	blk_queue_flag_set(QUEUE_FLAG_NONROT, q);
+	return disk;
+#endif
+}
 
 /*
  * Zero-copy send of whole pages.  6.5 removed ->sendpage in favour of
