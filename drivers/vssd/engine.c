@@ -19,14 +19,15 @@
  * as measured on 2-CPU guests.
  *
  * Direct dispatch (poll=0, the default): a front end that may sleep and
- * takes completions before its submit call returns (block device, ioctls)
- * calls vssd_submit_direct: the submitter takes the dispatch lock and plays
- * the dispatcher for its own command, one thread hand-off fewer.  A
- * command with no modelled latency (the zero model, errors) then has its
- * data moved and completes right there, with no hand-off at all, as
- * null_blk does.  poll=1 keeps every command on the dispatcher thread and
- * a worker, so that the zero model measures exactly the path the other
- * models take (Documentation/emulator.rst, Accuracy).
+ * takes completions before its submit call returns (block device, ioctls,
+ * commands a transport forwards) calls vssd_submit_direct: the submitter
+ * takes the dispatch lock and plays the dispatcher for its own command,
+ * one thread hand-off fewer.  A command with no modelled latency (the
+ * zero model, errors) then has its data moved and completes right there,
+ * with no hand-off at all, as null_blk does.  poll=1 keeps every command
+ * on the dispatcher thread and a worker, so that the zero model measures
+ * exactly the path the other models take (Documentation/emulator.rst,
+ * Accuracy).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
