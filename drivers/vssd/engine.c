@@ -72,16 +72,17 @@ static struct vssd_worker *vssd_worker_for(struct vssd_ctrl *ctrl, u16 qid)
 /* Dispatch lock held: check @cmd, ask the model; returns its latency. */
 static u64 vssd_prepare(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd)
 {
-	u64 now = ktime_get_ns(), deadline = now;
+	u64 now = ktime_get_ns(), deadline = now, latency;
 
 	if (cmd->qid == 0)
 		vssd_admin_prepare(ctrl, cmd, now, &deadline);
 	else
 		vssd_nvm_prepare(ctrl, cmd, now, &deadline);
-	vssd_stats_count(ctrl, cmd, max(deadline, now) - now);
+	latency = max(deadline, now) - now;
+	vssd_stats_count(ctrl, cmd, latency);
 	if (cmd->status)
 		cmd->exec = NULL;
-	return max(deadline, now) - now;
+	return latency;
 }
 
 /* Dispatch lock held, so that workers get commands in dispatch order. */
