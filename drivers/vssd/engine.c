@@ -109,9 +109,13 @@ static bool vssd_dispatch_all(struct vssd_ctrl *ctrl)
 	unsigned int q;
 
 	for (q = 0; q <= ctrl->nr_io_queues; q++) {
-		struct llist_node *list = llist_del_all(&ctrl->sqs[q].pending);
+		struct llist_node *list;
 		struct vssd_cmd *cmd, *next;
 
+		/* A plain read first: direct submitters pass here per command. */
+		if (llist_empty(&ctrl->sqs[q].pending))
+			continue;
+		list = llist_del_all(&ctrl->sqs[q].pending);
 		if (!list)
 			continue;
 		found = true;
