@@ -45,8 +45,8 @@ for model in zero simple ssd; do
 	expect_eq "$model: no errors counted" 0 "$(vssd_stat "io-$model" error_cmds)"
 done
 # poll=0: the zero model's commands complete in their submitter's context
-# (direct dispatch); poll=1 sends every one through the dispatcher thread
-# and a worker.  Both paths verify.
+# (direct dispatch); poll=1 hands every one to a worker, which completes
+# it.  Both paths verify.
 expect_eq "zero, poll=0: every completion direct" "$(vssd_stat io-zero completions)" \
 	"$(vssd_stat io-zero direct_completions)"
 vssd_ctrl io-zero-poll model=zero poll=1

@@ -2,9 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 # The timing model holds, measured with fio at the block device against a
 # zero-model baseline in the same boot:
-#  - simple, 1 ms read latency: QD1 latency - baseline within 2% of 1 ms;
-#  - ssd 970pro, preconditioned: QD1 4 KiB random read latency - baseline
-#    within 5% of the model's own prediction, whose mean matches the formula
+#  - simple, 1 ms read latency: QD1 completion latency - baseline within 2%
+#    of 1 ms;
+#  - ssd 970pro, preconditioned: QD1 4 KiB random read completion latency -
+#    baseline within 5% of the model's own prediction, whose mean matches the
+#    formula
 #    fw_read + (tR_lsb + tR_msb) / 2 + 4 KiB / channel + 4 KiB / host;
 #  - QD32 random reads are bounded by dies / tR (2 and 4 dies), and twice
 #    the dies give about twice the throughput.
@@ -14,15 +16,17 @@
 
 require_cmd fio python3
 vssd_load
-# Precision asks for poll=1 (see Documentation/emulator.rst), with the
-# dispatcher and the worker on CPUs of their own.
+# Precision asks for poll=1 (see Documentation/emulator.rst): fio submits
+# and dispatches on CPU 0, the worker owns CPU 1.
 CPUS="nr_io_queues=1 poll=${VSSD_TIMING_POLL:-1} dispatcher_cpu=0 worker_cpus=1"
 
 # fio_lat DEV QD SECONDS SIZE_MB [LATFILE]: 4 KiB random reads; prints the
-# IOPS and appends every I/O's total latency (submission to completion, ns)
-# to LATFILE.  fio polls for completions (batch_complete_min=0) so that a
-# halted vCPU's wake-up, which costs ~100 us under TCG and has nothing to do
-# with the model, stays out of every run.
+# IOPS and appends every I/O's completion latency (fio's clat: from the
+# return of the submission call to the completion, ns) to LATFILE and its
+# total latency (from before the submission call) to LATFILE.total.  fio
+# polls for completions (batch_complete_min=0) so that a halted vCPU's
+# wake-up, which costs ~100 us under TCG and has nothing to do with the
+# model, stays out of every run.
 fio_lat() {
 	local log=/tmp/timing.$$
 
@@ -32,7 +36,10 @@ fio_lat() {
 		--norandommap --clocksource=clock_gettime \
 		--write_lat_log="$log" --log_avg_msec=0 \
 		--output-format=json --output="$log.json" >/dev/null 2>&1 || fail "fio on $1"
-	[ -n "${5:-}" ] && cut -d, -f2 "${log}_lat.1.log" >>"$5"
+	if [ -n "${5:-}" ]; then
+		cut -d, -f2 "${log}_clat.1.log" >>"$5"
+		cut -d, -f2 "${log}_lat.1.log" >>"$5.total"
+	fi
 	python3 -c 'import json, sys; print(int(json.load(open(sys.argv[1]))["jobs"][0]["read"]["iops"]))' "$log.json"
 	rm -f "$log"*
 }
@@ -43,34 +50,39 @@ fio_lat() {
 paired() {
 	local i
 
-	rm -f "$4.base" "$4.model"
+	rm -f "$4".*
 	for i in 1 2 3 4; do
 		fio_lat "$1" 1 2 "$3" "$4.base" >/dev/null
 		fio_lat "$2" 1 2 "$3" "$4.model" >/dev/null
 	done
 }
 
-# compare PREFIX STAT: the model's latency minus the baseline's, by STAT:
-# "median" or "trimmed" (the mean of the fastest 95%).  The host under TCG
-# stalls a vCPU for milliseconds now and then, which moves a mean (even a
-# trimmed one: CI once saw +6.6% for the simple model where the median said
-# +2.8%) but says nothing about the model.  The simple model's latency is
-# one value, so its median is the robust figure; the 970pro's is half LSB,
-# half MSB reads, whose median falls anywhere between the two, so it takes
-# the trimmed mean.  Both are logged.
+# compare PREFIX STAT [KIND]: the model's latency minus the baseline's (KIND
+# "" for completion latencies, ".total" for total ones), by STAT:
+# "median" or "iqm" (the interquartile mean: the mean of the middle half).
+# The host under TCG delays a vCPU now and then (by microseconds often, by
+# milliseconds rarely), the more often the longer an I/O lasts, which moves
+# any mean (even a 95%-trimmed one: CI once saw +6.6% for the simple model
+# where the median said +2.8%) but says nothing about the model.  The simple
+# model's latency is one value, so its median is the robust figure.  The
+# 970pro's is two values, LSB and MSB reads in equal parts, whose median
+# falls anywhere between the two; the middle half of such a mix is the upper
+# half of one and the lower half of the other, so its mean is the mix's
+# mean, and delays that hit up to a quarter of the I/Os stay out of it.
 compare() {
-	python3 - "$1" "$2" <<'PY'
+	python3 - "$@" <<'PY'
 import sys
+kind = sys.argv[3] if len(sys.argv) > 3 else ""
 def load(k):
-    return sorted(int(x) for x in open(sys.argv[1] + "." + k))
-def trimmed(v):
-    v = v[: max(1, len(v) * 95 // 100)]
+    return sorted(int(x) for x in open(sys.argv[1] + "." + k + kind))
+def iqm(v):
+    v = v[len(v) // 4: max(len(v) // 4 + 1, len(v) * 3 // 4)]
     return sum(v) // len(v)
 b, m = load("base"), load("model")
 for k, v in (("base", b), ("model", m)):
-    print("#", k, [v[len(v) * q // 100] for q in (1, 5, 10, 25, 50, 75, 90, 95, 99)], file=sys.stderr)
-d = {"median": m[len(m) // 2] - b[len(b) // 2], "trimmed": trimmed(m) - trimmed(b)}
-print("# difference: median", d["median"], "trimmed mean", d["trimmed"], file=sys.stderr)
+    print("#", k + kind, [v[len(v) * q // 100] for q in (1, 5, 10, 25, 50, 75, 90, 95, 99)], file=sys.stderr)
+d = {"median": m[len(m) // 2] - b[len(b) // 2], "iqm": iqm(m) - iqm(b)}
+print("# difference: median", d["median"], "interquartile mean", d["iqm"], file=sys.stderr)
 print(d[sys.argv[2]])
 PY
 }
@@ -116,14 +128,14 @@ precondition "$sdev" 256
 echo 0 >"$VSSD_CFS/slow/stats"
 paired "$bdev" "$sdev" 256 "$tmp/simple"
 delta=$(compare "$tmp/simple" median)
-log "simple 1 ms: QD1 median latency minus the baseline's: $delta ns; $(lateness slow)"
-# The issue asks for 2%; under TCG the fio-level figure carries 10-30 us of
-# host noise (Documentation/emulator.rst, Accuracy), so the test holds it
-# to what this environment can show and the log keeps the figure.
-# Clean-clone runs of session 5 measured +2.4..+7.9%: the bound is 10%,
-# which a model that dropped or doubled its latency is still far outside.
-within "$delta" 1000000 ${VSSD_SIMPLE_TOLERANCE:-10} ||
-	fail "simple model: $delta ns over the baseline, want 1 ms +- ${VSSD_SIMPLE_TOLERANCE:-10}%"
+# Total latencies are logged, not judged: they include the host's own
+# submission call, which under TCG grows by 20-80 us when I/Os are 1 ms
+# apart instead of 40 us, before the command reaches the device
+# (Documentation/emulator.rst, Accuracy).
+total=$(compare "$tmp/simple" median .total)
+log "simple 1 ms: QD1 median completion latency minus the baseline's: $delta ns (total latency: $total ns); $(lateness slow)"
+within "$delta" 1000000 "${VSSD_SIMPLE_TOLERANCE:-2}" ||
+	fail "simple model: $delta ns over the baseline, want 1 ms +- ${VSSD_SIMPLE_TOLERANCE:-2}%"
 
 # ssd, 970pro, preconditioned: LSB and MSB pages, half each.
 vssd_ctrl pro preset=970pro $CPUS
@@ -133,16 +145,13 @@ pdev=$(vssd_blkdev pro 1)
 precondition "$pdev" 256
 echo 0 >"$VSSD_CFS/pro/stats"
 paired "$bdev" "$pdev" 256 "$tmp/pro"
-delta=$(compare "$tmp/pro" trimmed)
+delta=$(compare "$tmp/pro" iqm)
+total=$(compare "$tmp/pro" iqm .total)
 predicted=$(vssd_stat pro read_model_mean_ns)
 formula=$((21500 + (29760 + 41760) / 2 + 5120 + 1220))
-log "970pro: QD1 latency minus the baseline's (95% trimmed means) $delta ns; model mean $predicted ns; formula $formula ns; $(lateness pro)"
+log "970pro: QD1 completion latency minus the baseline's (interquartile means) $delta ns (total latency: $total ns); model mean $predicted ns; formula $formula ns; $(lateness pro)"
 within "$predicted" "$formula" 1 || fail "970pro: the model predicted $predicted ns, the formula says $formula ns"
-# The issue asks for 5%; clean-clone runs here measured -7.8..+15.2%
-# (emulator.rst, Accuracy), so the bound is what this environment shows:
-# a broken model (a missing term of the formula, a wrong die) is still
-# far outside it.
-within "$delta" "$predicted" ${VSSD_SSD_TOLERANCE:-20} ||
+within "$delta" "$predicted" "${VSSD_SSD_TOLERANCE:-5}" ||
 	fail "970pro: measured $delta ns over the baseline, the model predicted $predicted ns"
 
 # Throughput bound by dies: tR 4 ms, nothing else costs.

@@ -199,14 +199,11 @@ int vssd_blk_init(struct vssd_ctrl *ctrl)
 	set->queue_depth = ctrl->params.queue_depth;
 	set->numa_node = NUMA_NO_NODE;
 	set->cmd_size = sizeof(struct vssd_blk_pdu);
-	set->flags = BLK_MQ_F_SHOULD_MERGE;
 	/*
-	 * With direct dispatch queue_rq may sleep: it takes the dispatch lock
-	 * and may move the data itself.  poll=1 keeps the non-blocking queue
-	 * and every command on the engine's threads (vssd_submit_direct).
+	 * Direct dispatch: queue_rq takes the dispatch lock and may move the
+	 * data itself, so it may sleep.
 	 */
-	if (!ctrl->params.poll)
-		set->flags |= BLK_MQ_F_BLOCKING;
+	set->flags = BLK_MQ_F_SHOULD_MERGE | BLK_MQ_F_BLOCKING;
 	set->driver_data = ctrl;
 	ret = blk_mq_alloc_tag_set(set);
 	if (ret)

@@ -18,16 +18,17 @@
  * spinning there would steal the CPU of the very submitter it waits for,
  * as measured on 2-CPU guests.
  *
- * Direct dispatch (poll=0, the default): a front end that may sleep and
- * takes completions before its submit call returns (block device, ioctls,
- * commands a transport forwards) calls vssd_submit_direct: the submitter
- * takes the dispatch lock and plays the dispatcher for its own command,
- * one thread hand-off fewer.  A command with no modelled latency (the
- * zero model, errors) then has its data moved and completes right there,
- * with no hand-off at all, as null_blk does.  poll=1 keeps every command
- * on the dispatcher thread and a worker, so that the zero model measures
+ * Direct dispatch: a front end that may sleep and takes completions
+ * before its submit call returns (block device, ioctls, commands a
+ * transport forwards) calls vssd_submit_direct: the submitter takes the
+ * dispatch lock and plays the dispatcher for its own command, one thread
+ * hand-off fewer.  With poll=0 (the default) a command with no modelled
+ * latency (the zero model, errors) then has its data moved and completes
+ * right there, with no hand-off at all, as null_blk does.  With poll=1
+ * every command goes on to a worker, so that the zero model measures
  * exactly the path the other models take (Documentation/emulator.rst,
- * Accuracy).
+ * Accuracy).  The dispatcher thread keeps admin commands, background work
+ * and whatever front ends queue without dispatching.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -220,7 +221,7 @@ void vssd_submit_direct(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd)
 	struct vssd_direct_stats *ds;
 	u64 latency;
 
-	if (!cmd->qid || ctrl->params.poll) {
+	if (!cmd->qid) {
 		vssd_submit(ctrl, cmd);
 		return;
 	}
@@ -234,7 +235,7 @@ void vssd_submit_direct(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd)
 	/* What came before goes first. */
 	vssd_dispatch_all(ctrl);
 	latency = vssd_prepare(ctrl, cmd);
-	if (latency) {
+	if (latency || ctrl->params.poll) {
 		vssd_hand_to_worker(ctrl, cmd, latency);
 		mutex_unlock(&ctrl->dispatch_lock);
 		return;
