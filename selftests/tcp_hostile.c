@@ -709,6 +709,23 @@ static int c_no_icreq_timeout(void)
 	return ret;
 }
 
+/* ICReq, then silence: the same deadline covers the Connect. */
+static int c_no_connect_timeout(void)
+{
+	struct conn c;
+	int ret;
+
+	if (conn_open(&c))
+		return failf("cannot connect");
+	if (icreq(&c, 0, 0)) {
+		conn_close(&c);
+		return 1;
+	}
+	ret = expect_closed(&c, 4000);
+	conn_close(&c);
+	return ret;
+}
+
 static int after_icreq_hdr(u8 type, u8 flags, u8 hlen, u8 pdo,
 			   u32 plen, size_t send_len, u16 fes, int fei)
 {
@@ -1441,6 +1458,167 @@ struct test_case {
 	int (*fn)(void);
 };
 
+/*
+ * A Write capsule and an H2CData PDU for it in one segment: the data comes
+ * before the target has sent the R2T it would answer.  The NLB field asks
+ * for twice the SGL's length, so nvmet fails the command as soon as its
+ * data is in.  PDU sequence error; the target keeps serving.
+ */
+static int c_h2c_before_r2t_same_segment(void)
+{
+	static u8 d[512];
+	struct sqe s = sqe_rw(0x01, 50, 0, 1024, SGL_TRANSPORT);
+	u8 buf[72 + 24 + sizeof(d)];
+	struct vtcp_data_pdu *p = (void *)(buf + 72);
+	struct vtcp_cmd_pdu *cp = (void *)buf;
+	struct conn a, c;
+	int ret;
+
+	if (io_queue(&a, &c, 0, 0))
+		return 1;
+	put32(&s.b[32], sizeof(d));	/* SGL 512 B, NLB 1 (1 KiB) */
+	memset(buf, 0, sizeof(buf));
+	cp->hdr = ch(VTCP_CAPSULE_CMD, 0, 72, 0, 72);
+	memcpy(cp->sqe, s.b, 64);
+	p->hdr = ch(VTCP_H2C_DATA, VTCP_F_DATA_LAST, 24, 24, 24 + sizeof(d));
+	p->command_id = htole16(50);
+	p->ttag = 0;
+	p->data_length = htole32(sizeof(d));
+	pattern(buf + 72 + 24, sizeof(d), 5);
+	send_all(&c, buf, sizeof(buf));
+	ret = expect_term(&c, VTCP_FES_PDU_SEQUENCE, -1);
+	conn_close(&c);
+	conn_close(&a);
+	/* Nothing else was harmed: a new controller does verified I/O. */
+	if (!ret && !io_queue(&a, &c, 0, 0)) {
+		pattern(d, sizeof(d), 6);
+		ret = r2t_write(&c, 51, 8, d, sizeof(d), sizeof(d)) ||
+		      read_back(&c, 8, d, sizeof(d));
+		conn_close(&c);
+		conn_close(&a);
+	} else if (!ret) {
+		ret = 1;
+	}
+	return ret;
+}
+
+/*
+ * A host that stops reading: its reads fill the target's send path, so the
+ * R2T for a later write cannot leave; data sent for that write anyway is a
+ * sequence error.  The target gives up on the connection (it cannot even
+ * send the termination) and never completes the write.
+ */
+static int c_h2c_while_r2t_unsent(void)
+{
+	static u8 d[4096];
+	int small = 4096, i, type, ret = 0;
+	u8 *buf = malloc((1 << 20) + 256);
+	struct timespec t0, t1;
+	struct conn a, c;
+	struct sqe s;
+
+	if (!buf)
+		return failf("out of memory");
+	if (io_queue(&a, &c, 0, 0)) {
+		free(buf);
+		return 1;
+	}
+	setsockopt(c.fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
+	for (i = 0; i < 16; i++) {
+		s = sqe_rw(0x02, 60 + i, 0, 1 << 20, SGL_TRANSPORT);
+		send_capsule(&c, &s, NULL, 0);
+	}
+	usleep(1500 * 1000);	/* the reads complete and fill the send path */
+	s = sqe_rw(0x01, 90, 2048, sizeof(d), SGL_TRANSPORT);
+	send_capsule(&c, &s, NULL, 0);
+	usleep(300 * 1000);	/* its R2T is queued behind the read data */
+	/* The write took slot 16: slots 0-15 hold the reads. */
+	send_h2c(&c, 90, 16, 0, d, sizeof(d), true);
+	usleep(300 * 1000);
+	/* Now read everything: no success for the write, then the close. */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		type = recv_pdu(&c, buf, (1 << 20) + 256, NULL);
+		if (type < 0)
+			break;
+		if (type == VTCP_CAPSULE_RESP) {
+			u16 cid;
+
+			memcpy(&cid, buf + 8 + 12, 2);
+			if (le16toh(cid) == 90) {
+				ret = failf("the write got a response");
+				break;
+			}
+		}
+		if (type == VTCP_C2H_TERM) {
+			struct vtcp_term_pdu *t = (void *)buf;
+
+			if (le16toh(t->fes) != VTCP_FES_PDU_SEQUENCE)
+				ret = failf("FES %u, expected %u", le16toh(t->fes),
+					    VTCP_FES_PDU_SEQUENCE);
+			break;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		if (t1.tv_sec - t0.tv_sec > 20) {
+			ret = failf("the connection stayed open");
+			break;
+		}
+	}
+	if (type == -3)
+		ret = failf("the connection stayed open and silent");
+	free(buf);
+	conn_close(&c);
+	conn_close(&a);
+	return ret;
+}
+
+/*
+ * Get Log Page (ANA, far shorter than asked for) in the slot an Identify
+ * Controller just used: the part of the buffer the log does not fill must
+ * come back zero, not as the Identify data.
+ */
+static int c_log_page_tail_zero(void)
+{
+	static u8 got[4096];
+	struct conn a;
+	struct cqe cqe;
+	struct sqe s;
+	u32 i;
+	int ret = 0;
+
+	if (admin_queue(&a, 0, 0))
+		return 1;
+	s = sqe_make(0x06, 70, 0, SGL_TRANSPORT, sizeof(got));
+	put32(&s.b[40], 0x01);		/* CNS 01h: controller */
+	send_capsule(&a, &s, NULL, 0);
+	if (recv_until(&a, &cqe, got, sizeof(got), NULL) != VTCP_CAPSULE_RESP ||
+	    cqe.status) {
+		conn_close(&a);
+		return failf("Identify failed");
+	}
+	memset(got, 0xee, sizeof(got));
+	s = sqe_make(0x02, 71, 0xffffffff, SGL_TRANSPORT, sizeof(got));
+	put32(&s.b[40], 0x0c | (sizeof(got) / 4 - 1) << 16);	/* ANA, NUMDL */
+	send_capsule(&a, &s, NULL, 0);
+	if (recv_until(&a, &cqe, got, sizeof(got), NULL) != VTCP_CAPSULE_RESP) {
+		conn_close(&a);
+		return failf("no Get Log Page response");
+	}
+	if (cqe.status)
+		ret = failf("Get Log Page status 0x%x", cqe.status);
+	else {
+		for (i = 256; i < sizeof(got); i++) {
+			if (got[i]) {
+				ret = failf("byte %u of the log is 0x%02x, not zero", i,
+					    got[i]);
+				break;
+			}
+		}
+	}
+	conn_close(&a);
+	return ret;
+}
+
 static const struct test_case cases[] = {
 	{ "capsule_before_icreq", c_capsule_before_icreq },
 	{ "h2c_before_icreq", c_h2c_before_icreq },
@@ -1456,6 +1634,7 @@ static const struct test_case cases[] = {
 	{ "icreq_truncated_then_close", c_icreq_truncated_close },
 	{ "icreq_trickled_byte_by_byte", c_icreq_trickled },
 	{ "no_icreq_times_out", c_no_icreq_timeout },
+	{ "no_connect_times_out", c_no_connect_timeout },
 	{ "c2h_data_from_host", c_c2h_data_from_host },
 	{ "capsule_resp_from_host", c_resp_from_host },
 	{ "r2t_from_host", c_r2t_from_host },
@@ -1499,6 +1678,9 @@ static const struct test_case cases[] = {
 	{ "more_capsules_than_slots", c_more_capsules_than_slots },
 	{ "keepalive_expiry_closes_queue", c_keepalive_expiry },
 	{ "thousand_connections", c_thousand_connections },
+	{ "h2c_before_r2t_same_segment", c_h2c_before_r2t_same_segment },
+	{ "h2c_while_r2t_unsent", c_h2c_while_r2t_unsent },
+	{ "log_page_tail_zero", c_log_page_tail_zero },
 };
 
 int main(int argc, char **argv)

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# A raw NVMe/TCP client (tcp_hostile.c) sends 57 malformed or hostile cases;
+# A raw NVMe/TCP client (tcp_hostile.c) sends 61 malformed or hostile cases;
 # each gets the termination (FES, field offset) or error status the protocol
 # demands, while a normal host connected alongside keeps doing verified I/O.
 # Afterwards the configuration comes down and rmmod vssd_tcp succeeds.

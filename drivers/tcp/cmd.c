@@ -13,6 +13,7 @@
 
 #include <linux/bitmap.h>
 #include <linux/crc32c.h>
+#include <linux/highmem.h>
 #include <linux/slab.h>
 
 #include "vtcp.h"
@@ -140,7 +141,9 @@ struct vtcp_cmd *vtcp_cmd_get(struct vtcp_queue *queue)
 	cmd->state = VTCP_CMD_RECV;
 	cmd->rcvd = 0;
 	cmd->r2t_issued = 0;
+	cmd->r2t_base = 0;
 	cmd->r2t_chunk = 0;
+	cmd->resp_waiting = false;
 	cmd->status = 0;
 	cmd->owns_cid = false;
 	return cmd;
@@ -176,6 +179,7 @@ static u16 vtcp_cmd_map_data(struct vtcp_cmd *cmd, u32 inline_len)
 	struct nvme_sgl_desc *sgl = &cmd->sqe.common.dptr.sgl;
 	u32 len = le32_to_cpu(sgl->length);
 	u32 max = 4096U << vtcp_mdts_shift;
+	bool zero;
 	int nents;
 
 	if (!len && !inline_len)
@@ -198,13 +202,25 @@ static u16 vtcp_cmd_map_data(struct vtcp_cmd *cmd, u32 inline_len)
 	if (len > max)
 		return NVME_SC_SGL_INVALID_DATA | NVME_STATUS_DNR;
 
+	/*
+	 * What the host reads must be what the command wrote: anything else
+	 * is zero.  Block reads on I/O queues fill every byte (and forwarded
+	 * commands zero their own buffers); log pages, identify data and
+	 * the like may fill less than the host asked for.
+	 */
+	zero = !nvme_is_write(&cmd->sqe) &&
+	       !(cmd->queue->nvme_sq.qid && cmd->sqe.common.opcode == nvme_cmd_read);
 	if (len <= PAGE_SIZE) {
+		if (zero)
+			memzero_page(cmd->page, 0, len);
 		sg_init_table(&cmd->page_sg, 1);
 		sg_set_page(&cmd->page_sg, cmd->page, len, 0);
 		cmd->sg = &cmd->page_sg;
 		cmd->sg_nents = 1;
 	} else {
-		cmd->sg = sgl_alloc(len, GFP_KERNEL, &nents);
+		/* A host's transfer must not wake the OOM killer: fail it. */
+		cmd->sg = sgl_alloc(len, GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN |
+				    (zero ? __GFP_ZERO : 0), &nents);
 		if (!cmd->sg)
 			return NVME_SC_INTERNAL;
 		cmd->sg_nents = nents;
@@ -220,10 +236,27 @@ static u16 vtcp_cmd_map_data(struct vtcp_cmd *cmd, u32 inline_len)
 	return 0;
 }
 
+static bool vtcp_cmd_is_connect(const struct vtcp_cmd *cmd)
+{
+	return cmd->sqe.common.opcode == nvme_fabrics_command &&
+	       cmd->sqe.fabrics.fctype == nvme_fabrics_type_connect;
+}
+
 static void vtcp_cmd_execute(struct vtcp_cmd *cmd)
 {
+	bool connect = vtcp_cmd_is_connect(cmd);
+
 	cmd->state = VTCP_CMD_EXEC;
 	cmd->req.execute(&cmd->req);
+	/*
+	 * nvmet completes Connect before execute() returns: the queue has
+	 * its controller now, before the commands pipelined behind Connect
+	 * are parsed, and they must find its owner record already there.
+	 */
+	if (connect && cmd->queue->nvme_sq.ctrl) {
+		cancel_delayed_work(&cmd->queue->deadline_work);
+		vtcp_fwd_connected(cmd->queue);
+	}
 }
 
 static void vtcp_cmd_r2t_sent(struct vtcp_tx_item *item);
@@ -242,6 +275,7 @@ static void vtcp_cmd_issue_r2t(struct vtcp_cmd *cmd)
 	if (!list_empty(&cmd->tx.entry))
 		return;	/* resumed by vtcp_cmd_r2t_sent() */
 
+	cmd->r2t_base = cmd->r2t_issued;
 	while (cmd->r2t_issued < cmd->data_len &&
 	       outstanding + count < queue->r2t_per_cmd &&
 	       (count + 1) * size <= VTCP_CMD_HDRBUF) {
@@ -267,26 +301,60 @@ static void vtcp_cmd_issue_r2t(struct vtcp_cmd *cmd)
 	vtcp_tx_queue(queue, &cmd->tx);
 }
 
+/*
+ * The R2Ts of cmd->tx have left (or the queue dropped them unsent).  A
+ * response that came while they were queued goes out now; otherwise ask
+ * for the next part of the data.
+ */
 static void vtcp_cmd_r2t_sent(struct vtcp_tx_item *item)
 {
 	struct vtcp_cmd *cmd = container_of(item, struct vtcp_cmd, tx);
+	bool live = READ_ONCE(cmd->queue->state) == VTCP_Q_LIVE;
 
-	if (cmd->state == VTCP_CMD_RECV && !cmd->status)
+	if (cmd->resp_waiting) {
+		cmd->resp_waiting = false;
+		if (live)
+			vtcp_cmd_send_response(cmd);
+		else
+			vtcp_cmd_put(cmd);
+		return;
+	}
+	if (live && cmd->state == VTCP_CMD_RECV && !cmd->status)
 		vtcp_cmd_issue_r2t(cmd);
 }
 
-/* Where the next H2CData PDU for this command must fall. */
+/*
+ * End of the data asked for by R2Ts the host can have seen: all of them
+ * once cmd->tx is off the send list, else those of its R2T PDUs that the
+ * socket has taken whole.
+ */
+static u32 vtcp_cmd_r2t_sent_end(const struct vtcp_cmd *cmd)
+{
+	u32 size = VTCP_R2T_HLEN + vtcp_hdgst_len(cmd->queue);
+	u32 whole;
+
+	if (list_empty(&cmd->tx.entry))
+		return cmd->r2t_issued;
+	whole = cmd->tx.sent / size;
+	return min(cmd->r2t_base + whole * cmd->r2t_chunk, cmd->r2t_issued);
+}
+
+/*
+ * Where the next H2CData PDU for this command must fall: within the R2T
+ * that covers the next byte, and only if that R2T has been sent.  An
+ * empty window (end == next_offset) means the host may send nothing.
+ */
 void vtcp_cmd_h2c_window(struct vtcp_cmd *cmd, struct vtcp_h2c_window *window)
 {
 	window->command_id = cmd->sqe.common.command_id;
 	window->next_offset = cmd->rcvd;
 	window->end = cmd->rcvd;	/* nothing expected */
 	if (cmd->state == VTCP_CMD_RECV && cmd->r2t_chunk &&
-	    cmd->r2t_issued > cmd->rcvd) {
+	    vtcp_cmd_r2t_sent_end(cmd) > cmd->rcvd) {
 		u32 r2t_end = cmd->rcvd - cmd->rcvd % cmd->r2t_chunk +
 			      cmd->r2t_chunk;
 
-		window->end = min(r2t_end, cmd->r2t_issued);
+		window->end = min(r2t_end, vtcp_cmd_r2t_sent_end(cmd));
 	}
 }
 
@@ -428,9 +496,16 @@ void vtcp_cmd_send_response(struct vtcp_cmd *cmd)
 	bool data = !nvme_is_write(&cmd->sqe) && cmd->data_len &&
 		    !cmd->cqe.status && cmd->sg;
 
-	if (cmd->sqe.common.opcode == nvme_fabrics_command &&
-	    cmd->sqe.fabrics.fctype == nvme_fabrics_type_connect && !cmd->cqe.status)
-		vtcp_fwd_connected(queue);
+	/*
+	 * One tx item per command: a command completed while its R2Ts are
+	 * still queued (its data failed early) answers once they are out.
+	 */
+	if (!list_empty(&tx->entry)) {
+		cmd->resp_waiting = true;
+		return;
+	}
+	if (vtcp_cmd_is_connect(cmd) && !cmd->cqe.status)
+		vtcp_fwd_connected(queue);	/* a Connect nvmet completed later */
 
 	if (data) {
 		struct vtcp_data_pdu *c2h = (void *)(cmd->hdrbuf + VTCP_HDRBUF_C2H);

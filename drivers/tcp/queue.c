@@ -159,10 +159,17 @@ static void vtcp_deadline_work(struct work_struct *work)
 	struct vtcp_queue *queue = container_of(to_delayed_work(work),
 						struct vtcp_queue, deadline_work);
 
-	if (READ_ONCE(queue->state) != VTCP_Q_LIVE) {
-		pr_info_ratelimited("queue %u: %s: closing\n", queue->id,
-				    READ_ONCE(queue->state) == VTCP_Q_WAIT_ICREQ ?
-				    "no ICReq in time" : "termination not taken");
+	int state = READ_ONCE(queue->state);
+	const char *why = NULL;
+
+	if (state == VTCP_Q_WAIT_ICREQ)
+		why = "no ICReq in time";
+	else if (state == VTCP_Q_LIVE && !READ_ONCE(queue->nvme_sq.ctrl))
+		why = "no Connect in time";
+	else if (state == VTCP_Q_TERMINATING)
+		why = "termination not taken";
+	if (why) {
+		pr_info_ratelimited("queue %u: %s: closing\n", queue->id, why);
 		vtcp_queue_close(queue);
 	}
 }

@@ -131,8 +131,7 @@ static int vtcp_rx_icreq(struct vtcp_queue *queue)
 	if (cmpxchg(&queue->state, VTCP_Q_WAIT_ICREQ, VTCP_Q_LIVE) !=
 	    VTCP_Q_WAIT_ICREQ)
 		return -ECONNRESET;
-	queue->rules.connected = true;
-	cancel_delayed_work(&queue->deadline_work);
+	queue->rules.connected = true;	/* the deadline now waits for Connect */
 	pr_debug("queue %u: header digest %s, data digest %s, hpda %u, maxr2t %u\n",
 		 queue->id, queue->rules.hdgst ? "on" : "off",
 		 queue->rules.ddgst ? "on" : "off", queue->hpda, maxr2t);
@@ -154,6 +153,12 @@ static int vtcp_rx_h2c(struct vtcp_queue *queue)
 		return vtcp_rx_fatal_field(queue, VTCP_FES_INVALID_HEADER_FIELD,
 					   VTCP_OFF_DATA_TTAG);
 	vtcp_cmd_h2c_window(cmd, &window);
+	if (window.end == window.next_offset) {
+		/* No R2T of this command that has left is waiting for data. */
+		pr_warn_ratelimited("queue %u: H2CData for command %u before its R2T was sent\n",
+				    queue->id, cmd->sqe.common.command_id);
+		return vtcp_rx_fatal_field(queue, VTCP_FES_PDU_SEQUENCE, 0);
+	}
 	if (vtcp_pdu_check_h2c(pdu, &rx->layout, &window, &fatal))
 		return vtcp_rx_fatal(queue, &fatal);
 	rx->cmd = cmd;

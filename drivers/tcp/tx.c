@@ -240,8 +240,9 @@ int vtcp_tx(struct vtcp_queue *queue)
 }
 
 /*
- * Take items off the list unsent; responses give their slots back (R2T
- * items leave their command waiting for data, abandoned at release).
+ * Take items off the list unsent and tell their owners (the queue is no
+ * longer live, so nothing queues again): responses give their slots back,
+ * R2T items leave their command waiting for data, abandoned at release.
  * After a fatal error an item already half sent is kept (keep_started), so
  * that the C2HTermReq lands on a PDU boundary; when the queue is closing
  * nothing more goes out at all, and completions still arriving are freed.
@@ -254,7 +255,7 @@ void vtcp_tx_drop(struct vtcp_queue *queue, bool keep_started)
 		if (keep_started && item->sent)
 			continue;
 		list_del_init(&item->entry);
-		if (item->done == vtcp_cmd_response_sent)
+		if (item->done)
 			item->done(item);
 	}
 	if (!keep_started)

@@ -102,8 +102,10 @@ struct vtcp_cmd {
 	/* writes: what has been asked for and received */
 	bool			owns_cid;	/* cleared from cid_busy on free */
 	u32			rcvd;
-	u32			r2t_issued;	/* end of the last R2T sent */
+	u32			r2t_issued;	/* end of the last R2T built */
+	u32			r2t_base;	/* offset of the first R2T in tx */
 	u32			r2t_chunk;
+	bool			resp_waiting;	/* completed while tx held R2Ts */
 	u16			status;		/* fail with this once data is in */
 
 	struct vtcp_tx_item	tx;
