@@ -1604,9 +1604,9 @@ static int c_log_page_tail_zero(void)
 		conn_close(&a);
 		return failf("no Get Log Page response");
 	}
-	if (cqe.status)
+	if (cqe.status) {
 		ret = failf("Get Log Page status 0x%x", cqe.status);
-	else {
+	} else {
 		for (i = 256; i < sizeof(got); i++) {
 			if (got[i]) {
 				ret = failf("byte %u of the log is 0x%02x, not zero", i,
