@@ -147,6 +147,25 @@ static void vssd_ctrl_remove_disks(struct vssd_ctrl *ctrl)
 		vssd_blk_remove_ns(ns);
 }
 
+/*
+ * Take the character device (if it was added), the disks and the engine
+ * down.  Called with ctrl->lock held in STARTING or STOPPING, which keep
+ * openers out; drops the lock meanwhile, because removing a disk or the
+ * misc device waits on locks (the disk's open_mutex, misc_mtx) that an
+ * opener holds while it waits for ctrl->lock.
+ */
+static void vssd_ctrl_devices_down(struct vssd_ctrl *ctrl, bool chardev)
+{
+	lockdep_assert_held(&ctrl->lock);
+	mutex_unlock(&ctrl->lock);
+	if (chardev)
+		vssd_chardev_remove(ctrl);
+	vssd_ctrl_remove_disks(ctrl);
+	vssd_blk_exit(ctrl);
+	vssd_engine_stop(ctrl);
+	mutex_lock(&ctrl->lock);
+}
+
 /* Called with ctrl->lock held, from the "power" attribute. */
 int vssd_ctrl_power_on(struct vssd_ctrl *ctrl)
 {
@@ -211,10 +230,11 @@ int vssd_ctrl_power_on(struct vssd_ctrl *ctrl)
 	return 0;
 
 out_chardev:
-	vssd_chardev_remove(ctrl);
+	vssd_ctrl_devices_down(ctrl, true);
+	goto out_models;
 out_disks:
-	vssd_ctrl_remove_disks(ctrl);
-	vssd_blk_exit(ctrl);
+	vssd_ctrl_devices_down(ctrl, false);
+	goto out_models;
 out_engine:
 	vssd_engine_stop(ctrl);
 out_models:
@@ -228,11 +248,7 @@ out_ida:
 	return ret;
 }
 
-/*
- * Called with ctrl->lock held; drops it while the devices go away, because
- * removing a disk waits on its open mutex, which openers hold while they
- * wait for ctrl->lock.  STOPPING keeps everybody else out meanwhile.
- */
+/* Called with ctrl->lock held, which vssd_ctrl_devices_down() drops. */
 int vssd_ctrl_power_off(struct vssd_ctrl *ctrl)
 {
 	if (ctrl->state == VSSD_CTRL_OFF)
@@ -245,14 +261,7 @@ int vssd_ctrl_power_off(struct vssd_ctrl *ctrl)
 		return -EBUSY;
 	}
 	ctrl->state = VSSD_CTRL_STOPPING;
-	mutex_unlock(&ctrl->lock);
-
-	vssd_chardev_remove(ctrl);
-	vssd_ctrl_remove_disks(ctrl);
-	vssd_blk_exit(ctrl);
-	vssd_engine_stop(ctrl);
-
-	mutex_lock(&ctrl->lock);
+	vssd_ctrl_devices_down(ctrl, true);
 	vssd_ctrl_models_exit(ctrl);
 	vssd_configfs_depend(ctrl, false);
 	pr_info("%s: /dev/vssd%d down\n", vssd_ctrl_name(ctrl), ctrl->index);
