@@ -10,7 +10,10 @@
 #    fw_read + (tR_lsb + tR_msb) / 2 + 4 KiB / channel + 4 KiB / host;
 #  - QD32 random reads are bounded by dies / tR (2 and 4 dies), and twice
 #    the dies give about twice the throughput.
-# Lateness statistics are printed for each run.
+# Each model is judged twice: by the device's own view (median lateness of
+# its completions against the modelled latency) and end to end, by fio; an
+# end-to-end pair that host noise moved is measured again, three times at
+# most.  Lateness statistics are printed for each run.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_vssd.sh"
 
@@ -97,6 +100,41 @@ within() {
 	python3 -c 'import sys; a, b, p = map(float, sys.argv[1:]); sys.exit(abs(a - b) > b * p / 100)' "$@"
 }
 
+# device_fidelity CTRL MODEL_NS PERCENT: the device's own view: every timed
+# command completes at its deadline (the moment its modelled latency is
+# over) plus its lateness; the median lateness must stay within PERCENT of
+# the modelled latency.  The engine's overhead before the timing starts is
+# shown beside it, not judged.
+device_fidelity() {
+	local p50
+
+	p50=$(vssd_stat "$1" lateness_p50_ns)
+	log "$1: device view: median lateness $p50 ns against a modelled $2 ns (bound $3%); engine overhead p50 $(vssd_stat "$1" overhead_p50_ns) ns"
+	python3 -c 'import sys; l, m, p = map(float, sys.argv[1:]); sys.exit(l > m * p / 100)' \
+		"$p50" "$2" "$3" || fail "$1: median lateness $p50 ns, over $3% of the modelled $2 ns"
+}
+
+# end_to_end NAME BASE_DEV DEV PREFIX STAT WANT PERCENT: the host's view,
+# fio's completion latency minus the baseline's, within PERCENT of WANT.
+# A host delay that lands on one side of the pair moves the figure; such an
+# attempt is reported as noise and the pair is measured again, at most three
+# times in all.  Prints the last difference.
+end_to_end() {
+	local attempt delta
+
+	for attempt in 1 2 3; do
+		paired "$2" "$3" 256 "$4"
+		delta=$(compare "$4" "$5")
+		if within "$delta" "$6" "$7"; then
+			echo "$delta"
+			return 0
+		fi
+		log "$1: attempt $attempt: $delta ns over the baseline, outside $7% of $6 ns: host noise or a model error, measuring again" >&2
+	done
+	echo "$delta"
+	return 1
+}
+
 precondition() {
 	dd if=/dev/urandom of="$1" bs=1M count="$2" oflag=direct status=none ||
 		fail "preconditioning $1"
@@ -126,16 +164,18 @@ vssd_power_on slow
 sdev=$(vssd_blkdev slow 1)
 precondition "$sdev" 256
 echo 0 >"$VSSD_CFS/slow/stats"
-paired "$bdev" "$sdev" 256 "$tmp/simple"
-delta=$(compare "$tmp/simple" median)
+simple_ok=0
+delta=$(end_to_end simple "$bdev" "$sdev" "$tmp/simple" median 1000000 \
+	"${VSSD_SIMPLE_TOLERANCE:-2}") || simple_ok=1
 # Total latencies are logged, not judged: they include the host's own
 # submission call, which under TCG grows by 20-80 us when I/Os are 1 ms
 # apart instead of 40 us, before the command reaches the device
 # (Documentation/emulator.rst, Accuracy).
 total=$(compare "$tmp/simple" median .total)
 log "simple 1 ms: QD1 median completion latency minus the baseline's: $delta ns (total latency: $total ns); $(lateness slow)"
-within "$delta" 1000000 "${VSSD_SIMPLE_TOLERANCE:-2}" ||
-	fail "simple model: $delta ns over the baseline, want 1 ms +- ${VSSD_SIMPLE_TOLERANCE:-2}%"
+device_fidelity slow 1000000 2
+[ $simple_ok = 0 ] ||
+	fail "simple model: $delta ns over the baseline in three attempts, want 1 ms +- ${VSSD_SIMPLE_TOLERANCE:-2}%"
 
 # ssd, 970pro, preconditioned: LSB and MSB pages, half each.
 vssd_ctrl pro preset=970pro $CPUS
@@ -144,15 +184,17 @@ vssd_power_on pro
 pdev=$(vssd_blkdev pro 1)
 precondition "$pdev" 256
 echo 0 >"$VSSD_CFS/pro/stats"
-paired "$bdev" "$pdev" 256 "$tmp/pro"
-delta=$(compare "$tmp/pro" iqm)
-total=$(compare "$tmp/pro" iqm .total)
 predicted=$(vssd_stat pro read_model_mean_ns)
 formula=$((21500 + (29760 + 41760) / 2 + 5120 + 1220))
-log "970pro: QD1 completion latency minus the baseline's (interquartile means) $delta ns (total latency: $total ns); model mean $predicted ns; formula $formula ns; $(lateness pro)"
 within "$predicted" "$formula" 1 || fail "970pro: the model predicted $predicted ns, the formula says $formula ns"
-within "$delta" "$predicted" "${VSSD_SSD_TOLERANCE:-5}" ||
-	fail "970pro: measured $delta ns over the baseline, the model predicted $predicted ns"
+pro_ok=0
+delta=$(end_to_end 970pro "$bdev" "$pdev" "$tmp/pro" iqm "$predicted" \
+	"${VSSD_SSD_TOLERANCE:-5}") || pro_ok=1
+total=$(compare "$tmp/pro" iqm .total)
+log "970pro: QD1 completion latency minus the baseline's (interquartile means) $delta ns (total latency: $total ns); model mean $predicted ns; formula $formula ns; $(lateness pro)"
+device_fidelity pro "$predicted" 5
+[ $pro_ok = 0 ] ||
+	fail "970pro: measured $delta ns over the baseline in three attempts, the model predicted $predicted ns"
 
 # Throughput bound by dies: tR 4 ms, nothing else costs.
 for dies in 2 4; do
