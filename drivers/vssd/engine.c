@@ -36,7 +36,6 @@
 #include <linux/kthread.h>
 #include <linux/percpu.h>
 #include <linux/sched.h>
-#include <linux/sched/mm.h>
 #include <linux/slab.h>
 
 #include "vssd.h"
@@ -154,39 +153,21 @@ static u64 vssd_idle_work(struct vssd_ctrl *ctrl, u64 now)
 	return next;
 }
 
-/*
- * Every I/O submitter may wait for the dispatch lock, block I/O among
- * them: allocations made under it (KV index nodes, FTL state) must not
- * recurse into I/O through reclaim.
- */
-static unsigned int vssd_dispatch_lock(struct vssd_ctrl *ctrl)
-{
-	mutex_lock(&ctrl->dispatch_lock);
-	return memalloc_noio_save();
-}
-
-static void vssd_dispatch_unlock(struct vssd_ctrl *ctrl, unsigned int noio)
-{
-	memalloc_noio_restore(noio);
-	mutex_unlock(&ctrl->dispatch_lock);
-}
-
 static int vssd_dispatcher_fn(void *data)
 {
 	struct vssd_ctrl *ctrl = data;
 
 	while (!kthread_should_stop()) {
 		u64 now = 0, next = 0;
-		unsigned int noio;
 		bool found;
 
-		noio = vssd_dispatch_lock(ctrl);
+		mutex_lock(&ctrl->dispatch_lock);
 		found = vssd_dispatch_all(ctrl);
 		if (!found) {
 			now = ktime_get_ns();
 			next = vssd_idle_work(ctrl, now);
 		}
-		vssd_dispatch_unlock(ctrl, noio);
+		mutex_unlock(&ctrl->dispatch_lock);
 		if (found || (next && next <= now))
 			continue;
 		set_current_state(TASK_INTERRUPTIBLE);
@@ -238,7 +219,6 @@ static void vssd_worker_take(struct vssd_worker *worker)
 void vssd_submit_direct(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd)
 {
 	struct vssd_direct_stats *ds;
-	unsigned int noio;
 	u64 latency;
 
 	if (!cmd->qid) {
@@ -251,16 +231,16 @@ void vssd_submit_direct(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd)
 	 * arithmetic, or a step of background GC; waiting for it costs less
 	 * than two thread hand-offs.
 	 */
-	noio = vssd_dispatch_lock(ctrl);
+	mutex_lock(&ctrl->dispatch_lock);
 	/* What came before goes first. */
 	vssd_dispatch_all(ctrl);
 	latency = vssd_prepare(ctrl, cmd);
 	if (latency || ctrl->params.poll) {
 		vssd_hand_to_worker(ctrl, cmd, latency);
-		vssd_dispatch_unlock(ctrl, noio);
+		mutex_unlock(&ctrl->dispatch_lock);
 		return;
 	}
-	vssd_dispatch_unlock(ctrl, noio);
+	mutex_unlock(&ctrl->dispatch_lock);
 	if (cmd->exec)
 		cmd->exec(cmd);
 	/* Due the moment its data has moved: never late. */
