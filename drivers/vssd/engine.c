@@ -12,9 +12,10 @@
  * overhead (what the zero model measures) adds to the model instead of
  * hiding inside it.  It files the command in a timerqueue (an rbtree:
  * O(log n) insertion) and completes it when the deadline comes, sleeping on
- * an hrtimer in between.  With poll=1 workers sleep only until shortly
- * before a deadline and spin the rest, and spin a little while after their
- * last completion.  The dispatcher always sleeps when the queues are empty:
+ * an hrtimer until a learnt margin before it and spinning the rest (with
+ * poll=0 briefly and within a CPU budget; with poll=1 longer, and a little
+ * while after the last completion too).  The dispatcher always sleeps when
+ * the queues are empty:
  * spinning there would steal the CPU of the very submitter it waits for,
  * as measured on 2-CPU guests.
  *
@@ -267,7 +268,11 @@ static u64 vssd_worker_complete_due(struct vssd_worker *worker)
 		}
 		timerqueue_del(&worker->timeline, node);
 		cmd = container_of(node, struct vssd_cmd, deadline);
-		vssd_hist_add(&worker->lateness, now - node->expires);
+		/* A completion before its deadline is counted apart. */
+		if (now < node->expires)
+			worker->early++;
+		else
+			vssd_hist_add(&worker->lateness, now - node->expires);
 		vssd_complete(worker->ctrl, cmd);
 		worker->last_busy_ns = now;
 	}
@@ -275,20 +280,69 @@ static u64 vssd_worker_complete_due(struct vssd_worker *worker)
 }
 
 /*
- * Polling workers sleep until a margin before the deadline and spin the
- * rest.  The margin follows how late hrtimer wake-ups turn out on this
- * machine: twice their moving average plus a floor, within bounds.
+ * Workers sleep until a margin before the deadline and spin the rest, so
+ * that a late hrtimer wake-up does not make the completion late.  The
+ * margin follows how late wake-ups turn out on this machine: twice their
+ * moving average plus a floor, within bounds.  With poll=1 that is all.
+ * With poll=0 the margin is capped lower and the spinning is paid from a
+ * budget that refills at a quarter of the time that passes, so that a
+ * sleeping worker never takes more than a quarter of its CPU: past that it
+ * sleeps to the deadline itself, as it did without the margin.
  */
-#define VSSD_SPIN_MARGIN_MIN_NS	(20 * NSEC_PER_USEC)
-#define VSSD_SPIN_MARGIN_MAX_NS	(2 * NSEC_PER_MSEC)
+#define VSSD_SPIN_MARGIN_MIN_NS		(20 * NSEC_PER_USEC)
+#define VSSD_SPIN_MARGIN_MAX_NS		(2 * NSEC_PER_MSEC)
+#define VSSD_SLEEP_MARGIN_MAX_NS	(300 * NSEC_PER_USEC)
+#define VSSD_SLEEP_BUDGET_MAX_NS	(2 * NSEC_PER_MSEC)
+#define VSSD_SLEEP_BUDGET_SHIFT		2	/* refill: 1/4 of the time */
 
+/*
+ * Bring the spin accounting up to date: the time since the last check was
+ * spent spinning if the last decision was to spin.  The poll=0 budget
+ * refills at a quarter of the time that passes and pays for the spinning.
+ */
+static void vssd_worker_account(struct vssd_worker *worker, u64 now)
+{
+	u64 elapsed = now - worker->spin_checked_ns;
+	s64 budget = worker->spin_budget_ns + (elapsed >> VSSD_SLEEP_BUDGET_SHIFT);
+
+	if (worker->spinning) {
+		budget -= elapsed;
+		worker->spin_ns += elapsed;
+	}
+	worker->spin_checked_ns = now;
+	worker->spin_budget_ns = clamp_t(s64, budget, -VSSD_SLEEP_BUDGET_MAX_NS,
+					 VSSD_SLEEP_BUDGET_MAX_NS);
+}
+
+/* The worker is about to sleep or to wait for new work. */
+static void vssd_worker_stop_spinning(struct vssd_worker *worker)
+{
+	vssd_worker_account(worker, ktime_get_ns());
+	worker->spinning = false;
+}
+
+/*
+ * When to wake for the deadline @next: 0 means spin now, otherwise the
+ * time to sleep until.
+ */
 static u64 vssd_worker_sleep_until(struct vssd_worker *worker, u64 next)
 {
-	if (!worker->ctrl->params.poll)
-		return next;
-	if (next <= ktime_get_ns() + worker->spin_margin)
-		return 0;		/* spin */
-	return next - worker->spin_margin;
+	u64 now = ktime_get_ns(), margin = worker->spin_margin;
+	s64 budget;
+
+	vssd_worker_account(worker, now);
+	if (worker->ctrl->params.poll) {
+		worker->spinning = next <= now + margin;
+		return worker->spinning ? 0 : next - margin;
+	}
+	budget = worker->spin_budget_ns;
+	margin = min_t(u64, margin, VSSD_SLEEP_MARGIN_MAX_NS);
+	worker->spinning = next <= now + margin && budget >= (s64)(next - now);
+	if (worker->spinning)
+		return 0;
+	if (next > now + margin && budget >= (s64)margin)
+		return next - margin;
+	return next;
 }
 
 static void vssd_worker_learn_wakeup(struct vssd_worker *worker, u64 wanted)
@@ -334,7 +388,9 @@ static int vssd_worker_fn(void *data)
 				cond_resched();
 				continue;
 			}
-		} else if (vssd_worker_idle_spin(worker)) {
+		}
+		vssd_worker_stop_spinning(worker);
+		if (!next && vssd_worker_idle_spin(worker)) {
 			cond_resched();
 			continue;
 		}
@@ -351,12 +407,17 @@ static int vssd_worker_fn(void *data)
 		}
 		__set_current_state(TASK_RUNNING);
 	}
-	/* Front ends drained before the engine stops; finish stragglers anyway. */
+	/*
+	 * Front ends drained before the engine stops; finish stragglers anyway,
+	 * counted as early if their deadline has not come.
+	 */
 	vssd_worker_take(worker);
 	while (timerqueue_getnext(&worker->timeline)) {
 		struct timerqueue_node *node = timerqueue_getnext(&worker->timeline);
 
 		timerqueue_del(&worker->timeline, node);
+		if (node->expires > ktime_get_ns())
+			worker->early++;
 		vssd_complete(worker->ctrl, container_of(node, struct vssd_cmd, deadline));
 	}
 	return 0;
@@ -475,26 +536,26 @@ void vssd_engine_stop(struct vssd_ctrl *ctrl)
 }
 
 /*
- * Lateness and overhead of all workers and direct completions merged;
- * returns how many completions were direct.  Racy against running
- * workers, fine for statistics.
+ * What the engine measured, merged over all workers and direct
+ * completions.  Racy against running workers, fine for statistics.
  */
-u64 vssd_engine_hists(struct vssd_ctrl *ctrl, struct vssd_hist *lateness,
-		      struct vssd_hist *overhead)
+void vssd_engine_view(struct vssd_ctrl *ctrl, struct vssd_engine_view *view)
 {
-	u64 direct = 0;
 	unsigned int i;
 
 	for (i = 0; i < ctrl->nr_workers; i++) {
-		vssd_hist_merge(lateness, &ctrl->workers[i].lateness);
-		vssd_hist_merge(overhead, &ctrl->workers[i].overhead);
+		const struct vssd_worker *w = &ctrl->workers[i];
+
+		vssd_hist_merge(&view->lateness, &w->lateness);
+		vssd_hist_merge(&view->overhead, &w->overhead);
+		view->early += READ_ONCE(w->early);
+		view->spin_ns += READ_ONCE(w->spin_ns);
 	}
 	for_each_possible_cpu(i) {
 		const struct vssd_direct_stats *ds = per_cpu_ptr(ctrl->direct, i);
 
-		vssd_hist_merge(lateness, &ds->lateness);
-		vssd_hist_merge(overhead, &ds->overhead);
-		direct += ds->lateness.count;
+		vssd_hist_merge(&view->lateness, &ds->lateness);
+		vssd_hist_merge(&view->overhead, &ds->overhead);
+		view->direct += ds->lateness.count;
 	}
-	return direct;
 }

@@ -53,7 +53,7 @@ MODULE_PARM_DESC(queue_depth, "depth of each I/O submission queue [commands, def
 module_param_named(dispatcher_cpu, vssd_defaults.dispatcher_cpu, long, 0444);
 MODULE_PARM_DESC(dispatcher_cpu, "CPU the dispatcher thread is bound to (-1: any) [cpu, default -1]");
 module_param_named(poll, vssd_defaults.poll, long, 0444);
-MODULE_PARM_DESC(poll, "1: workers spin the last stretch before each deadline, no direct dispatch (precision, CPU time) [bool, default 0]");
+MODULE_PARM_DESC(poll, "1: workers spin up to 2 ms before each deadline and hand every command to a worker (precision, CPU time); 0: short spins only [bool, default 0]");
 module_param_named(max_transfer_kb, vssd_defaults.max_transfer_kb, long, 0444);
 MODULE_PARM_DESC(max_transfer_kb, "largest data transfer of one command (MDTS), power of two [KiB, default 1024]");
 module_param_named(read_latency_ns, vssd_defaults.read_latency_ns, long, 0444);

@@ -99,15 +99,14 @@ ssize_t vssd_stats_show(struct vssd_ctrl *ctrl, char *page)
 {
 	const struct vssd_stats *s = &ctrl->stats;
 	struct vssd_model_counters c = {};
-	struct vssd_hist *lat, *ovh;
+	struct vssd_engine_view *view;
 	ssize_t n = 0;
-	u64 waf_x1000 = 0, direct = 0;
+	u64 waf_x1000 = 0;
 	unsigned int i;
 
-	lat = kcalloc(2, sizeof(*lat), GFP_KERNEL);
-	if (!lat)
+	view = kzalloc(sizeof(*view), GFP_KERNEL);
+	if (!view)
 		return -ENOMEM;
-	ovh = lat + 1;
 	for (i = 0; i < VSSD_NR_STATS; i++)
 		n += sysfs_emit_at(page, n, "%s %llu\n", vssd_stat_names[i],
 				   READ_ONCE(s->cmds[i]));
@@ -132,14 +131,16 @@ ssize_t vssd_stats_show(struct vssd_ctrl *ctrl, char *page)
 	n += sysfs_emit_at(page, n, "free_blocks %llu\ntotal_blocks %llu\n",
 			   c.free_blocks, c.total_blocks);
 	if (ctrl->state == VSSD_CTRL_LIVE) {
-		direct = vssd_engine_hists(ctrl, lat, ovh);
+		vssd_engine_view(ctrl, view);
 		n += vssd_kv_stats_show(ctrl, page, n);
 	}
 	n += sysfs_emit_at(page, n, "completions %llu\ndirect_completions %llu\n",
-			   lat->count, direct);
-	n += vssd_stats_hist(page, n, "lateness", lat);
-	n += vssd_stats_hist(page, n, "overhead", ovh);
-	kfree(lat);
+			   view->lateness.count, view->direct);
+	n += sysfs_emit_at(page, n, "early_completions %llu\nspin_ns %llu\n",
+			   view->early, view->spin_ns);
+	n += vssd_stats_hist(page, n, "lateness", &view->lateness);
+	n += vssd_stats_hist(page, n, "overhead", &view->overhead);
+	kfree(view);
 	return n;
 }
 
@@ -161,6 +162,8 @@ void vssd_stats_reset(struct vssd_ctrl *ctrl)
 	for (i = 0; i < ctrl->nr_workers; i++) {
 		memset(&ctrl->workers[i].lateness, 0, sizeof(ctrl->workers[i].lateness));
 		memset(&ctrl->workers[i].overhead, 0, sizeof(ctrl->workers[i].overhead));
+		WRITE_ONCE(ctrl->workers[i].early, 0);
+		WRITE_ONCE(ctrl->workers[i].spin_ns, 0);
 	}
 	for_each_possible_cpu(i)
 		memset(per_cpu_ptr(ctrl->direct, i), 0, sizeof(*ctrl->direct));

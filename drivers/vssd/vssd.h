@@ -191,10 +191,16 @@ struct vssd_worker {
 	struct timerqueue_head timeline;
 	unsigned int id;
 	int cpu;
-	u64 spin_margin;	/* poll=1: spin this long before a deadline */
+	u64 spin_margin;	/* wake this long before a deadline, then spin */
 	u64 wake_late_avg;	/* how late hrtimer wake-ups are, on average */
 	u64 last_busy_ns;	/* poll=1: last completion, for the idle spin */
+	/* poll=0: spinning is paid from a budget that refills at a share of time */
+	s64 spin_budget_ns;
+	u64 spin_checked_ns;	/* when the budget was last brought up to date */
+	bool spinning;		/* the last decision was to spin */
 	/* Written by this worker only. */
+	u64 spin_ns;			/* time spent spinning for deadlines */
+	u64 early;			/* completions before their deadline */
 	struct vssd_hist lateness;	/* completion - deadline */
 	struct vssd_hist overhead;	/* data moved - submission */
 };
@@ -358,8 +364,16 @@ void vssd_engine_stop(struct vssd_ctrl *ctrl);
 void vssd_submit(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd);
 void vssd_submit_direct(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd);
 u16 vssd_pick_io_queue(struct vssd_ctrl *ctrl);
-u64 vssd_engine_hists(struct vssd_ctrl *ctrl, struct vssd_hist *lateness,
-		      struct vssd_hist *overhead);
+/* What the engine measured, all workers and direct completions merged. */
+struct vssd_engine_view {
+	struct vssd_hist lateness;
+	struct vssd_hist overhead;
+	u64 direct;		/* completions by their submitter */
+	u64 early;		/* completions before their deadline: never */
+	u64 spin_ns;		/* worker time spent spinning for deadlines */
+};
+
+void vssd_engine_view(struct vssd_ctrl *ctrl, struct vssd_engine_view *view);
 
 /* admin.c, identify.c, log.c: admin command set */
 void vssd_admin_prepare(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 now,
