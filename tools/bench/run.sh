@@ -8,6 +8,8 @@
 #   emu   a vssd controller (zero model) against null_blk
 #   kv    KV put/get (kvload) locally and over NVMe/TCP, zero and 970pro,
 #         against 4 KiB block I/O on null_blk through the same path
+#   timing  the timing selftest RUNS times in one boot (default 10), with
+#         POLL=0|1 (default 1) and, with HOG=1, a busy process beside the VM
 # Environment: ROUNDS (default 2), RUNTIME seconds per fio job (default 10),
 # BENCH_JOBS (a glob of job names), BENCH_INLINE (port in-capsule size),
 # BENCH_NSTAT=1 (save nstat TCP counters per job next to the fio output).
@@ -18,6 +20,7 @@ case "$name" in
 tcp) reference=nvmet_tcp candidate=vssd_tcp ;;
 emu) reference=null_blk candidate=vssd ;;
 kv) reference=null_blk candidate=kv ;;
+timing) reference=model candidate=vssd ;;
 *) echo "bench: unknown benchmark $name" >&2; exit 2 ;;
 esac
 "$top/tools/deps.sh"
@@ -28,14 +31,22 @@ make -C "$top" -s modules
 job="$top/.build/vm/bench-$name"
 vm_job_new "$job" run
 vm_job_set "$job" VSSD_COMMAND \
-	"BENCH_JOBS='${BENCH_JOBS:-*}' BENCH_INLINE=${BENCH_INLINE:-} BENCH_NSTAT=${BENCH_NSTAT:-} ROUNDS=${ROUNDS:-2} RUNTIME=${RUNTIME:-10} bash tools/bench/$name-guest.sh /mnt/job/bench >/mnt/job/bench.log 2>&1"
-"$top/tools/vm/vm.sh" --job "$job" --timeout 3600
+	"BENCH_JOBS='${BENCH_JOBS:-*}' BENCH_INLINE=${BENCH_INLINE:-} BENCH_NSTAT=${BENCH_NSTAT:-} ROUNDS=${ROUNDS:-2} RUNTIME=${RUNTIME:-10} RUNS=${RUNS:-10} POLL=${POLL:-1} bash tools/bench/$name-guest.sh /mnt/job/bench >/mnt/job/bench.log 2>&1"
+hog=
+if [ "${HOG:-0}" = 1 ]; then
+	yes >/dev/null &
+	hog=$!
+fi
+"$top/tools/vm/vm.sh" --job "$job" --timeout $((3600 * 4))
+[ -z "$hog" ] || kill "$hog"
 grep -q 'bench: finished' "$job/bench.log" || { cat "$job/bench.log"; exit 1; }
 rm -rf "$top/.build/bench/$name"
 mkdir -p "$top/.build/bench"
 cp -r "$job/bench" "$top/.build/bench/$name"
 echo "# $name: $candidate against $reference, same VM boot, $(nproc) host CPUs, ${ROUNDS:-2} rounds"
-if [ "$name" = kv ]; then
+if [ "$name" = timing ]; then
+	python3 "$top/tools/bench/timingreport.py" "$top/.build/bench/$name"
+elif [ "$name" = kv ]; then
 	python3 "$top/tools/bench/kvreport.py" "$top/.build/bench/$name"
 else
 	python3 "$top/tools/bench/report.py" "$top/.build/bench/$name" "$reference" "$candidate"
