@@ -1,9 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# A raw NVMe/TCP client (tcp_hostile.c) sends 61 malformed or hostile cases;
+# A raw NVMe/TCP client (tcp_hostile*.c) sends 65 malformed or hostile cases;
 # each gets the termination (FES, field offset) or error status the protocol
-# demands, while a normal host connected alongside keeps doing verified I/O.
-# Afterwards the configuration comes down and rmmod vssd_tcp succeeds.
+# demands, data buffers stay within max_queue_data_kb / max_data_mb, hosts
+# that send no data or flood a port are cut off, while a normal host
+# connected alongside keeps doing verified I/O.  Afterwards the
+# configuration comes down, no buffer is held, and rmmod vssd_tcp succeeds.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_nvmet.sh"
 require_cmd nvme fio
@@ -12,10 +14,19 @@ tool="$VSSD_SRC/selftests/build/tcp_hostile"
 
 load_module null_blk nr_devices=2 memory_backed=1 gb=1
 tcp_stack
-echo 1000 >/sys/module/vssd_tcp/parameters/icreq_timeout_ms
-echo 8192 >/sys/module/vssd_tcp/parameters/r2t_chunk
-on_exit sh -c "echo 10000 > /sys/module/vssd_tcp/parameters/icreq_timeout_ms"
-on_exit sh -c "echo 0 > /sys/module/vssd_tcp/parameters/r2t_chunk"
+params=/sys/module/vssd_tcp/parameters
+echo 1000 >$params/icreq_timeout_ms
+echo 8192 >$params/r2t_chunk
+# Buffer caps low enough for one raw client to reach, high enough that the
+# bystander's 1 MiB writes keep flowing; 3 s for H2C data.
+echo 4096 >$params/max_queue_data_kb
+echo 24 >$params/max_data_mb
+echo 3000 >$params/data_timeout_ms
+on_exit sh -c "echo 10000 > $params/icreq_timeout_ms"
+on_exit sh -c "echo 0 > $params/r2t_chunk"
+on_exit sh -c "echo 16384 > $params/max_queue_data_kb"
+on_exit sh -c "echo 0 > $params/max_data_mb"
+on_exit sh -c "echo 15000 > $params/data_timeout_ms"
 
 bad=nqn.2026-11.io.vssd:hostile
 good=nqn.2026-11.io.vssd:bystander
@@ -35,12 +46,20 @@ fio --name=bystander --filename="$dev" --ioengine=libaio --direct=1 --rw=randwri
 fio_pid=$!
 on_exit kill $fio_pid
 
+mark=$(kmsg_mark)
 "$tool" 127.0.0.1 4420 $bad ${HOSTILE_CASES:-} | tee /tmp/hostile.out
 rc=${PIPESTATUS[0]}
 cases=$(grep -c '^ok ' /tmp/hostile.out)
 log "$cases cases passed"
 [ "$rc" = 0 ] || fail "some hostile cases did not get the expected answer"
-[ -n "${HOSTILE_CASES:-}" ] || [ "$cases" -ge 40 ] || fail "only $cases cases ran"
+[ -n "${HOSTILE_CASES:-}" ] || [ "$cases" -ge 60 ] || fail "only $cases cases ran"
+if [ -z "${HOSTILE_CASES:-}" ]; then
+	kmsg_since "$mark" | grep -q 'connections already: refusing a new one' ||
+		fail "no log line for the refused connections"
+	kmsg_since "$mark" | grep -q 'no data for command .* terminating the connection' ||
+		fail "no log line for the data timeout"
+fi
+log "data buffers: high-water $(cat $params/data_peak_kb) KiB, cap $(cat $params/max_data_mb) MiB"
 
 kill -INT $fio_pid
 wait $fio_pid
@@ -54,5 +73,11 @@ nvme disconnect -n $good >/dev/null
 nvmet_unlink 1 $bad
 nvmet_unlink 1 $good
 rmdir $NVMET/ports/1
+for _ in $(seq 50); do
+	held=$(cat $params/data_in_use_kb)
+	[ "$held" = 0 ] && break
+	sleep 0.1
+done
+[ "$held" = 0 ] || fail "$held KiB of data buffers still held with no connection left"
 expect_ok "rmmod vssd_tcp after the hostile run" rmmod vssd_tcp
 pass

@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vssd_tcp: command slots and what happens to a command: its capsule is
- * handed to nvmet_req_init(), its SGL gives the buffer, write data comes
- * in-capsule or through R2T/H2CData, then nvmet executes it and the
+ * handed to nvmet_req_init(), its SGL says how much data moves, write data
+ * comes in-capsule or through R2T/H2CData, then nvmet executes it and the
  * response (with C2HData for reads) is queued for sending.
  *
- * Every slot has one preallocated page for small transfers; larger ones get
- * a buffer for the command's lifetime, at most MDTS bytes, so a queue never
- * holds more than its depth times MDTS.
+ * Every slot has one preallocated page for small transfers.  Larger ones
+ * get a buffer only when their data is about to move: in-capsule data as
+ * its capsule arrives, R2T data before the first R2T leaves, read data
+ * before nvmet runs the command.  The buffer is charged first (mem.c); a
+ * command whose charge does not fit waits, in arrival order, until buffers
+ * are freed, or fails with a retryable status after data_timeout_ms.  A
+ * command that waits for H2C data longer than that ends the connection.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -47,6 +51,7 @@ static int vtcp_cmd_init_slot(struct vtcp_queue *queue, struct vtcp_cmd *cmd, u1
 	cmd->req.cmd = &cmd->sqe;
 	cmd->req.cqe = &cmd->cqe;
 	INIT_LIST_HEAD(&cmd->free_entry);
+	INIT_LIST_HEAD(&cmd->wait_entry);
 	vtcp_tx_init_item(&cmd->tx);
 	cmd->page = alloc_page(GFP_KERNEL);
 	if (!cmd->page)
@@ -63,8 +68,12 @@ static int vtcp_cmd_init_slot(struct vtcp_queue *queue, struct vtcp_cmd *cmd, u1
 
 static void vtcp_cmd_release_data(struct vtcp_cmd *cmd)
 {
+	list_del_init(&cmd->wait_entry);
 	if (cmd->sg_owned)
 		sgl_free(cmd->sg);
+	if (cmd->charged)
+		vtcp_data_uncharge(cmd->queue, cmd->charged);
+	cmd->charged = 0;
 	cmd->sg = NULL;
 	cmd->sg_nents = 0;
 	cmd->sg_owned = false;
@@ -146,6 +155,9 @@ struct vtcp_cmd *vtcp_cmd_get(struct vtcp_queue *queue)
 	cmd->resp_waiting = false;
 	cmd->status = 0;
 	cmd->owns_cid = false;
+	cmd->zero_fill = false;
+	cmd->inline_wait = false;
+	cmd->inline_force = false;
 	return cmd;
 }
 
@@ -173,14 +185,16 @@ struct vtcp_cmd *vtcp_cmd_by_ttag(struct vtcp_queue *queue, u16 ttag)
 	return &queue->cmds[ttag];
 }
 
-/* The SGL decides where the data is and how much buffer to give. */
-static u16 vtcp_cmd_map_data(struct vtcp_cmd *cmd, u32 inline_len)
+/*
+ * The SGL decides where the data is and how much of it moves.  A transfer
+ * that fits the slot's page gets it now; a larger one gets its buffer from
+ * vtcp_cmd_alloc_data() when the data is about to move.
+ */
+static u16 vtcp_cmd_check_data(struct vtcp_cmd *cmd, u32 inline_len)
 {
 	struct nvme_sgl_desc *sgl = &cmd->sqe.common.dptr.sgl;
 	u32 len = le32_to_cpu(sgl->length);
 	u32 max = 4096U << vtcp_mdts_shift;
-	bool zero;
-	int nents;
 
 	if (!len && !inline_len)
 		return 0;
@@ -208,32 +222,61 @@ static u16 vtcp_cmd_map_data(struct vtcp_cmd *cmd, u32 inline_len)
 	 * commands zero their own buffers); log pages, identify data and
 	 * the like may fill less than the host asked for.
 	 */
-	zero = !nvme_is_write(&cmd->sqe) &&
-	       !(cmd->queue->nvme_sq.qid && cmd->sqe.common.opcode == nvme_cmd_read);
+	cmd->zero_fill = !nvme_is_write(&cmd->sqe) &&
+			 !(cmd->queue->nvme_sq.qid &&
+			   cmd->sqe.common.opcode == nvme_cmd_read);
 	if (len <= PAGE_SIZE) {
-		if (zero)
+		if (cmd->zero_fill)
 			memzero_page(cmd->page, 0, len);
 		sg_init_table(&cmd->page_sg, 1);
 		sg_set_page(&cmd->page_sg, cmd->page, len, 0);
 		cmd->sg = &cmd->page_sg;
 		cmd->sg_nents = 1;
-	} else {
-		/* A host's transfer must not wake the OOM killer: fail it. */
-		cmd->sg = sgl_alloc(len, GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN |
-				    (zero ? __GFP_ZERO : 0), &nents);
-		if (!cmd->sg)
-			return NVME_SC_INTERNAL;
-		cmd->sg_nents = nents;
-		cmd->sg_owned = true;
+		cmd->req.sg = cmd->sg;
+		cmd->req.sg_cnt = cmd->sg_nents;
 	}
 	cmd->data_len = len;
-	cmd->req.sg = cmd->sg;
-	cmd->req.sg_cnt = cmd->sg_nents;
 	cmd->req.transfer_len = len;
 	cmd->r2t_chunk = len;
 	if (vtcp_r2t_chunk && vtcp_r2t_chunk < len)
 		cmd->r2t_chunk = round_up(vtcp_r2t_chunk, 4);
 	return 0;
+}
+
+/*
+ * Give the command its buffer if it has none: -EAGAIN when the charge does
+ * not fit (wait for buffers to be freed), -ENOMEM when the pages cannot be
+ * had.  A host's transfer must not wake the OOM killer: fail it instead.
+ */
+static int vtcp_cmd_alloc_data(struct vtcp_cmd *cmd, bool force)
+{
+	int nents;
+
+	if (cmd->sg || !cmd->data_len)
+		return 0;
+	if (!vtcp_data_charge(cmd->queue, cmd->data_len, force))
+		return -EAGAIN;
+	cmd->charged = cmd->data_len;
+	cmd->sg = sgl_alloc(cmd->data_len, GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN |
+			    (cmd->zero_fill ? __GFP_ZERO : 0), &nents);
+	if (!cmd->sg) {
+		vtcp_data_uncharge(cmd->queue, cmd->charged);
+		cmd->charged = 0;
+		return -ENOMEM;
+	}
+	cmd->sg_nents = nents;
+	cmd->sg_owned = true;
+	cmd->req.sg = cmd->sg;
+	cmd->req.sg_cnt = cmd->sg_nents;
+	return 0;
+}
+
+/* Look at the waits of this queue within data_timeout_ms from now. */
+static void vtcp_cmd_arm_timer(struct vtcp_queue *queue)
+{
+	if (!delayed_work_pending(&queue->data_timer))
+		queue_delayed_work(vtcp_wq, &queue->data_timer,
+				   msecs_to_jiffies(READ_ONCE(vtcp_data_timeout_ms)));
 }
 
 static bool vtcp_cmd_is_connect(const struct vtcp_cmd *cmd)
@@ -297,6 +340,8 @@ static void vtcp_cmd_issue_r2t(struct vtcp_cmd *cmd)
 	}
 	if (!count)
 		return;
+	cmd->wait_since = jiffies;
+	vtcp_cmd_arm_timer(queue);
 	vtcp_tx_prepare(&cmd->tx, cmd->hdrbuf, count * size, vtcp_cmd_r2t_sent);
 	vtcp_tx_queue(queue, &cmd->tx);
 }
@@ -358,6 +403,138 @@ void vtcp_cmd_h2c_window(struct vtcp_cmd *cmd, struct vtcp_h2c_window *window)
 	}
 }
 
+/* The command has its buffer: ask for its data, or run it. */
+static void vtcp_cmd_go(struct vtcp_cmd *cmd)
+{
+	if (nvme_is_write(&cmd->sqe) && cmd->data_len)
+		vtcp_cmd_issue_r2t(cmd);
+	else
+		vtcp_cmd_execute(cmd);
+}
+
+/*
+ * A command without in-capsule data is ready to move its data.  Commands
+ * that found no room wait in arrival order, so a large transfer is not
+ * passed over forever by small ones.
+ */
+static void vtcp_cmd_start(struct vtcp_cmd *cmd)
+{
+	struct vtcp_queue *queue = cmd->queue;
+	int ret = -EAGAIN;
+
+	if (list_empty(&queue->mem_wait_cmds) || cmd->sg || !cmd->data_len)
+		ret = vtcp_cmd_alloc_data(cmd, false);
+	if (ret == -EAGAIN) {
+		cmd->wait_since = jiffies;
+		list_add_tail(&cmd->wait_entry, &queue->mem_wait_cmds);
+		vtcp_data_wait(queue);
+		vtcp_cmd_arm_timer(queue);
+		return;
+	}
+	if (ret) {
+		nvmet_req_complete(&cmd->req, NVME_SC_INTERNAL);
+		return;
+	}
+	vtcp_cmd_go(cmd);
+}
+
+/* Buffers were freed: start the commands that waited, oldest first. */
+void vtcp_cmds_serve_waiting(struct vtcp_queue *queue)
+{
+	struct vtcp_cmd *cmd;
+	int ret;
+
+	while ((cmd = list_first_entry_or_null(&queue->mem_wait_cmds,
+					       struct vtcp_cmd, wait_entry))) {
+		ret = vtcp_cmd_alloc_data(cmd, false);
+		if (ret == -EAGAIN) {
+			vtcp_data_wait(queue);
+			return;
+		}
+		list_del_init(&cmd->wait_entry);
+		if (ret)
+			nvmet_req_complete(&cmd->req, NVME_SC_INTERNAL);
+		else
+			vtcp_cmd_go(cmd);
+	}
+}
+
+/* Write data the command still waits for from the host. */
+static bool vtcp_cmd_waits_for_data(struct vtcp_cmd *cmd)
+{
+	return cmd->state == VTCP_CMD_RECV && list_empty(&cmd->wait_entry) &&
+	       !cmd->inline_wait && nvme_is_write(&cmd->sqe) &&
+	       cmd->rcvd < cmd->data_len;
+}
+
+static bool vtcp_cmds_await_h2c(struct vtcp_queue *queue)
+{
+	u32 i;
+
+	for (i = 0; i < queue->nr_cmds; i++) {
+		if (vtcp_cmd_waits_for_data(&queue->cmds[i]))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * data_timer fired: fail commands that waited longer than data_timeout_ms
+ * for a buffer (they have asked the host for nothing yet, so a retryable
+ * status ends them cleanly), and end the connection if one waited that
+ * long for H2C data (its transfer tag cannot be retired while the host may
+ * still send for it).  Look again at the next deadline.
+ */
+void vtcp_cmds_check_waits(struct vtcp_queue *queue)
+{
+	unsigned long timeout = msecs_to_jiffies(READ_ONCE(vtcp_data_timeout_ms));
+	unsigned long now = jiffies, next = now + timeout;
+	struct vtcp_cmd *cmd, *tmp;
+	bool waiting = false;
+	u32 i;
+
+	list_for_each_entry_safe(cmd, tmp, &queue->mem_wait_cmds, wait_entry) {
+		if (time_before(now, cmd->wait_since + timeout)) {
+			waiting = true;
+			next = cmd->wait_since + timeout;
+			break;	/* the rest came later */
+		}
+		pr_warn_ratelimited("queue %u: command %u got no data buffer in %u ms: failed, to be retried\n",
+				    queue->id, cmd->sqe.common.command_id,
+				    jiffies_to_msecs(timeout));
+		list_del_init(&cmd->wait_entry);
+		nvmet_req_complete(&cmd->req, NVME_SC_CMD_INTERRUPTED);
+	}
+	for (i = 0; i <= queue->nr_cmds; i++) {
+		cmd = i < queue->nr_cmds ? &queue->cmds[i] : &queue->connect_cmd;
+		if (cmd->inline_wait && cmd->state == VTCP_CMD_RECV &&
+		    !time_before(now, cmd->wait_since + timeout)) {
+			/* Waiting for room does not end: rx takes it now. */
+			cmd->inline_force = true;
+			vtcp_queue_kick(queue);
+			continue;
+		}
+		if (!vtcp_cmd_waits_for_data(cmd) &&
+		    !(cmd->inline_wait && cmd->state == VTCP_CMD_RECV))
+			continue;
+		if (time_before(now, cmd->wait_since + timeout)) {
+			if (!waiting || time_before(cmd->wait_since + timeout, next))
+				next = cmd->wait_since + timeout;
+			waiting = true;
+			continue;
+		}
+		pr_warn_ratelimited("queue %u: no data for command %u in %u ms: terminating the connection\n",
+				    queue->id, cmd->sqe.common.command_id,
+				    jiffies_to_msecs(timeout));
+		vtcp_queue_fatal(queue, &(struct vtcp_fatal){ .fes = VTCP_FES_PDU_SEQUENCE },
+				 NULL, 0);
+		return;
+	}
+	if (waiting)
+		mod_delayed_work(vtcp_wq, &queue->data_timer,
+				 time_after(next, now) ? next - now : 1);
+}
+
 /*
  * nvmet_req_init(), with a Flush in the place of an I/O command that goes
  * to a vssd KV namespace (see fwd.c).  False: nvmet queued an error.
@@ -389,8 +566,9 @@ static bool vtcp_cmd_init_req(struct vtcp_queue *queue, struct vtcp_cmd *cmd)
 
 /*
  * A capsule arrived in a free slot.  Returns the command whose buffer its
- * in-capsule data goes to, or NULL when that data is to be discarded (the
- * command already failed).
+ * in-capsule data goes to, NULL when that data is to be discarded (the
+ * command already failed), or ERR_PTR(-EAGAIN) when there is no room for
+ * that data yet (vtcp_cmd_capsule_buffer() says when there is).
  */
 struct vtcp_cmd *vtcp_cmd_capsule(struct vtcp_queue *queue, struct vtcp_cmd *cmd,
 				  const struct vtcp_cmd_pdu *pdu, u32 inline_len)
@@ -414,25 +592,66 @@ struct vtcp_cmd *vtcp_cmd_capsule(struct vtcp_queue *queue, struct vtcp_cmd *cmd
 	if (!vtcp_cmd_init_req(queue, cmd))
 		return NULL;	/* nvmet has queued the error response */
 
-	status = vtcp_cmd_map_data(cmd, inline_len);
+	status = vtcp_cmd_check_data(cmd, inline_len);
 	if (status) {
 		nvmet_req_complete(&cmd->req, status);
 		return NULL;
 	}
-	if (nvme_is_write(&cmd->sqe) && cmd->data_len) {
-		if (inline_len)
-			return cmd;
-		vtcp_cmd_issue_r2t(cmd);
+	if (!inline_len) {
+		vtcp_cmd_start(cmd);
 		return NULL;
 	}
-	vtcp_cmd_execute(cmd);
-	return NULL;
+	switch (vtcp_cmd_capsule_buffer(cmd)) {
+	case 0:
+		return cmd;
+	case -EAGAIN:
+		return ERR_PTR(-EAGAIN);
+	default:
+		return NULL;	/* failed */
+	}
+}
+
+/*
+ * A buffer for the in-capsule data that follows the capsule.  Over the
+ * limits, receiving stops (the host is held back by TCP) until buffers are
+ * freed: -EAGAIN, ask again.  Unless waiting cannot help: when data for
+ * this queue's own R2Ts may be behind this capsule in the stream, or after
+ * data_timeout_ms, the bytes are taken over the limit; one capsule per
+ * connection at a time is received, so that is at most the in-capsule
+ * size per connection.  -ENOMEM: the command failed.
+ */
+int vtcp_cmd_capsule_buffer(struct vtcp_cmd *cmd)
+{
+	struct vtcp_queue *queue = cmd->queue;
+	int ret;
+
+	ret = vtcp_cmd_alloc_data(cmd, cmd->inline_force);
+	if (ret == -EAGAIN && vtcp_cmds_await_h2c(queue))
+		ret = vtcp_cmd_alloc_data(cmd, true);
+	if (ret == -EAGAIN) {
+		if (!cmd->inline_wait) {
+			cmd->inline_wait = true;
+			cmd->wait_since = jiffies;
+			vtcp_cmd_arm_timer(queue);
+		}
+		vtcp_data_wait(queue);
+		return ret;
+	}
+	cmd->inline_wait = false;
+	if (ret) {
+		nvmet_req_complete(&cmd->req, NVME_SC_INTERNAL);
+		return ret;
+	}
+	cmd->wait_since = jiffies;
+	vtcp_cmd_arm_timer(queue);
+	return 0;
 }
 
 /* bytes of write data (in-capsule or one H2CData PDU) have arrived. */
 void vtcp_cmd_data_received(struct vtcp_cmd *cmd, u32 bytes, bool digest_ok)
 {
 	cmd->rcvd += bytes;
+	cmd->wait_since = jiffies;	/* progress: the wait starts again */
 	if (!digest_ok && !cmd->status) {
 		pr_warn_ratelimited("queue %u: data digest error on command %u\n",
 				    cmd->queue->id, cmd->sqe.common.command_id);
@@ -500,6 +719,8 @@ void vtcp_cmd_send_response(struct vtcp_cmd *cmd)
 	 * One tx item per command: a command completed while its R2Ts are
 	 * still queued (its data failed early) answers once they are out.
 	 */
+	if (nvme_is_write(&cmd->sqe))
+		vtcp_cmd_release_data(cmd);	/* not needed, however slow the host */
 	if (!list_empty(&tx->entry)) {
 		cmd->resp_waiting = true;
 		return;

@@ -21,6 +21,10 @@ unsigned int vtcp_r2t_chunk;
 unsigned int vtcp_mdts_shift = 8;
 unsigned int vtcp_max_queue_size = 1024;
 unsigned int vtcp_connect_timeout_ms = 10000;
+unsigned int vtcp_max_queue_data_kb = 16384;
+unsigned int vtcp_max_data_mb;		/* 0 until load: 1/16 of RAM */
+unsigned int vtcp_data_timeout_ms = 15000;
+unsigned int vtcp_max_connections = 128;
 
 /* The accepted range of each numeric parameter, found by its variable. */
 static const struct {
@@ -34,6 +38,10 @@ static const struct {
 	{ &vtcp_mdts_shift, 1, 10 },
 	{ &vtcp_max_queue_size, 16, 1024 },
 	{ &vtcp_connect_timeout_ms, 100, 600000 },
+	{ &vtcp_max_queue_data_kb, 64, 4U << 20 },
+	{ &vtcp_max_data_mb, 0, 1U << 20 },
+	{ &vtcp_data_timeout_ms, 100, 600000 },
+	{ &vtcp_max_connections, 1, 65535 },
 };
 
 static int vtcp_param_set(const char *val, const struct kernel_param *kp)
@@ -51,6 +59,16 @@ static int vtcp_param_set(const char *val, const struct kernel_param *kp)
 			       vtcp_param_ranges[i].min, vtcp_param_ranges[i].max, v);
 			return -EINVAL;
 		}
+	}
+	/*
+	 * max_data_mb 0 stands for the default, computed from RAM; at least
+	 * 16 MiB, so that a transfer of the largest MDTS always fits.
+	 */
+	if (kp->arg == &vtcp_max_data_mb && !v)
+		v = vtcp_data_mb_default();
+	if (kp->arg == &vtcp_max_data_mb && v < 16) {
+		pr_err("%s must be 0 or at least 16, not %u\n", kp->name, v);
+		return -EINVAL;
 	}
 	*(unsigned int *)kp->arg = v;
 	return 0;
@@ -77,7 +95,57 @@ module_param_cb(max_queue_size, &vtcp_param_ops, &vtcp_max_queue_size, 0644);
 MODULE_PARM_DESC(max_queue_size, "largest queue a host may create (entries, default 1024)");
 module_param_cb(icreq_timeout_ms, &vtcp_param_ops, &vtcp_connect_timeout_ms, 0644);
 MODULE_PARM_DESC(icreq_timeout_ms,
-		 "close connections that send no ICReq within this time (ms, default 10000)");
+		 "close connections that send no ICReq and Connect within this time (ms, default 10000)");
+module_param_cb(max_queue_data_kb, &vtcp_param_ops, &vtcp_max_queue_data_kb, 0644);
+MODULE_PARM_DESC(max_queue_data_kb,
+		 "data buffer bytes one connection may hold (KiB, default 16384)");
+module_param_cb(max_data_mb, &vtcp_param_ops, &vtcp_max_data_mb, 0644);
+MODULE_PARM_DESC(max_data_mb,
+		 "data buffer bytes all connections together may hold (MiB, default 0 = 1/16 of RAM)");
+module_param_cb(data_timeout_ms, &vtcp_param_ops, &vtcp_data_timeout_ms, 0644);
+MODULE_PARM_DESC(data_timeout_ms,
+		 "longest wait for H2C data or a data buffer (ms, default 15000)");
+module_param_cb(max_connections, &vtcp_param_ops, &vtcp_max_connections, 0644);
+MODULE_PARM_DESC(max_connections, "connections one port accepts (default 128)");
+
+/* Read-only counters: data buffer KiB held now, and the most since reset. */
+static int vtcp_data_in_use_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%lu\n", vtcp_data_in_use() >> 10);
+}
+
+static const struct kernel_param_ops vtcp_data_in_use_ops = {
+	.get = vtcp_data_in_use_get,
+};
+
+static int vtcp_data_peak_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%lu\n", vtcp_data_peak_bytes() >> 10);
+}
+
+/* Writing 0 starts a new high-water mark at what is held now. */
+static int vtcp_data_peak_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int v;
+	int ret = kstrtouint(val, 0, &v);
+
+	if (ret)
+		return ret;
+	if (v)
+		return -EINVAL;
+	vtcp_data_peak_reset();
+	return 0;
+}
+
+static const struct kernel_param_ops vtcp_data_peak_ops = {
+	.get = vtcp_data_peak_get,
+	.set = vtcp_data_peak_set,
+};
+
+module_param_cb(data_in_use_kb, &vtcp_data_in_use_ops, NULL, 0444);
+MODULE_PARM_DESC(data_in_use_kb, "data buffer KiB held now (read-only)");
+module_param_cb(data_peak_kb, &vtcp_data_peak_ops, NULL, 0644);
+MODULE_PARM_DESC(data_peak_kb, "most data buffer KiB held since load or since 0 was written");
 
 static u16 vtcp_install_queue(struct nvmet_sq *sq)
 {
@@ -123,6 +191,8 @@ static int __init vtcp_init(void)
 {
 	int ret;
 
+	if (!vtcp_max_data_mb)
+		vtcp_max_data_mb = vtcp_data_mb_default();
 	vtcp_wq = alloc_workqueue("vssd_tcp", WQ_MEM_RECLAIM | WQ_HIGHPRI, 0);
 	if (!vtcp_wq)
 		return -ENOMEM;

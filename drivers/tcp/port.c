@@ -39,6 +39,17 @@ static void vtcp_accept_work(struct work_struct *work)
 						    &port->addr, ret);
 			return;
 		}
+		/*
+		 * Each connection costs memory before it has said a word, so
+		 * a port takes only so many; the rest are closed at once.
+		 */
+		if (atomic_read(&port->nr_queues) >= READ_ONCE(vtcp_max_connections)) {
+			pr_warn_ratelimited("port %u: %u connections already: refusing a new one\n",
+					    le16_to_cpu(port->nport->disc_addr.portid),
+					    atomic_read(&port->nr_queues));
+			sock_release(sock);
+			continue;
+		}
 		ret = vtcp_queue_create(port, sock);
 		if (ret) {
 			pr_warn_ratelimited("cannot set up a connection on %pISpc: %d\n",
@@ -98,6 +109,7 @@ int vtcp_add_port(struct nvmet_port *nport)
 	if (!port)
 		return -ENOMEM;
 	kref_init(&port->ref);
+	atomic_set(&port->nr_queues, 0);
 	port->nport = nport;
 	INIT_WORK(&port->accept_work, vtcp_accept_work);
 

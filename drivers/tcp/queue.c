@@ -101,7 +101,8 @@ void vtcp_queue_fatal(struct vtcp_queue *queue, const struct vtcp_fatal *fatal,
 		term->fei_low = cpu_to_le16(fatal->fei & 0xffff);
 		term->fei_high = cpu_to_le16(fatal->fei >> 16);
 	}
-	memcpy(term + 1, hdr, data_len);
+	if (data_len)
+		memcpy(term + 1, hdr, data_len);
 	vtcp_tx_prepare(tx, term, VTCP_TERM_HLEN + data_len, vtcp_term_sent);
 	vtcp_tx_queue(queue, tx);
 	/* A host that never reads must not keep the queue alive. */
@@ -142,6 +143,13 @@ static void vtcp_io_work(struct work_struct *work)
 				return;
 			}
 		}
+		if (READ_ONCE(queue->state) == VTCP_Q_LIVE) {
+			if (READ_ONCE(queue->check_waits)) {
+				WRITE_ONCE(queue->check_waits, false);
+				vtcp_cmds_check_waits(queue);
+			}
+			vtcp_cmds_serve_waiting(queue);
+		}
 		tx = vtcp_tx(queue);
 		if (tx < 0) {
 			vtcp_queue_close(queue);
@@ -172,6 +180,16 @@ static void vtcp_deadline_work(struct work_struct *work)
 		pr_info_ratelimited("queue %u: %s: closing\n", queue->id, why);
 		vtcp_queue_close(queue);
 	}
+}
+
+/* Time to look at commands waiting for data or buffers: io_work does it. */
+static void vtcp_data_timer(struct work_struct *work)
+{
+	struct vtcp_queue *queue = container_of(to_delayed_work(work),
+						struct vtcp_queue, data_timer);
+
+	WRITE_ONCE(queue->check_waits, true);
+	vtcp_queue_kick(queue);
 }
 
 static void vtcp_sock_data_ready(struct sock *sk)
@@ -239,8 +257,10 @@ static void vtcp_queue_free(struct vtcp_queue *queue)
 	kfree(queue->ctrl_buf);
 	if (queue->sock)
 		sock_release(queue->sock);
-	if (queue->port)
+	if (queue->port) {
+		atomic_dec(&queue->port->nr_queues);
 		vtcp_port_put(queue->port);
+	}
 	kfree(queue);
 }
 
@@ -257,12 +277,16 @@ static void vtcp_release_work(struct work_struct *work)
 	kernel_sock_shutdown(queue->sock, SHUT_RDWR);
 	cancel_delayed_work_sync(&queue->deadline_work);
 	cancel_work_sync(&queue->io_work);
+	/* It kicks io_work, which does nothing more once CLOSING. */
+	cancel_delayed_work_sync(&queue->data_timer);
 
-	/* Commands nvmet accepted whose data never (fully) came. */
+	/* Commands nvmet accepted whose buffer or data never (fully) came. */
 	vtcp_cmds_abandon(queue);
 
 	/* Waits for every command nvmet still runs; they complete to us. */
 	nvmet_sq_destroy(&queue->nvme_sq);
+	/* Freed buffers kick waiting queues: off the list before the last sync. */
+	vtcp_data_wait_cancel(queue);
 	cancel_work_sync(&queue->io_work);
 	vtcp_tx_drop(queue, false);
 	vtcp_fwd_queue_gone(queue);
@@ -287,6 +311,10 @@ int vtcp_queue_create(struct vtcp_port *port, struct socket *sock)
 	INIT_WORK(&queue->io_work, vtcp_io_work);
 	INIT_WORK(&queue->release_work, vtcp_release_work);
 	INIT_DELAYED_WORK(&queue->deadline_work, vtcp_deadline_work);
+	INIT_DELAYED_WORK(&queue->data_timer, vtcp_data_timer);
+	INIT_LIST_HEAD(&queue->mem_wait_cmds);
+	INIT_LIST_HEAD(&queue->mem_wait_entry);
+	atomic_long_set(&queue->data_bytes, 0);
 	vtcp_tx_init_item(&queue->icresp_tx);
 	vtcp_tx_init_item(&queue->term_tx);
 
@@ -310,6 +338,7 @@ int vtcp_queue_create(struct vtcp_port *port, struct socket *sock)
 	queue->cpu = vtcp_pick_cpu();
 
 	kref_get(&port->ref);
+	atomic_inc(&port->nr_queues);
 	queue->port = port;
 	queue->sock = sock;
 	tcp_sock_set_nodelay(sk);

@@ -63,7 +63,7 @@ static void vtcp_rx_next_pdu(struct vtcp_rx *rx)
 	rx->hdr_have = 0;
 	rx->hdr_want = sizeof(struct vtcp_common_hdr);
 	rx->cmd = NULL;
-	rx->blocked = false;
+	rx->blocked = VTCP_RX_GO;
 }
 
 static int vtcp_rx_fatal(struct vtcp_queue *queue, const struct vtcp_fatal *fatal)
@@ -167,6 +167,22 @@ static int vtcp_rx_h2c(struct vtcp_queue *queue)
 	return 0;
 }
 
+/* Buffers were freed: the capsule that waited for room may go on. */
+static int vtcp_rx_capsule_buffer(struct vtcp_queue *queue)
+{
+	struct vtcp_rx *rx = &queue->rx;
+	int ret = vtcp_cmd_capsule_buffer(rx->cmd);
+
+	if (ret == -EAGAIN)
+		return ret;
+	rx->blocked = VTCP_RX_GO;
+	if (ret)
+		rx->cmd = NULL;	/* the command failed: its data is dropped */
+	rx->data_pos = 0;
+	vtcp_rx_start_data(queue);
+	return 0;
+}
+
 /* A whole header is in: verify its digest and act on it. */
 static int vtcp_rx_header(struct vtcp_queue *queue)
 {
@@ -192,18 +208,26 @@ static int vtcp_rx_header(struct vtcp_queue *queue)
 				    le16_to_cpu(((struct vtcp_term_pdu *)rx->hdr)->fes));
 		return -ECONNRESET;
 	case VTCP_CAPSULE_CMD:
+		if (rx->blocked == VTCP_RX_WAIT_BUFFER)
+			return vtcp_rx_capsule_buffer(queue);
 		cmd = vtcp_cmd_get(queue);
 		if (!cmd) {
 			/*
 			 * More capsules than the queue has slots: read nothing
 			 * more until a command completes.
 			 */
-			rx->blocked = true;
+			rx->blocked = VTCP_RX_WAIT_SLOT;
 			return -EAGAIN;
 		}
-		rx->blocked = false;
+		rx->blocked = VTCP_RX_GO;
 		rx->cmd = vtcp_cmd_capsule(queue, cmd, (const void *)rx->hdr,
 					   rx->layout.data_len);
+		if (rx->cmd == ERR_PTR(-EAGAIN)) {
+			/* No room for its data yet: read nothing more till then. */
+			rx->cmd = cmd;
+			rx->blocked = VTCP_RX_WAIT_BUFFER;
+			return -EAGAIN;
+		}
 		rx->data_pos = 0;
 		vtcp_rx_start_data(queue);
 		return 0;

@@ -11,6 +11,7 @@
 #ifndef VTCP_H
 #define VTCP_H
 
+#include <linux/atomic.h>
 #include <linux/bvec.h>
 #include <linux/kref.h>
 #include <linux/list.h>
@@ -31,6 +32,10 @@ extern unsigned int vtcp_r2t_chunk;
 extern unsigned int vtcp_mdts_shift;
 extern unsigned int vtcp_max_queue_size;
 extern unsigned int vtcp_connect_timeout_ms;
+extern unsigned int vtcp_max_queue_data_kb;
+extern unsigned int vtcp_max_data_mb;
+extern unsigned int vtcp_data_timeout_ms;
+extern unsigned int vtcp_max_connections;
 
 #define VTCP_MAX_INLINE_SIZE	(128 * 1024)
 #define VTCP_ADMIN_INLINE_SIZE	8192	/* hosts put admin data in-capsule */
@@ -49,6 +54,7 @@ struct vtcp_port {
 	struct work_struct	accept_work;
 	void			(*listener_data_ready)(struct sock *sk);
 	struct sockaddr_storage	addr;
+	atomic_t		nr_queues;	/* against max_connections */
 };
 
 /*
@@ -73,7 +79,7 @@ struct vtcp_tx_item {
 
 enum vtcp_cmd_state {
 	VTCP_CMD_FREE,
-	VTCP_CMD_RECV,		/* nvmet_req_init done, data still coming */
+	VTCP_CMD_RECV,		/* nvmet_req_init done, buffer or data to come */
 	VTCP_CMD_EXEC,		/* handed to nvmet */
 	VTCP_CMD_RESP,		/* nvmet completed it; response being sent */
 };
@@ -91,13 +97,23 @@ struct vtcp_cmd {
 	struct nvme_command	sqe;
 	struct nvme_completion	cqe;
 
-	/* data buffer: the preallocated page, or sgl_alloc()ed */
+	/*
+	 * data buffer: the preallocated page, or sgl_alloc()ed when the data
+	 * is about to move (before the first R2T, before a read runs), with
+	 * its bytes charged (mem.c)
+	 */
 	struct scatterlist	*sg;
 	unsigned int		sg_nents;
 	bool			sg_owned;
+	bool			zero_fill;	/* the command may fill less */
 	struct page		*page;
 	struct scatterlist	page_sg;
 	u32			data_len;
+	u32			charged;
+	bool			inline_wait;	/* in-capsule data waits for it */
+	bool			inline_force;	/* waited too long: take it */
+	struct list_head	wait_entry;	/* on queue->mem_wait_cmds */
+	unsigned long		wait_since;	/* for data_timeout_ms */
 
 	/* writes: what has been asked for and received */
 	bool			owns_cid;	/* cleared from cid_busy on free */
@@ -124,6 +140,13 @@ enum vtcp_queue_state {
 	VTCP_Q_CLOSING,		/* release scheduled */
 };
 
+/* Why receiving stopped before the data of a capsule. */
+enum vtcp_rx_block {
+	VTCP_RX_GO,
+	VTCP_RX_WAIT_SLOT,	/* more capsules than the queue has slots */
+	VTCP_RX_WAIT_BUFFER,	/* no room yet for in-capsule data */
+};
+
 enum vtcp_rx_phase {
 	VTCP_RX_HEADER,
 	VTCP_RX_PAD,
@@ -144,7 +167,7 @@ struct vtcp_rx {
 	u32			crc;
 	u8			ddgst[VTCP_DIGEST_LEN];
 	u32			ddgst_have;
-	bool			blocked; /* a capsule waits for a free slot */
+	enum vtcp_rx_block	blocked; /* the capsule in hdr waits */
 };
 
 struct vtcp_queue {
@@ -184,6 +207,13 @@ struct vtcp_queue {
 	bool			tx_zc[VTCP_TX_BVECS];
 
 	struct vtcp_owner	*owner;	/* fwd.c: the host controller's record */
+
+	/* mem.c: buffer bytes held, commands waiting for a buffer */
+	atomic_long_t		data_bytes;
+	struct list_head	mem_wait_cmds;
+	struct list_head	mem_wait_entry;	/* on the module's waiter list */
+	struct delayed_work	data_timer;	/* data_timeout_ms checks */
+	bool			check_waits;	/* set by data_timer */
 
 	/* ICResp and C2HTermReq, built in ctrl_buf */
 	struct vtcp_tx_item	icresp_tx;
@@ -229,6 +259,7 @@ int vtcp_cmds_alloc(struct vtcp_queue *queue, u32 nr);
 struct vtcp_cmd *vtcp_cmd_get(struct vtcp_queue *queue);
 struct vtcp_cmd *vtcp_cmd_capsule(struct vtcp_queue *queue, struct vtcp_cmd *cmd,
 				  const struct vtcp_cmd_pdu *pdu, u32 inline_len);
+int vtcp_cmd_capsule_buffer(struct vtcp_cmd *cmd);
 
 struct vtcp_cmd *vtcp_cmd_by_ttag(struct vtcp_queue *queue, u16 ttag);
 void vtcp_cmd_h2c_window(struct vtcp_cmd *cmd, struct vtcp_h2c_window *window);
@@ -239,8 +270,20 @@ void vtcp_cmd_send_response(struct vtcp_cmd *cmd);
 void vtcp_cmd_response_sent(struct vtcp_tx_item *item);	/* tx item done */
 void vtcp_cmd_put(struct vtcp_cmd *cmd);
 
+void vtcp_cmds_serve_waiting(struct vtcp_queue *queue);
+void vtcp_cmds_check_waits(struct vtcp_queue *queue);
 void vtcp_cmds_abandon(struct vtcp_queue *queue);
 void vtcp_cmds_free(struct vtcp_queue *queue);
+
+/* mem.c: data buffer accounting */
+unsigned int vtcp_data_mb_default(void);
+unsigned long vtcp_data_in_use(void);
+unsigned long vtcp_data_peak_bytes(void);
+void vtcp_data_peak_reset(void);
+bool vtcp_data_charge(struct vtcp_queue *queue, u32 bytes, bool force);
+void vtcp_data_uncharge(struct vtcp_queue *queue, u32 bytes);
+void vtcp_data_wait(struct vtcp_queue *queue);
+void vtcp_data_wait_cancel(struct vtcp_queue *queue);
 
 /* fwd.c: KV namespaces of vssd */
 void vtcp_fwd_connected(struct vtcp_queue *queue);

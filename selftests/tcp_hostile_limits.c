@@ -1,0 +1,652 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tcp_hostile cases: limits.  Deadlines for ICReq, Connect and H2C data,
+ * keep-alive, connections per port, and the data buffers hosts can make
+ * the target hold.  Cases that need a limit lower than the run's set the
+ * module parameter themselves (the tool runs on the target's machine) and
+ * put it back.
+ */
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tcp_client.h"
+
+#define PARAMS	"/sys/module/vssd_tcp/parameters/"
+
+/* A vssd_tcp module parameter, or -1 when there is no such file. */
+static long param_get(const char *name)
+{
+	char path[256];
+	long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), PARAMS "%s", name);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	if (fscanf(f, "%ld", &v) != 1)
+		v = -1;
+	fclose(f);
+	return v;
+}
+
+static int param_set(const char *name, long v)
+{
+	char path[256];
+	FILE *f;
+	int ret;
+
+	snprintf(path, sizeof(path), PARAMS "%s", name);
+	f = fopen(path, "w");
+	if (!f)
+		return -1;
+	ret = fprintf(f, "%ld\n", v) < 0;
+	return fclose(f) || ret ? -1 : 0;
+}
+
+static long now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1000L + t.tv_nsec / 1000000;
+}
+
+/* MemAvailable from /proc/meminfo, KiB. */
+static long mem_available_kb(void)
+{
+	char line[256];
+	long v = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "MemAvailable: %ld kB", &v) == 1)
+			break;
+	}
+	fclose(f);
+	return v;
+}
+
+/* An admin queue, retried for a while (a port may be full for a moment). */
+static int admin_queue_retry(struct conn *c, int ms)
+{
+	long end = now_ms() + ms;
+
+	for (;;) {
+		if (!admin_queue(c, 0, 0))
+			return 0;
+		conn_close(c);
+		if (now_ms() > end)
+			return 1;
+		usleep(100 * 1000);
+	}
+}
+
+/* One more I/O queue (qid) of the controller admin is connected to. */
+static int io_queue_on(struct conn *admin, struct conn *c, u16 qid)
+{
+	u16 st;
+
+	if (conn_open(c))
+		return failf("cannot open I/O connection %u", qid);
+	if (icreq(c, 0, 0) || fabric_connect(c, qid, admin->cntlid, g_nqn, &st))
+		return 1;
+	if (st)
+		return failf("I/O Connect %u failed with status 0x%x", qid, st);
+	return 0;
+}
+
+/* The next PDU if one starts within ms: its type, or -3. */
+static int poll_pdu(struct conn *c, u8 *buf, size_t max, int ms)
+{
+	struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
+
+	if (poll(&pfd, 1, ms) <= 0)
+		return -3;
+	return recv_pdu(c, buf, max, NULL);
+}
+
+static int c_no_icreq_timeout(void)
+{
+	struct conn c;
+	int ret;
+
+	if (conn_open(&c))
+		return failf("cannot connect");
+	/* The test sets icreq_timeout_ms to 1000. */
+	ret = expect_closed(&c, 4000);
+	conn_close(&c);
+	return ret;
+}
+
+/* ICReq, then silence: the same deadline covers the Connect. */
+static int c_no_connect_timeout(void)
+{
+	struct conn c;
+	int ret;
+
+	if (conn_open(&c))
+		return failf("cannot connect");
+	if (icreq(&c, 0, 0)) {
+		conn_close(&c);
+		return 1;
+	}
+	ret = expect_closed(&c, 4000);
+	conn_close(&c);
+	return ret;
+}
+
+static int c_thousand_connections(void)
+{
+	struct vtcp_icreq_pdu ic;
+	struct conn c;
+
+	icreq_build(&ic, 0, 0);
+	for (int i = 0; i < 1000; i++) {
+		if (conn_open(&c))
+			return failf("connection %d refused", i);
+		/* Some send nothing, some half an ICReq, some a whole one. */
+		if (i % 3 == 1)
+			send_all(&c, &ic, 64);
+		else if (i % 3 == 2)
+			send_all(&c, &ic, sizeof(ic));
+		if (i % 2) {
+			struct linger lg = { 1, 0 };	/* reset, not FIN */
+
+			setsockopt(c.fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+		}
+		conn_close(&c);
+	}
+	/* The last ones may still be releasing: the port takes only so many. */
+	if (admin_queue_retry(&c, 3000))
+		return 1;
+	conn_close(&c);
+	return 0;
+}
+
+static int c_keepalive_expiry(void)
+{
+	struct conn c;
+	int ret;
+
+	/* KATO 1 s and no Keep Alive: nvmet declares the controller dead
+	 * and the transport must close its queue.
+	 */
+	g_kato = 1000;
+	ret = admin_queue(&c, 0, 0);
+	g_kato = 30000;
+	if (ret)
+		return ret;
+	ret = expect_closed(&c, 8000);
+	conn_close(&c);
+	return ret;
+}
+
+/* ---- data buffers ---------------------------------------------------- */
+
+#define MEM_QUEUES	8
+#define MEM_WRITES	16		/* per queue, of MEM_LEN each */
+#define MEM_LEN		(512 * 1024)
+
+struct mem_write {
+	bool asked;		/* an R2T came */
+	bool done;
+};
+
+/*
+ * Take one PDU of queue q if there is one: send the data an R2T asks for
+ * (unless holding), note a response.  1 on a failure (g_why says).
+ */
+static int mem_take(struct conn *c, int q, struct mem_write *w, u8 *buf,
+		    const u8 *data, bool hold, struct vtcp_r2t_pdu *held, int *count)
+{
+	struct vtcp_r2t_pdu *r2t = (void *)buf;
+	int type = poll_pdu(c, buf, 4096, 0);
+	u16 cid, st;
+	u32 off, len;
+
+	if (type == -3)
+		return 0;
+	if (type == VTCP_R2T) {
+		cid = le16toh(r2t->command_id);
+		off = le32toh(r2t->r2t_offset);
+		len = le32toh(r2t->r2t_length);
+		if (cid >= MEM_WRITES || off + len > MEM_LEN)
+			return failf("queue %d: R2T cid %u %u+%u unexpected", q, cid, off, len);
+		if (!w[cid].asked)
+			(*count)++;
+		w[cid].asked = true;
+		if (hold) {
+			held[cid] = *r2t;
+			return 0;
+		}
+		return send_h2c_split(c, cid, r2t->ttag, off, data + off, len) ?
+		       failf("queue %d: sending data failed", q) : 0;
+	}
+	if (type == VTCP_CAPSULE_RESP) {
+		memcpy(&cid, buf + 8 + 12, 2);
+		memcpy(&st, buf + 8 + 14, 2);
+		cid = le16toh(cid);
+		st = (le16toh(st) >> 1) & 0x7ff;
+		if (cid >= MEM_WRITES || st || hold)
+			return failf("queue %d: write %u answered, status 0x%x", q, cid, st);
+		w[cid].done = true;
+		(*count)++;
+		return 0;
+	}
+	return failf("queue %d: PDU type %d", q, type);
+}
+
+/* Wait up to ms for any of n connections to have something. */
+static void poll_any(struct conn *c, int n, int ms)
+{
+	struct pollfd pfd[MEM_QUEUES];
+
+	for (int i = 0; i < n; i++) {
+		pfd[i].fd = c[i].fd;
+		pfd[i].events = POLLIN;
+	}
+	poll(pfd, n, ms);
+}
+
+/*
+ * Many writes asking for data buffers, no data sent: MEM_QUEUES queues of
+ * one controller each send MEM_WRITES 512 KiB writes at once.  The target
+ * may ask for the data of only as many as max_queue_data_kb (per queue)
+ * and max_data_mb (all queues together, the bystander's included) allow;
+ * the rest wait.  Then the data goes in as the R2Ts come and every write
+ * must complete and read back.  The buffer high-water mark, printed, must
+ * stay within max_data_mb but for in-capsule data (see slack_kb).
+ */
+static int c_data_buffers_capped(void)
+{
+	static struct vtcp_r2t_pdu held[MEM_QUEUES][MEM_WRITES];
+	struct mem_write w[MEM_QUEUES][MEM_WRITES];
+	long queue_kb = param_get("max_queue_data_kb");
+	long module_mb = param_get("max_data_mb");
+	long chunk = param_get("r2t_chunk");
+	long avail0 = mem_available_kb(), avail1, peak_kb, use_kb, end;
+	/*
+	 * In-capsule data that cannot wait is taken over the cap: at most one
+	 * in-capsule transfer per connection (the bystander's; this case sends
+	 * none).  Allow that for 16 connections.
+	 */
+	long slack_kb = 16 * param_get("inline_data_size") / 1024;
+	int per_write = MEM_LEN / 1024, done = 0, asked = 0, ret = 0;
+	u8 *data = malloc(MEM_LEN), *buf = malloc(8192);
+	struct conn a = { .fd = -1 }, c[MEM_QUEUES];
+	int q, i;
+
+	memset(w, 0, sizeof(w));
+	for (q = 0; q < MEM_QUEUES; q++)
+		c[q].fd = -1;
+	if (!data || !buf) {
+		ret = failf("out of memory");
+		goto out;
+	}
+	pattern(data, MEM_LEN, 21);
+	param_set("r2t_chunk", 0);	/* one R2T per write */
+	param_set("data_peak_kb", 0);
+	if (admin_queue(&a, 0, 0)) {
+		ret = 1;
+		goto out;
+	}
+	for (q = 0; q < MEM_QUEUES; q++) {
+		if (io_queue_on(&a, &c[q], q + 1)) {
+			ret = 1;
+			goto out;
+		}
+	}
+	for (q = 0; q < MEM_QUEUES; q++) {
+		for (i = 0; i < MEM_WRITES; i++) {
+			u64 slba = ((u64)q * MEM_WRITES + i) * (MEM_LEN / 512);
+			struct sqe s = sqe_rw(0x01, i, slba, MEM_LEN, SGL_TRANSPORT);
+
+			send_capsule(&c[q], &s, NULL, 0);
+		}
+	}
+	/* Take every R2T the target sends in a second while no data goes in. */
+	end = now_ms() + 1000;
+	while (now_ms() < end) {
+		poll_any(c, MEM_QUEUES, 100);
+		for (q = 0; q < MEM_QUEUES; q++) {
+			int n = 0;
+
+			if (mem_take(&c[q], q, w[q], buf, data, true, held[q], &n)) {
+				ret = 1;
+				goto out;
+			}
+			asked += n;
+		}
+	}
+	for (q = 0; q < MEM_QUEUES; q++) {
+		int n = 0;
+
+		for (i = 0; i < MEM_WRITES; i++)
+			n += w[q][i].asked;
+		if (queue_kb > 0 && n > 1 && n * per_write > queue_kb) {
+			ret = failf("queue %d: %d writes of %d KiB asked for data, cap %ld KiB",
+				    q, n, per_write, queue_kb);
+			goto out;
+		}
+	}
+	avail1 = mem_available_kb();
+	use_kb = param_get("data_in_use_kb");
+	peak_kb = param_get("data_peak_kb");
+	printf("# %d of %d writes of %d KiB asked for data\n", asked,
+	       MEM_QUEUES * MEM_WRITES, per_write);
+	printf("# buffers held %ld KiB, high-water %ld KiB; caps %ld KiB/queue, %ld MiB\n",
+	       use_kb, peak_kb, queue_kb, module_mb);
+	printf("# MemAvailable %ld KiB before, %ld KiB while held\n", avail0, avail1);
+	if (!asked) {
+		ret = failf("no write was asked for its data");
+		goto out;
+	}
+	if (module_mb > 0 && (long)asked * per_write > module_mb * 1024) {
+		ret = failf("%d writes of %d KiB asked for data, max_data_mb %ld",
+			    asked, per_write, module_mb);
+		goto out;
+	}
+	if (peak_kb < 0 || peak_kb > module_mb * 1024 + slack_kb) {
+		ret = failf("buffer high-water mark %ld KiB, cap %ld MiB + %ld KiB", peak_kb,
+			    module_mb, slack_kb);
+		goto out;
+	}
+	/* Now the data: for the R2Ts held, then for each R2T as it comes. */
+	for (q = 0; q < MEM_QUEUES; q++) {
+		for (i = 0; i < MEM_WRITES; i++) {
+			struct vtcp_r2t_pdu *r = &held[q][i];
+			u32 off = le32toh(r->r2t_offset), len = le32toh(r->r2t_length);
+
+			if (!w[q][i].asked)
+				continue;
+			if (send_h2c_split(&c[q], i, r->ttag, off, data + off, len)) {
+				ret = failf("sending data failed");
+				goto out;
+			}
+		}
+	}
+	end = now_ms() + 120000;
+	while (done < MEM_QUEUES * MEM_WRITES) {
+		int before = done;
+
+		poll_any(c, MEM_QUEUES, 100);
+		for (q = 0; q < MEM_QUEUES; q++) {
+			int n = 0;
+
+			if (mem_take(&c[q], q, w[q], buf, data, false, NULL, &n)) {
+				ret = 1;
+				goto out;
+			}
+			for (i = 0, done = 0; i < MEM_QUEUES * MEM_WRITES; i++)
+				done += w[i / MEM_WRITES][i % MEM_WRITES].done;
+		}
+		if (done == before && now_ms() > end) {
+			ret = failf("only %d writes completed", done);
+			goto out;
+		}
+	}
+	peak_kb = param_get("data_peak_kb");
+	printf("# all %d writes done; buffer high-water %ld KiB\n", done, peak_kb);
+	if (peak_kb > module_mb * 1024 + slack_kb)
+		ret = failf("buffer high-water mark %ld KiB over the cap %ld MiB + %ld KiB",
+			    peak_kb, module_mb, slack_kb);
+	else
+		ret = read_back(&c[MEM_QUEUES - 1],
+				((u64)MEM_QUEUES * MEM_WRITES - 1) * (MEM_LEN / 512), data,
+				MEM_LEN);
+out:
+	if (chunk >= 0)
+		param_set("r2t_chunk", chunk);
+	for (q = 0; q < MEM_QUEUES; q++)
+		conn_close(&c[q]);
+	conn_close(&a);
+	free(data);
+	free(buf);
+	return ret;
+}
+
+/* ---- waits for data ------------------------------------------------- */
+
+/*
+ * A host that never sends the data an R2T asks for: after data_timeout_ms
+ * without progress the target ends the connection (C2HTermReq, PDU
+ * sequence error).  Half the data, then silence; the data sent after the
+ * termination reaches no one, and the target keeps serving.
+ */
+static int c_no_data_for_r2t_times_out(void)
+{
+	static u8 d[8192];
+	long timeout = param_get("data_timeout_ms");
+	struct sqe s = sqe_rw(0x01, 80, 64, 65536, SGL_TRANSPORT);
+	struct vtcp_r2t_pdu r2t;
+	struct conn a, c;
+	struct cqe cqe;
+	long t0;
+	int ret;
+
+	if (timeout < 0)
+		return failf("vssd_tcp has no data_timeout_ms");
+	if (io_queue(&a, &c, 0, 0))
+		return 1;
+	send_capsule(&c, &s, NULL, 0);
+	if (recv_until(&c, &cqe, NULL, 0, &r2t) != VTCP_R2T) {
+		conn_close(&c);
+		conn_close(&a);
+		return failf("no R2T");
+	}
+	send_h2c(&c, 80, r2t.ttag, 0, d, 4096, false);
+	t0 = now_ms();
+	ret = expect_term(&c, VTCP_FES_PDU_SEQUENCE, -1);
+	if (!ret && now_ms() - t0 < timeout / 2)
+		ret = failf("terminated after %ld ms, data_timeout_ms is %ld",
+			    now_ms() - t0, timeout);
+	/* Late data for the dead command goes nowhere. */
+	send_h2c(&c, 80, r2t.ttag, 4096, d, 4096, false);
+	conn_close(&c);
+	conn_close(&a);
+	if (!ret && !io_queue(&a, &c, 0, 0)) {
+		pattern(d, sizeof(d), 22);
+		ret = r2t_write(&c, 81, 64, d, sizeof(d), sizeof(d)) ||
+		      read_back(&c, 64, d, sizeof(d));
+		conn_close(&c);
+		conn_close(&a);
+	} else if (!ret) {
+		ret = 1;
+	}
+	return ret;
+}
+
+/*
+ * A write that cannot have a buffer while another holds the queue's share
+ * waits, and after data_timeout_ms fails with Command Interrupted (21h, DNR
+ * clear: the host may retry) while the holder, which keeps sending data,
+ * lives on.  Then both finish and the retry succeeds.
+ */
+static int c_buffer_wait_times_out(void)
+{
+	static u8 d[1 << 20];
+	long queue_kb = param_get("max_queue_data_kb");
+	long timeout = param_get("data_timeout_ms");
+	long chunk = param_get("r2t_chunk");
+	struct sqe s1 = sqe_rw(0x01, 82, 0, sizeof(d), SGL_TRANSPORT);
+	struct sqe s2 = sqe_rw(0x01, 83, 4096, sizeof(d), SGL_TRANSPORT);
+	struct vtcp_r2t_pdu r2t;
+	struct conn a, c;
+	struct cqe cqe;
+	u32 sent = 0, step = 4096;
+	u16 ttag;
+	long t0;
+	int ret = 0;
+
+	if (queue_kb < 0 || timeout < 0 || chunk < 0)
+		return failf("vssd_tcp has no max_queue_data_kb or data_timeout_ms");
+	if (param_set("max_queue_data_kb", 1024) || param_set("r2t_chunk", 0))
+		return failf("cannot set the parameters");
+	if (io_queue(&a, &c, 0, 0)) {
+		ret = 1;
+		goto out_params;
+	}
+	pattern(d, sizeof(d), 23);
+	send_capsule(&c, &s1, NULL, 0);
+	if (recv_until(&c, &cqe, NULL, 0, &r2t) != VTCP_R2T ||
+	    le16toh(r2t.command_id) != 82) {
+		ret = failf("no R2T for the first write");
+		goto out;
+	}
+	ttag = r2t.ttag;
+	send_capsule(&c, &s2, NULL, 0);
+	/* Trickle the first write's data; the second must fail meanwhile. */
+	t0 = now_ms();
+	for (;;) {
+		u8 buf[256];
+		u16 cid, st;
+		int type;
+
+		if (now_ms() - t0 > timeout * 3) {
+			ret = failf("the waiting write got no answer in %ld ms", timeout * 3);
+			goto out;
+		}
+		if (sent + step < sizeof(d)) {
+			send_h2c(&c, 82, ttag, sent, d + sent, step, false);
+			sent += step;
+		}
+		type = poll_pdu(&c, buf, sizeof(buf), 250);
+		if (type == -3)
+			continue;
+		if (type != VTCP_CAPSULE_RESP) {
+			ret = failf("PDU type %d while the second write waits", type);
+			goto out;
+		}
+		memcpy(&cid, buf + 8 + 12, 2);
+		memcpy(&st, buf + 8 + 14, 2);
+		cid = le16toh(cid);
+		st = le16toh(st) >> 1;
+		if (cid != 83 || st != 0x21) {
+			ret = failf("command %u answered with status 0x%x, expected 83 with 0x21",
+				    cid, st);
+			goto out;
+		}
+		break;
+	}
+	if (now_ms() - t0 < timeout / 2) {
+		ret = failf("the waiting write failed after %ld ms, data_timeout_ms %ld",
+			    now_ms() - t0, timeout);
+		goto out;
+	}
+	/* The holder finishes; the retry of the second write gets its turn. */
+	send_h2c_split(&c, 82, ttag, sent, d + sent, sizeof(d) - sent);
+	ret = expect_status(&c, 82, 0) ||
+	      r2t_write(&c, 83, 4096, d, sizeof(d), c.maxh2c) ||
+	      read_back(&c, 0, d, sizeof(d)) || read_back(&c, 4096, d, sizeof(d));
+out:
+	conn_close(&c);
+	conn_close(&a);
+out_params:
+	param_set("max_queue_data_kb", queue_kb);
+	param_set("r2t_chunk", chunk);
+	return ret;
+}
+
+/* ---- connections ---------------------------------------------------- */
+
+#define FLOOD		40
+#define FLOOD_LIMIT	16
+
+/*
+ * More connections than max_connections at once: those over the limit
+ * are closed at once, without a byte; those accepted answer ICReq, and,
+ * idle, are closed by icreq_timeout_ms.  Afterwards the port takes a
+ * normal host again.  (The bystander host's connections count too.)
+ */
+static int c_connection_flood_refused(void)
+{
+	long limit = param_get("max_connections");
+	long deadline = param_get("icreq_timeout_ms");
+	struct conn c[FLOOD];
+	int i, refused = 0, open = 0, ret = 0;
+	long t0;
+
+	if (limit < 0 || deadline < 0)
+		return failf("vssd_tcp has no max_connections");
+	if (param_set("max_connections", FLOOD_LIMIT))
+		return failf("cannot set max_connections");
+	for (i = 0; i < FLOOD; i++)
+		c[i].fd = -1;
+	t0 = now_ms();
+	for (i = 0; i < FLOOD; i++) {
+		if (conn_open(&c[i])) {
+			ret = failf("connection %d failed at TCP level", i);
+			goto out;
+		}
+	}
+	usleep(300 * 1000);
+	if (now_ms() - t0 >= deadline) {
+		ret = failf("opening %d connections took %ld ms, over icreq_timeout_ms",
+			    FLOOD, now_ms() - t0);
+		goto out;
+	}
+	for (i = 0; i < FLOOD; i++) {
+		u8 b;
+		int r = recv_exact(&c[i], &b, 1, 0);
+
+		if (r == -2) {
+			refused++;
+			conn_close(&c[i]);
+		} else if (r == -3) {
+			open++;
+		} else {
+			ret = failf("connection %d got a byte before sending any", i);
+			goto out;
+		}
+	}
+	printf("# %d connections: %d refused at once, %d accepted (limit %d)\n",
+	       FLOOD, refused, open, FLOOD_LIMIT);
+	if (refused < FLOOD - FLOOD_LIMIT || !open) {
+		ret = failf("%d of %d connections refused, %d accepted, limit %d", refused,
+			    FLOOD, open, FLOOD_LIMIT);
+		goto out;
+	}
+	/* An accepted one works; then all idle ones time out. */
+	for (i = 0; i < FLOOD && c[i].fd < 0; i++)
+		;
+	if (icreq(&c[i], 0, 0)) {
+		ret = 1;
+		goto out;
+	}
+	for (i = 0; i < FLOOD; i++) {
+		if (c[i].fd < 0)
+			continue;
+		if (expect_closed(&c[i], deadline + 3000)) {
+			ret = failf("an idle accepted connection stayed open: %s", g_why);
+			goto out;
+		}
+		conn_close(&c[i]);
+	}
+	if (admin_queue_retry(&c[0], 3000))
+		ret = 1;
+out:
+	for (i = 0; i < FLOOD; i++)
+		conn_close(&c[i]);
+	param_set("max_connections", limit);
+	return ret;
+}
+
+const struct test_case tcp_limit_cases[] = {
+	{ "no_icreq_times_out", c_no_icreq_timeout },
+	{ "no_connect_times_out", c_no_connect_timeout },
+	{ "keepalive_expiry_closes_queue", c_keepalive_expiry },
+	{ "thousand_connections", c_thousand_connections },
+	{ "data_buffers_capped", c_data_buffers_capped },
+	{ "no_data_for_r2t_times_out", c_no_data_for_r2t_times_out },
+	{ "buffer_wait_times_out", c_buffer_wait_times_out },
+	{ "connection_flood_refused", c_connection_flood_refused },
+};
+
+const unsigned int tcp_limit_cases_n = ARRAY_SIZE(tcp_limit_cases);
