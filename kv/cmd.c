@@ -178,7 +178,7 @@ static void vssd_kv_store(struct vssd_ctrl *ctrl, struct vssd_kv *kv,
 	struct vssd_kv_entry *old, *e;
 	struct vssd_kv_key key;
 	u32 len, keep = 0, total;
-	u64 live, t;
+	u64 used, t;
 
 	if (vssd_kv_cmd_key(cmd, &key, false)) {
 		cmd->status = vssd_kv_err(cmd, VSSD_KV_EKEY);
@@ -209,13 +209,14 @@ static void vssd_kv_store(struct vssd_ctrl *ctrl, struct vssd_kv *kv,
 		cmd->status = vssd_kv_err(cmd, VSSD_KV_EVALUE);
 		return;
 	}
-	live = kv->log.live - (old ? old->item.size : 0);
+	/* The RAM the key will hold is what the capacity bounds (mem.h). */
+	used = kv->mem_used - (old ? vssd_kv_mem_charge(old->value->len, PAGE_SIZE) : 0);
 	if ((!old && kv->nr_keys >= kv->max_keys) ||
-	    live + vssd_vlog_record_size(total) > kv->log.cfg.capacity) {
+	    used + vssd_kv_mem_charge(total, PAGE_SIZE) > kv->log.cfg.capacity) {
 		cmd->status = vssd_kv_err(cmd, VSSD_KV_ECAPACITY);
 		return;
 	}
-	e = kzalloc(sizeof(*e), GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN);
+	e = kzalloc(sizeof(*e), VSSD_KV_GFP);
 	if (e)
 		e->value = vssd_kv_value_alloc(total);
 	if (!e || !e->value) {
@@ -237,6 +238,7 @@ static void vssd_kv_store(struct vssd_ctrl *ctrl, struct vssd_kv *kv,
 		vssd_kv_erase(kv, old);
 		vssd_vlog_remove(&kv->log, &old->item);
 		kv->value_bytes -= old->value->len;
+		kv->mem_used -= vssd_kv_mem_charge(old->value->len, PAGE_SIZE);
 		if (keep) {
 			refcount_inc(&old->value->ref);
 			cmd->kv.old = old->value;
@@ -246,6 +248,7 @@ static void vssd_kv_store(struct vssd_ctrl *ctrl, struct vssd_kv *kv,
 	}
 	vssd_kv_insert(kv, e);
 	kv->value_bytes += total;
+	kv->mem_used += vssd_kv_mem_charge(total, PAGE_SIZE);
 	kv->bytes_stored += len;
 	refcount_inc(&e->value->ref);
 	cmd->kv.data = e->value;
@@ -326,6 +329,7 @@ static void vssd_kv_delete(struct vssd_ctrl *ctrl, struct vssd_kv *kv,
 	vssd_kv_erase(kv, e);
 	vssd_vlog_remove(&kv->log, &e->item);
 	kv->value_bytes -= e->value->len;
+	kv->mem_used -= vssd_kv_mem_charge(e->value->len, PAGE_SIZE);
 	vssd_kv_value_put(e->value);
 	kfree(e);
 }
@@ -383,7 +387,7 @@ static void vssd_kv_list(struct vssd_ctrl *ctrl, struct vssd_kv *kv,
 /* A zeroed buffer for List or Iterate Read data; Internal Error if none. */
 void *vssd_kv_buffer_alloc(struct vssd_cmd *cmd, u32 size)
 {
-	void *data = kvzalloc(size, GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN);
+	void *data = kvzalloc(size, VSSD_KV_GFP);
 
 	if (!data)
 		cmd->status = VSSD_SC(NVME_SC_INTERNAL);

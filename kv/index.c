@@ -8,13 +8,10 @@
  * delete to break.
  */
 #include <linux/jhash.h>
-#include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
 
 #include "kv.h"
-
-#define VSSD_KV_MAX_HASH_BITS	24
 
 int vssd_kv_key_cmp(const struct vssd_kv_key *a, const struct vssd_kv_key *b)
 {
@@ -30,14 +27,16 @@ static u32 vssd_kv_hash(const struct vssd_kv *kv, const struct vssd_kv_key *key)
 	return jhash(key->bytes, key->len, key->len) >> (32 - kv->hash_bits);
 }
 
+/* Buckets for the keys the capacity can hold; they are charged to it. */
 int vssd_kv_index_init(struct vssd_kv *kv)
 {
-	u32 buckets = roundup_pow_of_two(max(kv->max_keys / 2, 64U));
-
-	kv->hash_bits = min_t(u32, ilog2(buckets), VSSD_KV_MAX_HASH_BITS);
+	kv->hash_bits = vssd_kv_hash_bits(kv->log.cfg.capacity, kv->max_keys, PAGE_SIZE);
 	kv->buckets = kvcalloc(1U << kv->hash_bits, sizeof(*kv->buckets), GFP_KERNEL);
 	if (!kv->buckets)
 		return -ENOMEM;
+	BUILD_BUG_ON(sizeof(*kv->buckets) != sizeof(void *));
+	kv->mem_base = vssd_kv_buckets_bytes(kv->hash_bits);
+	kv->mem_used = kv->mem_base;
 	kv->tree = RB_ROOT;
 	return 0;
 }
@@ -57,6 +56,7 @@ void vssd_kv_index_clear(struct vssd_kv *kv)
 	}
 	kv->nr_keys = 0;
 	kv->value_bytes = 0;
+	kv->mem_used = kv->mem_base;
 	memset(kv->buckets, 0, sizeof(*kv->buckets) << kv->hash_bits);
 }
 

@@ -4,11 +4,23 @@
  *
  * An iterator selects the keys whose first four bytes (little-endian, a
  * shorter key padded with zeros) match a prefix under a bitmask.  It
- * remembers the last key it returned, not a position in the index, so
+ * remembers the last key it looked at, not a position in the index, so
  * stores and deletes between reads never break it: each read continues
- * with the next matching key in key order.  Up to 16 are open per
- * namespace; they are freed on close, when the controller powers off, and
- * (opened through a transport) when the remote host's controller goes away.
+ * with the next matching key in key order.
+ *
+ * Up to 16 are open per namespace.  Each belongs to whoever opened it: the
+ * local ioctl users together, or one remote host controller (its owner id,
+ * handed over by the transport).  Only its owner can read or close it, a
+ * handle of someone else's iterator is refused as a closed one is, and a
+ * remote host controller holds at most VSSD_KV_ITERS_PER_HOST of the 16.
+ * They are freed on close, when the controller powers off, and (opened
+ * through a transport) when the remote host's controller goes away.
+ *
+ * Iterate Read runs under the dispatch lock that every command needs, so
+ * it never walks keys that cannot match: from a key whose head does not
+ * match it seeks (O(log n)) to the next head that can (iter_seek.c), and
+ * after VSSD_KV_ITER_SEEKS seeks it returns what it has (maybe no key,
+ * which is not the end) and the next read resumes there.
  */
 #include <linux/mm.h>
 #include <linux/slab.h>
@@ -16,63 +28,110 @@
 
 #include "../drivers/vssd/vssd.h"
 #include "kv.h"
+#include "iter_seek.h"
 
-static bool vssd_kv_iter_match(const struct vssd_kv_iter *it, const struct vssd_kv_key *key)
+#define VSSD_KV_ITER_SEEKS	256
+
+static bool vssd_kv_iter_mine(const struct vssd_kv_iter *it, const struct vssd_cmd *cmd)
 {
-	u8 head[4] = { 0 };
-
-	memcpy(head, key->bytes, min_t(u32, key->len, 4));
-	return (get_unaligned_le32(head) & it->mask) == (it->prefix & it->mask);
+	return it->open && it->foreign == cmd->foreign && it->owner == cmd->owner;
 }
 
-/* Handle 1..16 of an open iterator, or NULL. */
-static struct vssd_kv_iter *vssd_kv_iter_get(struct vssd_kv *kv, u32 handle)
+/* Handle 1..16 of an iterator the command's sender opened, or NULL. */
+static struct vssd_kv_iter *vssd_kv_iter_get(struct vssd_kv *kv, const struct vssd_cmd *cmd)
 {
-	if (!handle || handle > VSSD_KV_MAX_ITERS || !kv->iters[handle - 1].open)
+	u32 handle = vssd_kv_cdw(cmd, 11) & 0xff;
+
+	if (!handle || handle > VSSD_KV_MAX_ITERS ||
+	    !vssd_kv_iter_mine(&kv->iters[handle - 1], cmd))
 		return NULL;
 	return &kv->iters[handle - 1];
+}
+
+static void vssd_kv_iter_open(struct vssd_kv *kv, struct vssd_cmd *cmd)
+{
+	struct vssd_kv_iter *it, *slot = NULL;
+	u32 i, held = 0;
+
+	/* A remote command without an owner could never be cleaned up. */
+	if (cmd->foreign && !cmd->owner) {
+		cmd->status = VSSD_SC(NVME_SC_INTERNAL);
+		return;
+	}
+	for (i = 0; i < VSSD_KV_MAX_ITERS; i++) {
+		it = &kv->iters[i];
+		if (!it->open && !slot)
+			slot = it;
+		held += vssd_kv_iter_mine(it, cmd);
+	}
+	if (!slot || (cmd->foreign && held >= VSSD_KV_ITERS_PER_HOST)) {
+		cmd->status = vssd_kv_iter_status(cmd, false);
+		return;
+	}
+	memset(slot, 0, sizeof(*slot));
+	slot->open = true;
+	slot->foreign = cmd->foreign;
+	slot->owner = cmd->owner;
+	slot->want = vssd_kv_head_swap(vssd_kv_cdw(cmd, 12));
+	slot->mask = vssd_kv_head_swap(vssd_kv_cdw(cmd, 13));
+	slot->want &= slot->mask;
+	kv->iters_open++;
+	cmd->result = slot - kv->iters + 1;
+}
+
+static void vssd_kv_iter_close(struct vssd_kv *kv, struct vssd_kv_iter *it)
+{
+	it->open = false;
+	kv->iters_open--;
 }
 
 /* Open (DW0 = the new handle) or close; key-value and delete modes are refused. */
 void vssd_kv_iter_req(struct vssd_kv *kv, struct vssd_cmd *cmd)
 {
-	u32 cdw11 = vssd_kv_cdw(cmd, 11);
-	u8 opt = cdw11 >> 8;
+	u8 opt = vssd_kv_cdw(cmd, 11) >> 8;
 	struct vssd_kv_iter *it;
 	u32 i;
 
 	if (cmd->forget) {
 		for (i = 0; i < VSSD_KV_MAX_ITERS; i++)
-			if (kv->iters[i].owner == cmd->owner)
-				kv->iters[i].open = false;
+			if (vssd_kv_iter_mine(&kv->iters[i], cmd))
+				vssd_kv_iter_close(kv, &kv->iters[i]);
 		return;
 	}
 	if (opt & VSSD_SKV_ITER_OPEN) {
-		if (opt & (VSSD_SKV_ITER_CLOSE | VSSD_SKV_ITER_KEY_VALUE | VSSD_SKV_ITER_DELETE)) {
+		if (opt & (VSSD_SKV_ITER_CLOSE | VSSD_SKV_ITER_KEY_VALUE | VSSD_SKV_ITER_DELETE))
 			cmd->status = VSSD_SC(NVME_SC_INVALID_FIELD);
-			return;
-		}
-		for (i = 0; i < VSSD_KV_MAX_ITERS && kv->iters[i].open; i++)
-			;
-		if (i == VSSD_KV_MAX_ITERS) {
-			cmd->status = vssd_kv_iter_status(cmd, false);
-			return;
-		}
-		it = &kv->iters[i];
-		memset(it, 0, sizeof(*it));
-		it->open = true;
-		it->owner = cmd->owner;
-		it->prefix = vssd_kv_cdw(cmd, 12);
-		it->mask = vssd_kv_cdw(cmd, 13);
-		cmd->result = i + 1;
+		else
+			vssd_kv_iter_open(kv, cmd);
 		return;
 	}
-	it = vssd_kv_iter_get(kv, cdw11 & 0xff);
+	it = vssd_kv_iter_get(kv, cmd);
 	if (!(opt & VSSD_SKV_ITER_CLOSE) || !it) {
 		cmd->status = VSSD_SC(NVME_SC_INVALID_FIELD);
 		return;
 	}
-	it->open = false;
+	vssd_kv_iter_close(kv, it);
+}
+
+/* The first key at or after head @head. */
+static struct vssd_kv_entry *vssd_kv_iter_seek(struct vssd_kv *kv, u32 head)
+{
+	struct vssd_kv_key key = {};
+
+	key.len = vssd_kv_head_key(head, key.bytes);
+	return vssd_kv_first_from(kv, &key, true);
+}
+
+/* Where a read starts: after the last key looked at, or at the first head. */
+static struct vssd_kv_entry *vssd_kv_iter_start(struct vssd_kv *kv, struct vssd_kv_iter *it)
+{
+	u32 head = 0;
+
+	if (it->started)
+		return vssd_kv_first_from(kv, &it->last, false);
+	if (it->want && !vssd_kv_next_head(0, it->want, it->mask, &head))
+		return NULL;
+	return vssd_kv_iter_seek(kv, head);
 }
 
 /*
@@ -82,9 +141,9 @@ void vssd_kv_iter_req(struct vssd_kv *kv, struct vssd_cmd *cmd)
  */
 void vssd_kv_iter_read(struct vssd_kv *kv, struct vssd_cmd *cmd, u32 max_bytes)
 {
-	struct vssd_kv_iter *it = vssd_kv_iter_get(kv, vssd_kv_cdw(cmd, 11) & 0xff);
+	struct vssd_kv_iter *it = vssd_kv_iter_get(kv, cmd);
+	u32 size = cmd->buf.len, at = VSSD_SKV_ITER_HDR, n = 0, seeks = 0;
 	u64 words = vssd_kv_cdw(cmd, 10);
-	u32 size = cmd->buf.len, at = VSSD_SKV_ITER_HDR, n = 0;
 	struct vssd_kv_entry *e;
 	u8 *data;
 
@@ -99,14 +158,25 @@ void vssd_kv_iter_read(struct vssd_kv *kv, struct vssd_cmd *cmd, u32 max_bytes)
 	data = vssd_kv_buffer_alloc(cmd, size);
 	if (!data)
 		return;
-	e = it->started ? vssd_kv_first_from(kv, &it->last, false) :
-			  (kv->tree.rb_node ? rb_entry(rb_first(&kv->tree),
-						       struct vssd_kv_entry, sorted) : NULL);
-	for (; e; e = vssd_kv_next(e)) {
+	e = vssd_kv_iter_start(kv, it);
+	kv->iter_steps++;
+	while (e) {
+		u32 head = vssd_kv_head_order(e->key.bytes, e->key.len), next;
 		u32 need = 4 + ALIGN(e->key.len, 4);
 
-		if (!vssd_kv_iter_match(it, &e->key))
+		if ((head & it->mask) != it->want) {
+			if (seeks++ == VSSD_KV_ITER_SEEKS)
+				break;
+			it->last = e->key;
+			it->started = true;
+			kv->iter_steps++;
+			if (!vssd_kv_next_head(head, it->want, it->mask, &next)) {
+				e = NULL;
+				break;
+			}
+			e = vssd_kv_iter_seek(kv, next);
 			continue;
+		}
 		if (at + need > size)
 			break;
 		put_unaligned_le32(e->key.len, data + at);
@@ -115,8 +185,10 @@ void vssd_kv_iter_read(struct vssd_kv *kv, struct vssd_cmd *cmd, u32 max_bytes)
 		n++;
 		it->last = e->key;
 		it->started = true;
+		kv->iter_steps++;
+		e = vssd_kv_next(e);
 	}
-	if (!n) {
+	if (!n && !e) {
 		kvfree(data);
 		cmd->status = vssd_kv_iter_status(cmd, true);
 		return;
@@ -129,4 +201,5 @@ void vssd_kv_iter_read(struct vssd_kv *kv, struct vssd_cmd *cmd, u32 max_bytes)
 void vssd_kv_iters_close_all(struct vssd_kv *kv)
 {
 	memset(kv->iters, 0, sizeof(kv->iters));
+	kv->iters_open = 0;
 }

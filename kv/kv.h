@@ -9,7 +9,8 @@
  *           workers while the dispatcher owns the index.
  * vlog.c    where each value lives on the emulated flash, its timing, GC.
  * cmd.c     both command families, decoded into the operations below.
- * iter.c    Samsung iterators.
+ * iter.c    Samsung iterators; iter_seek.c the key heads they select.
+ * mem.c     the RAM a record is charged against the capacity.
  * ns.c      namespace set-up, identify data, statistics.
  *
  * Everything but the value bytes is owned by the controller's dispatcher,
@@ -18,6 +19,7 @@
 #ifndef VSSD_KV_H
 #define VSSD_KV_H
 
+#include <linux/gfp.h>
 #include <linux/rbtree.h>
 #include <linux/refcount.h>
 #include <linux/types.h>
@@ -25,6 +27,7 @@
 #include <vssd/kv_cmd.h>
 
 #include "../drivers/vssd/vssd.h"
+#include "mem.h"
 #include "vlog.h"
 
 struct vssd_ctrl;
@@ -32,17 +35,30 @@ struct vssd_ns;
 struct vssd_cmd;
 struct vssd_buf_pos;
 
+/*
+ * Allocations on the dispatcher, under the dispatch lock that every
+ * submitter may wait for (block I/O among them): no reclaim that waits for
+ * I/O, and an Internal Error rather than a long reclaim or the OOM killer.
+ */
+#define VSSD_KV_GFP		(GFP_NOIO | __GFP_NORETRY | __GFP_NOWARN)
+
 #define VSSD_KV_MAX_ITERS	16
+#define VSSD_KV_ITERS_PER_HOST	4	/* of them, one remote host controller's */
 
 struct vssd_kv_key {
 	u8 len;
 	u8 bytes[VSSD_KV_MAX_KEY];
 };
 
-/* The bytes of one value; the index entry and in-flight commands hold refs. */
+/*
+ * The bytes of one value; the index entry and in-flight commands hold refs.
+ * A small value is packed: its bytes follow the header in one allocation
+ * (mem.c decides); a larger one has pages.
+ */
 struct vssd_kv_value {
 	refcount_t ref;
 	bool filled;		/* the Store's worker has copied the bytes in */
+	bool packed;
 	u32 len;
 	u32 nr_pages;
 	struct page *pages[];
@@ -57,12 +73,13 @@ struct vssd_kv_entry {
 };
 
 struct vssd_kv_iter {
-	u64 owner;		/* the remote host's controller, 0: local */
+	u64 owner;		/* the remote host's controller (@foreign) */
+	bool foreign;		/* opened through a transport, not locally */
 	bool open;
 	bool started;		/* @last is valid */
-	u32 prefix;
+	u32 want;		/* prefix & mask, in key order (iter_seek.h) */
 	u32 mask;
-	struct vssd_kv_key last;
+	struct vssd_kv_key last;	/* the last key a read looked at */
 };
 
 struct vssd_kv {
@@ -76,13 +93,17 @@ struct vssd_kv {
 	struct rb_root tree;
 	u64 nr_keys;
 	u64 value_bytes;	/* sum of live value lengths */
+	u64 mem_used;		/* RAM charged against the capacity (mem.h) */
+	u64 mem_base;		/* of it, the hash buckets */
 
 	struct vssd_vlog log;
 	struct vssd_kv_iter iters[VSSD_KV_MAX_ITERS];
+	u32 iters_open;
 
 	/* Counters, dispatcher-written. */
 	u64 bytes_stored;
 	u64 bytes_retrieved;
+	u64 iter_steps;		/* keys and seeks Iterate Read went through */
 };
 
 /* Dword @n of a command's SQE, CPU order. */

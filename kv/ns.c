@@ -112,7 +112,7 @@ void vssd_kv_identify_ns(struct vssd_ns *ns, void *data)
 	u8 *raw = data, *kvf = raw + VSSD_KV_ID_KVF0;
 
 	put_unaligned_le64(kv->log.cfg.capacity, raw + VSSD_KV_ID_NSZE);
-	put_unaligned_le64(READ_ONCE(kv->log.live), raw + VSSD_KV_ID_NUSE);
+	put_unaligned_le64(READ_ONCE(kv->mem_used), raw + VSSD_KV_ID_NUSE);
 	raw[VSSD_KV_ID_NKVF] = 0;		/* one KV format */
 	put_unaligned_le32(VSSD_VLOG_ALIGN, raw + VSSD_KV_ID_NOVG);
 	memcpy(raw + VSSD_KV_ID_NGUID, &ns->uuid, 16);
@@ -125,8 +125,8 @@ void vssd_kv_identify_ns(struct vssd_ns *ns, void *data)
 int vssd_kv_stats_show(struct vssd_ctrl *ctrl, char *page, int at)
 {
 	u64 keys = 0, live = 0, values = 0, used = 0, gc_runs = 0, gc_bytes = 0;
-	u64 host = 0, index = 0, stored = 0, retrieved = 0, waf100;
-	u32 nsid, nr = 0;
+	u64 host = 0, index = 0, stored = 0, retrieved = 0, mem = 0, steps = 0, waf100;
+	u32 nsid, nr = 0, iters = 0;
 
 	for (nsid = 1; nsid <= VSSD_MAX_NSID; nsid++) {
 		struct vssd_ns *ns = ctrl->ns_by_id[nsid];
@@ -146,6 +146,9 @@ int vssd_kv_stats_show(struct vssd_ctrl *ctrl, char *page, int at)
 		index += vssd_kv_index_bytes(kv);
 		stored += READ_ONCE(kv->bytes_stored);
 		retrieved += READ_ONCE(kv->bytes_retrieved);
+		mem += READ_ONCE(kv->mem_used);
+		iters += READ_ONCE(kv->iters_open);
+		steps += READ_ONCE(kv->iter_steps);
 	}
 	if (!nr)
 		return 0;
@@ -155,8 +158,9 @@ int vssd_kv_stats_show(struct vssd_ctrl *ctrl, char *page, int at)
 			 "kv_live_bytes %llu\nkv_garbage_bytes %llu\nkv_nuse_bytes %llu\n"
 			 "kv_bytes_stored %llu\nkv_bytes_retrieved %llu\n"
 			 "kv_gc_runs %llu\nkv_gc_bytes_moved %llu\nkv_waf %llu.%02llu\n"
-			 "kv_index_bytes %llu\nkv_index_bytes_per_key %llu\n",
-			 nr, keys, values, live, used > live ? used - live : 0, live, stored,
+			 "kv_index_bytes %llu\nkv_index_bytes_per_key %llu\n"
+			 "kv_iters_open %u\nkv_iter_steps %llu\n",
+			 nr, keys, values, live, used > live ? used - live : 0, mem, stored,
 			 retrieved, gc_runs, gc_bytes, waf100 / 100, waf100 % 100, index,
-			 keys ? div64_u64(index, keys) : 0ULL);
+			 keys ? div64_u64(index, keys) : 0ULL, iters, steps);
 }

@@ -4,20 +4,26 @@
  * command families (store with and without options, append, retrieve into
  * full and short buffers, exist, delete) run against the device and an
  * in-memory map; every status, DW0 and byte retrieved must match what the
- * map predicts, including Capacity Exceeded exactly when the live records
- * (32-byte header + value, rounded up to 32 bytes) would pass the capacity.
- * At the end a full List and a full iteration must return the map's keys
- * in order.
+ * map predicts, including Capacity Exceeded exactly when the RAM charged
+ * for the keys (kv/mem.c, the formula the namespace uses) would pass the
+ * room given.  At the end a full List and a full iteration must return the
+ * map's keys in order.
  *
- *   kv_model DEVICE OPS KEYS MAX_VALUE CAPACITY_BYTES SEED
+ *   kv_model DEVICE OPS KEYS MAX_VALUE ROOM_BYTES SEED
+ *
+ * ROOM_BYTES: the namespace's capacity less what its empty index is
+ * charged (KV Identify Namespace: NSZE - NUSE before the first key).
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <linux/types.h>
 
 #include <vssd/kv_cmd.h>
+
+#include "../kv/mem.h"
 
 #include "../tools/vssd-kv/kvdev.h"
 
@@ -46,9 +52,9 @@ static u64 capacity, live;
 	}								\
 } while (0)
 
-static u64 rec(u32 len)
+static u64 charge(u32 len)
 {
-	return (32 + (u64)len + 31) / 32 * 32;
+	return vssd_kv_mem_charge(len, sysconf(_SC_PAGESIZE));
 }
 
 static int sc(int status)
@@ -111,7 +117,7 @@ static void op_store(struct kvdev *d, struct mkey *k, u32 maxv, unsigned long i)
 	else if (total > maxv)
 		want = d->vendor ? VSSD_SKV_SCT << 8 | VSSD_SKV_SC_VALUE_SIZE :
 				   VSSD_KV_SC_INVALID_VALUE_SIZE;
-	else if (live - (k->val ? rec(k->vlen) : 0) + rec(total) > capacity)
+	else if (live - (k->val ? charge(k->vlen) : 0) + charge(total) > capacity)
 		want = cap(d->vendor);
 	ret = kvdev_store(d, k->bytes, k->len, val, len, opts);
 	CHECK(sc(ret) == want, "op %lu: store (%s, opts %u, %u bytes): status 0x%x, want 0x%x",
@@ -121,8 +127,8 @@ static void op_store(struct kvdev *d, struct mkey *k, u32 maxv, unsigned long i)
 		return;
 	}
 	if (k->val)
-		live -= rec(k->vlen);
-	live += rec(total);
+		live -= charge(k->vlen);
+	live += charge(total);
 	if (opts == KVDEV_APPEND && k->val) {
 		k->val = realloc(k->val, total);
 		memcpy(k->val + k->vlen, val, len);
@@ -160,7 +166,7 @@ static void op_delete(struct kvdev *d, struct mkey *k, unsigned long i)
 
 	CHECK(sc(ret) == (!k->val && strict ? nf(true) : 0), "op %lu: delete: 0x%x", i, ret);
 	if (k->val) {
-		live -= rec(k->vlen);
+		live -= charge(k->vlen);
 		free(k->val);
 		k->val = NULL;
 		k->vlen = 0;
@@ -248,7 +254,7 @@ int main(int argc, char **argv)
 	int ret;
 
 	if (argc != 7) {
-		fprintf(stderr, "usage: kv_model DEVICE OPS KEYS MAX_VALUE CAPACITY SEED\n");
+		fprintf(stderr, "usage: kv_model DEVICE OPS KEYS MAX_VALUE ROOM SEED\n");
 		return 2;
 	}
 	ops = strtoul(argv[2], NULL, 0);
@@ -306,7 +312,7 @@ int main(int argc, char **argv)
 	}
 	printf("ops: %lu stores, %lu gets, %lu exists, %lu deletes; ", counts[0], counts[1],
 	       counts[2], counts[3]);
-	printf("live record bytes %llu of %llu\n",
+	printf("charged bytes %llu of %llu\n",
 	       (unsigned long long)live,
 	       (unsigned long long)capacity);
 	check_listing(&std, &ven);

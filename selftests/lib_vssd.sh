@@ -69,3 +69,12 @@ vssd_smart() {
 	nvme smart-log "$1" -o json | python3 -c \
 		'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$2"
 }
+
+# vssd_kv_room DEV NSID: bytes a KV namespace can still take, NSZE - NUSE
+# of its KV Identify Namespace (CNS 05h, CSI 01h); NUSE is the RAM its keys
+# are charged (Documentation/kv.rst, Capacity).  DEV: a controller node.
+vssd_kv_room() {
+	nvme admin-passthru "$1" --opcode=0x06 --namespace-id="$2" --cdw10=5 \
+		--cdw11=$((1 << 24)) --data-len=4096 -r -b 2>/dev/null | python3 -c \
+		'import struct,sys; d=sys.stdin.buffer.read(); print(struct.unpack_from("<Q", d, 0)[0] - struct.unpack_from("<Q", d, 16)[0])'
+}

@@ -6,7 +6,8 @@
 # status codes, key lengths 1..16 (17 refused), values of 1 byte to the
 # 1 MiB maximum (R2T/H2CData and C2HData), Retrieve into a short buffer and
 # its DW0, EDNEK per host controller, write protection, Capacity Exceeded,
-# iterators freed when the host controller resets, the customer's
+# iterators per host controller (4 each, invisible to another host, freed
+# when their host controller resets or disconnects), a user's own
 # store_retrieve.sh, and a model check (List and iteration over thousands
 # of keys) through the transport.
 . "$(dirname "$0")/lib.sh"
@@ -181,55 +182,133 @@ for fam in "" --vendor; do
 done
 cmp -s "$tmp/vmax" <("$kv" "$(vssd_blkdev kvt 1)" get vmax) || fail "max value read locally"
 
-# Capacity Exceeded over TCP: 1 MiB of 4 KiB values holds 254.
+# Capacity Exceeded over TCP: as many 4 KiB values as their RAM charge allows.
 head -c 4096 /dev/urandom >"$tmp/v4k"
+room=$(vssd_kv_room "$chr" 3) || fail "KV identify of nsid 3 over TCP"
 n=0
 while "$kv" "$small" put "k$n" "@$tmp/v4k" 2>"$tmp/err"; do n=$((n + 1)); done
 grep -q "capacity exceeded" "$tmp/err" || fail "full namespace over TCP: $(cat "$tmp/err")"
-expect_eq "values stored before Capacity Exceeded" $(((1 << 20) / 4128)) "$n"
+expect_eq "values stored before Capacity Exceeded" $((room / (4096 + 32 + 128))) "$n"
 for i in $(seq 0 2 $((n - 1))); do "$kv" "$small" del "k$i" || fail "del k$i"; done
 "$kv" "$small" put again "@$tmp/v4k" || fail "put after deleting half"
 "$kv" "$small" get k1 | cmp -s - "$tmp/v4k" || fail "a surviving value changed"
 
-# Iterators: 16 per namespace; a host controller reset frees the host's.
+# Iterators: 16 per namespace, 4 per host controller; one host cannot read
+# or close another's; a host controller reset or disconnect frees its own.
 iter_open_all() {
 	python3 - "$1" "$2" <<'PY'
 import subprocess, sys
 dev, nsid = sys.argv[1], sys.argv[2]
-def req(opt, handle=0):
+handles = []
+while len(handles) < 17:
     r = subprocess.run(["nvme", "io-passthru", dev, "--opcode=0xb1", "--namespace-id=" + nsid,
-                        "--cdw11=%d" % (opt << 8 | handle)], capture_output=True, text=True)
-    return r.returncode
-opened = 0
-while opened < 17 and req(0x05) == 0:
-    opened += 1
-print(opened)
+                        "--cdw11=%d" % (0x05 << 8)], capture_output=True, text=True)
+    if r.returncode:
+        sys.stderr.write(r.stdout + r.stderr)
+        break
+    handles.append(int((r.stdout + r.stderr).split("result:")[1].split()[0], 16))
+print(" ".join(str(h) for h in handles))
 PY
 }
-expect_eq "iterators a host can open" 16 "$(iter_open_all "$ng" 2)"
+# iter_cmd DEV NSID read|close HANDLE: Iterate Read (4 KiB) or close; prints
+# ok, end (Iterator End: the iterator is the caller's, just finished) or
+# the refusal.
+iter_cmd() {
+	python3 - "$@" <<'PY'
+import subprocess, sys
+dev, nsid, what, h = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+if what == "read":
+    args = ["--opcode=0xb2", "--cdw10=1024", "--cdw11=%d" % h, "--data-len=4096", "-r"]
+else:
+    args = ["--opcode=0xb1", "--cdw11=%d" % (0x02 << 8 | h)]
+r = subprocess.run(["nvme", "io-passthru", dev, "--namespace-id=" + nsid] + args,
+                   capture_output=True, text=True)
+out = (r.stdout + r.stderr).replace("\n", " ")
+print("ok" if r.returncode == 0 else "end" if "393)" in out else "refused: " + out[-120:])
+PY
+}
+iters_open() { vssd_stat kvt kv_iters_open; }
+# wait_iters N: the namespace's open iterators drop to N (the owner record
+# goes with the host controller's last queue).
+wait_iters() {
+	local i
+
+	for i in $(seq 50); do
+		[ "$(iters_open)" = "$1" ] && return 0
+		sleep 0.2
+	done
+	return 1
+}
+handles_a=$(iter_open_all "$ng" 2)
+expect_eq "iterators host A can open" 4 "$(echo "$handles_a" | wc -w)"
+# Host B: its own subsystem exporting the same vssd namespace, so its own
+# controller (another host controller, another owner).
+nqnb=nqn.2026-11.io.vssd:kv-tcp-b
+nvmet_subsys "$nqnb"
+nvmet_ns "$nqnb" 1 "$(vssd_blkdev kvt 1)"
+nvmet_link 1 "$nqnb"
+host_connect "$nqnb" 127.0.0.1 4420 || fail "connect to $nqnb failed"
+ctrl_b=$CTRL
+ng_b=$(host_ng "$ctrl_b" 1) || fail "no /dev/ngXn1 for host B"
+handles_b=$(iter_open_all "$ng_b" 1)
+expect_eq "iterators host B can open" 4 "$(echo "$handles_b" | wc -w)"
+expect_eq "iterators open" 8 "$(iters_open)"
+hb=${handles_b%% *}
+expect_eq "host B reads its own iterator" ok "$(iter_cmd "$ng_b" 1 read "$hb")"
+for h in $handles_a; do
+	case "$(iter_cmd "$ng_b" 1 read "$h")" in
+	refused*) ;;
+	*) fail "host B read host A's iterator $h" ;;
+	esac
+	case "$(iter_cmd "$ng_b" 1 close "$h")" in
+	refused*) ;;
+	*) fail "host B closed host A's iterator $h" ;;
+	esac
+	expect_eq "host A reads its iterator $h" ok "$(iter_cmd "$ng" 2 read "$h")"
+done
+expect_eq "iterators open after host B's attempts" 8 "$(iters_open)"
+case "$(iter_cmd "$ng" 2 close "$hb")" in
+refused*) ;;
+*) fail "host A closed host B's iterator $hb" ;;
+esac
+nvme disconnect -d "$ctrl_b" >/dev/null || fail "disconnect host B"
+wait_iters 4 || fail "host B's iterators not freed on its disconnect: $(iters_open) open"
+for h in $handles_a; do
+	# Read once already: the rest, or Iterator End; never refused.
+	case "$(iter_cmd "$ng" 2 read "$h")" in
+	ok | end) ;;
+	*) fail "host A's iterator $h after host B left" ;;
+	esac
+	expect_eq "host A closes its iterator $h" ok "$(iter_cmd "$ng" 2 close "$h")"
+done
+expect_eq "iterators open after host A closed its own" 0 "$(iters_open)"
+handles_a=$(iter_open_all "$ng" 2)
+expect_eq "iterators host A opens again" 4 "$(echo "$handles_a" | wc -w)"
 nvme reset "$chr" >/dev/null 2>&1 || fail "nvme reset $chr"
+wait_iters 0 || fail "host A's iterators not freed by its reset: $(iters_open) open"
 got=0
 for i in $(seq 50); do
-	got=$(iter_open_all "$ng" 2 2>/dev/null)
-	[ "$got" = 16 ] && break
+	got=$(iter_open_all "$ng" 2 2>/dev/null | wc -w)
+	[ "$got" = 4 ] && break
 	sleep 0.2
 done
-expect_eq "iterators after the host controller reset" 16 "$got"
+expect_eq "iterators after the host controller reset" 4 "$got"
 nvme disconnect -n "$nqn" >/dev/null || fail "disconnect"
+wait_iters 0 || fail "host A's iterators not freed on its disconnect: $(iters_open) open"
 host_connect "$nqn" 127.0.0.1 4420 -i 2 || fail "reconnect to $nqn failed"
 chr=/dev/$CTRL
 ng=$(host_ng "$CTRL" 2) || fail "no /dev/ngXn2 after reconnecting"
 compat=$(host_ns_dev "$CTRL" 1) || fail "no compat node after reconnecting"
 for i in $(seq 50); do
-	got=$(iter_open_all "$ng" 2 2>/dev/null)
-	[ "$got" = 16 ] && break
+	got=$(iter_open_all "$ng" 2 2>/dev/null | wc -w)
+	[ "$got" = 4 ] && break
 	sleep 0.2
 done
-expect_eq "iterators after disconnect and connect" 16 "$got"
+expect_eq "iterators after disconnect and connect" 4 "$got"
 nvme reset "$chr" >/dev/null 2>&1 || fail "second reset"
 ng=$(host_ng "$CTRL" 2) || fail "no /dev/ngXn2 after the reset"
 
-# The customer's script over TCP, DEV = the compat namespace's block node.
+# A user's own store/retrieve script over TCP, DEV = the compat namespace's block node.
 sed -e "s|^DEV=.*|DEV=$compat|" -e 's/-svw$/-sw/' -e 's/-svr$/-sr/' \
 	"$VSSD_SRC/tools/examples/store_retrieve.sh" >"$tmp/sr.sh"
 bash "$tmp/sr.sh" >"$tmp/sr.out" 2>&1 || fail "store_retrieve.sh over TCP: $(cat "$tmp/sr.out")"
@@ -245,7 +324,8 @@ PY
 # Model check through the transport: both families, List and a full
 # iteration over thousands of keys at the end.
 mc=$(host_ng "$CTRL" 4) || fail "no node for nsid 4"
-"$model" "$mc" "${VSSD_KV_TCP_MODEL_OPS:-15000}" 3000 65536 $((32 << 20)) 7 >"$tmp/model.out" 2>&1 ||
+room=$(vssd_kv_room "$chr" 4) || fail "KV identify of nsid 4 over TCP"
+"$model" "$mc" "${VSSD_KV_TCP_MODEL_OPS:-15000}" 3000 65536 "$room" 7 >"$tmp/model.out" 2>&1 ||
 	fail "model check over TCP: $(tail -25 "$tmp/model.out")"
 log "model check over TCP: $(tr '\n' ' ' <"$tmp/model.out")"
 keys=$("$kv" "$mc" list | wc -l)
