@@ -65,6 +65,16 @@ u32 digest(const void *buf, size_t len)
 
 int conn_open(struct conn *c)
 {
+	return conn_open_small(c, 0, 0);
+}
+
+/*
+ * A connection whose receive buffer (SO_RCVBUF) and segment size
+ * (TCP_MAXSEG) are set before the handshake when not 0: the target then
+ * sees a small window and a small MSS, and sizes its send buffer for them.
+ */
+int conn_open_small(struct conn *c, int rcvbuf, int maxseg)
+{
 	struct sockaddr_storage ss = { 0 };
 	socklen_t sl;
 	int one = 1;
@@ -89,6 +99,11 @@ int conn_open(struct conn *c)
 	if (c->fd < 0)
 		return -1;
 	setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	if ((rcvbuf && setsockopt(c->fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf))) ||
+	    (maxseg && setsockopt(c->fd, IPPROTO_TCP, TCP_MAXSEG, &maxseg, sizeof(maxseg)))) {
+		close(c->fd);
+		return -1;
+	}
 	if (connect(c->fd, (void *)&ss, sl)) {
 		close(c->fd);
 		return -1;

@@ -73,6 +73,7 @@ void crc32c_init(void);
 u32 digest(const void *buf, size_t len);
 
 int conn_open(struct conn *c);
+int conn_open_small(struct conn *c, int rcvbuf, int maxseg);
 void conn_close(struct conn *c);
 int send_all(struct conn *c, const void *buf, size_t len);
 int recv_exact(struct conn *c, void *buf, size_t len, int timeout_ms);

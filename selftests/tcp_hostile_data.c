@@ -483,69 +483,87 @@ static int c_h2c_before_r2t_same_segment(void)
 }
 
 /*
- * A host that stops reading: its reads fill the target's send path, so the
- * R2T for a later write cannot leave; data sent for that write anyway is a
- * sequence error.  The target gives up on the connection (it cannot even
- * send the termination) and never completes the write.
+ * A host that stops reading, so that the R2T for its write cannot leave the
+ * target, and sends the data for that write anyway, with the right transfer
+ * tag and offset 0: a PDU sequence error.  The I/O connection has a small
+ * receive buffer and MSS from its handshake on, so the target's send buffer
+ * holds far less than the first read's data: no read is fully sent, none
+ * gives its slot back, and the write takes the next slot of the fresh
+ * queue, whose transfer tag is its index.  When the host reads again it
+ * gets the rest of the read under way, then C2HTermReq (FES 02h) and the
+ * close; never the write's R2T nor a response to it.
  */
+#define UNSENT_READS	4
+#define UNSENT_READ_LEN	(256u << 10)
+#define UNSENT_CID	90
+
 static int c_h2c_while_r2t_unsent(void)
 {
 	static u8 d[4096];
-	int small = 4096, i, type, ret = 0;
-	u8 *buf = malloc((1 << 20) + 256);
-	struct timespec t0, t1;
+	u8 *buf = malloc(UNSENT_READ_LEN + 256);
+	struct vtcp_term_pdu *t = (void *)buf;
+	int i, type, ret = 0;
 	struct conn a, c;
 	struct sqe s;
+	u16 st, cid;
 
 	if (!buf)
 		return failf("out of memory");
-	if (io_queue(&a, &c, 0, 0)) {
+	if (admin_queue(&a, 0, 0)) {
 		free(buf);
 		return 1;
 	}
-	setsockopt(c.fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
-	for (i = 0; i < 16; i++) {
-		s = sqe_rw(0x02, 60 + i, 0, 1 << 20, SGL_TRANSPORT);
+	if (conn_open_small(&c, 4096, 1024)) {
+		conn_close(&a);
+		free(buf);
+		return failf("cannot open the I/O connection");
+	}
+	if (icreq(&c, 0, 0) || fabric_connect(&c, 1, a.cntlid, g_nqn, &st)) {
+		ret = 1;
+		goto out;
+	}
+	if (st) {
+		ret = failf("I/O Connect failed with status 0x%x", st);
+		goto out;
+	}
+	/* Slots 0 to UNSENT_READS - 1: reads the host does not take. */
+	for (i = 0; i < UNSENT_READS; i++) {
+		s = sqe_rw(0x02, 60 + i, i * (UNSENT_READ_LEN / 512), UNSENT_READ_LEN,
+			   SGL_TRANSPORT);
 		send_capsule(&c, &s, NULL, 0);
 	}
-	usleep(1500 * 1000);	/* the reads complete and fill the send path */
-	s = sqe_rw(0x01, 90, 2048, sizeof(d), SGL_TRANSPORT);
+	usleep(500 * 1000);	/* the reads complete and fill the send path */
+	s = sqe_rw(0x01, UNSENT_CID, 8192, sizeof(d), SGL_TRANSPORT);
 	send_capsule(&c, &s, NULL, 0);
 	usleep(300 * 1000);	/* its R2T is queued behind the read data */
-	/* The write took slot 16: slots 0-15 hold the reads. */
-	send_h2c(&c, 90, 16, 0, d, sizeof(d), true);
-	usleep(300 * 1000);
-	/* Now read everything: no success for the write, then the close. */
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	pattern(d, sizeof(d), 7);
+	send_h2c(&c, UNSENT_CID, UNSENT_READS, 0, d, sizeof(d), true);
+
+	/* Read again: what was under way, then the termination. */
 	for (;;) {
-		type = recv_pdu(&c, buf, (1 << 20) + 256, NULL);
-		if (type < 0)
+		type = recv_pdu(&c, buf, UNSENT_READ_LEN + 256, NULL);
+		if (type != VTCP_C2H_DATA && type != VTCP_CAPSULE_RESP)
 			break;
-		if (type == VTCP_CAPSULE_RESP) {
-			u16 cid;
-
-			memcpy(&cid, buf + 8 + 12, 2);
-			if (le16toh(cid) == 90) {
-				ret = failf("the write got a response");
-				break;
-			}
-		}
-		if (type == VTCP_C2H_TERM) {
-			struct vtcp_term_pdu *t = (void *)buf;
-
-			if (le16toh(t->fes) != VTCP_FES_PDU_SEQUENCE)
-				ret = failf("FES %u, expected %u", le16toh(t->fes),
-					    VTCP_FES_PDU_SEQUENCE);
-			break;
-		}
-		clock_gettime(CLOCK_MONOTONIC, &t1);
-		if (t1.tv_sec - t0.tv_sec > 20) {
-			ret = failf("the connection stayed open");
-			break;
+		memcpy(&cid, buf + (type == VTCP_C2H_DATA ? 8 : 8 + 12), 2);
+		if (le16toh(cid) == UNSENT_CID) {
+			ret = failf("the write got a response");
+			goto out;
 		}
 	}
-	if (type == -3)
-		ret = failf("the connection stayed open and silent");
+	if (type == VTCP_R2T)
+		ret = failf("the write's R2T left before its data: the send path was not full");
+	else if (type == -2)
+		ret = failf("connection closed without a C2HTermReq");
+	else if (type == -3)
+		ret = failf("no C2HTermReq within %d ms", TIMEOUT_MS);
+	else if (type != VTCP_C2H_TERM)
+		ret = failf("expected C2HTermReq, got PDU type %d", type);
+	else if (le16toh(t->fes) != VTCP_FES_PDU_SEQUENCE)
+		ret = failf("FES %u, expected %u (was the write's transfer tag %u?)",
+			    le16toh(t->fes), VTCP_FES_PDU_SEQUENCE, UNSENT_READS);
+	else if (recv_exact(&c, buf, 1, TIMEOUT_MS) != -2)
+		ret = failf("the connection stayed open after C2HTermReq");
+out:
 	free(buf);
 	conn_close(&c);
 	conn_close(&a);

@@ -44,6 +44,7 @@ fio --name=bystander --filename="$dev" --ioengine=libaio --direct=1 --rw=randwri
 	--bssplit=4k/50:64k/40:1m/10 --iodepth=16 --size=128M --time_based --runtime=600 \
 	--verify=crc32c --verify_backlog=64 --verify_fatal=1 >/tmp/bystander.log 2>&1 &
 fio_pid=$!
+fio_start=$SECONDS
 on_exit kill $fio_pid
 
 mark=$(kmsg_mark)
@@ -59,8 +60,17 @@ if [ -z "${HOSTILE_CASES:-}" ]; then
 	kmsg_since "$mark" | grep -q 'no data for command .* terminating the connection' ||
 		fail "no log line for the data timeout"
 fi
+# The write whose R2T was still queued: its data was refused as such.
+case " ${HOSTILE_CASES:-h2c_while_r2t_unsent} " in
+*" h2c_while_r2t_unsent "*)
+	kmsg_since "$mark" | grep -q 'H2CData for command 90 before its R2T was sent' ||
+		fail "no log line for the H2CData sent while its R2T was queued"
+	;;
+esac
 log "data buffers: high-water $(cat $params/data_peak_kb) KiB, cap $(cat $params/max_data_mb) MiB"
 
+# However few cases ran, the bystander gets 10 s of verified I/O.
+while [ $((SECONDS - fio_start)) -lt 10 ]; do sleep 1; done
 kill -INT $fio_pid
 wait $fio_pid
 fio_rc=$?

@@ -15,6 +15,8 @@ job=/mnt/job
 # shellcheck source=/dev/null
 . "$job/job.env"
 src="$VSSD_SRC"
+# Case selection for test_tcp_05_hostile, when the host asked for one.
+[ -z "${HOSTILE_CASES:-}" ] || export HOSTILE_CASES
 kver=$(uname -r)
 
 beat() { touch "$job/heartbeat"; }

@@ -63,6 +63,7 @@ while [ ${#remaining[@]} -gt 0 ]; do
 	truncate -s "$scratch_size" "$job/scratch.img"
 	vm_job_set "$job" VSSD_TESTS "${remaining[*]}"
 	vm_job_set "$job" VSSD_TIMEOUT "$timeout"
+	[ -z "${HOSTILE_CASES:-}" ] || vm_job_set "$job" HOSTILE_CASES "$HOSTILE_CASES"
 	echo "# booting the VM for ${#remaining[@]} test(s)"
 	"$top/tools/vm/vm.sh" --job "$job" \
 		--timeout $(( (timeout + 60) * ${#remaining[@]} + 300 )) \
