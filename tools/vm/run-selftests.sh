@@ -26,6 +26,12 @@ done
 scratch_size=512M
 timeout=$(sed -n 's/^timeout=//p' "$top/selftests/settings")
 timeout=${timeout:-600}
+# A longer fuzzing time (test_tcp_08_fuzz) reaches the guest, and the
+# per-test limit grows with it.
+fuzz_seconds=${VSSD_FUZZ_SECONDS:-}
+if [ -n "$fuzz_seconds" ] && [ "$timeout" -lt $((fuzz_seconds + 300)) ]; then
+	timeout=$((fuzz_seconds + 300))
+fi
 remaining=()
 for name in $(make -s -C "$top/selftests" list); do
 	# shellcheck disable=SC2254
@@ -63,6 +69,7 @@ while [ ${#remaining[@]} -gt 0 ]; do
 	truncate -s "$scratch_size" "$job/scratch.img"
 	vm_job_set "$job" VSSD_TESTS "${remaining[*]}"
 	vm_job_set "$job" VSSD_TIMEOUT "$timeout"
+	[ -z "$fuzz_seconds" ] || echo "export VSSD_FUZZ_SECONDS=$((fuzz_seconds))" >>"$job/job.env"
 	echo "# booting the VM for ${#remaining[@]} test(s)"
 	"$top/tools/vm/vm.sh" --job "$job" \
 		--timeout $(( (timeout + 60) * ${#remaining[@]} + 300 )) \
