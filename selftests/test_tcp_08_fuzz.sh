@@ -48,7 +48,7 @@ fio --name=bystander --filename="$dev" --ioengine=libaio --direct=1 --rw=randwri
 fio_pid=$!
 on_exit kill $fio_pid
 
-"$tool" --seed "$seed" --seconds "$seconds" 127.0.0.1 4420 $fuzz | tee /tmp/fuzz.out
+"$tool" --kmsg --seed "$seed" --seconds "$seconds" 127.0.0.1 4420 $fuzz | tee /tmp/fuzz.out
 rc=${PIPESTATUS[0]}
 line=$(grep '^vtcp_fuzz: cases ' /tmp/fuzz.out)
 [ -n "$line" ] || fail "the fuzzer printed no final line (exit $rc)"
@@ -71,6 +71,6 @@ verify_rw "$dev" 4 || fail "the bystander's data does not read back after fuzzin
 nvme disconnect -n $good >/dev/null
 nvmet_unlink 1 $fuzz
 nvmet_unlink 1 $good
-rmdir $NVMET/ports/1
+rmdir "$NVMET/ports/1"
 expect_ok "rmmod vssd_tcp after fuzzing" rmmod vssd_tcp
 pass

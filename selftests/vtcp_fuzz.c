@@ -20,12 +20,13 @@
  * write read back) must succeed.
  *
  * usage: vtcp_fuzz [--seed S] [--cases N] [--seconds T] [--case K]
- *                  [--check-every N] [-v] ADDR PORT SUBNQN
+ *                  [--check-every N] [--kmsg] [-v] ADDR PORT SUBNQN
  * The subsystem must allow any host; namespace 1 is written anywhere in
  * its first 64 MiB (512-byte blocks), namespace 2 gets KV commands too.
  * Every case is a function of (seed, case number): --seed S --case K
  * replays case K alone, printing what it sends.
  */
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +44,8 @@ u64 fuzz_deadline;
 
 static u64 fuzz_seed;
 static u32 fuzz_case_index;
+static u32 fuzz_checked_to;	/* cases before this one passed a health check */
+static int fuzz_kmsg = -1;	/* /dev/kmsg, to mark each case in the kernel log */
 static char fuzz_log[4096];
 static size_t fuzz_log_len;
 static u8 fuzz_data[1 << 20];	/* what writes carry */
@@ -295,6 +298,8 @@ static void fuzz_flush(struct fuzz_case *fc)
 	if (!w->len)
 		return;
 	fuzz_mutate_order(fc);
+	if (!w->nr)
+		return;		/* its only PDU was dropped */
 	if (!fc->stopped && fuzz_chance(&fc->rng, 3)) {
 		/* Cut the stream inside its last PDU; nothing follows. */
 		u32 last = w->start[w->nr - 1];
@@ -659,6 +664,8 @@ static void fuzz_step_connect(struct fuzz_case *fc, u16 qid, u16 cntlid)
 	if (fuzz_chance(r, 15)) {
 		len = PICK(r, 0, 16, 512, 1023, 1025, 2048);
 		fuzz_put32(sqe + 32, fuzz_chance(r, 50) ? len : 1024);
+		if (len > sizeof(data))
+			len = sizeof(data);	/* the SGL may say more */
 		if (!len)
 			sqe[39] = 0x5a;
 	}
@@ -765,8 +772,9 @@ static void fuzz_icreq_mutated(struct fuzz_case *fc)
 	}
 	fuzz_note("; ICReq hpda %u digest 0x%02x header %02x %02x %02x %02x plen %u", p[10],
 		  p[11], p[0], p[1], p[2], p[3], fuzz_get32(p + 4));
-	fc->conn.hd = digests & VTCP_DIGEST_HEADER;
-	fc->conn.dd = digests & VTCP_DIGEST_DATA;
+	/* What the ICReq asks for now, whatever the mutations did. */
+	fc->conn.hd = p[11] & VTCP_DIGEST_HEADER;
+	fc->conn.dd = p[11] & VTCP_DIGEST_DATA;
 	if (fuzz_chance(r, 50)) {
 		fuzz_flush(fc);
 		if (!fc->no_read)
@@ -870,6 +878,9 @@ static enum fuzz_outcome fuzz_run_case(u32 index)
 	fuzz_log_len = 0;
 	fuzz_log[0] = 0;
 	fuzz_deadline = fuzz_now_ms() + 6000;
+	if (fuzz_kmsg >= 0)
+		dprintf(fuzz_kmsg, "vtcp_fuzz: seed %llu case %u\n", (unsigned long long)fuzz_seed,
+			index);
 
 	for (k = fuzz_below(&fc.rng, 100); k >= stage_weight[stage]; stage++)
 		k -= stage_weight[stage];
@@ -900,19 +911,26 @@ static int fuzz_check(u32 round, u32 after)
 	char why[128];
 
 	for (int attempt = 0; attempt < 3; attempt++) {
-		if (!fuzz_health(round, why, sizeof(why)))
+		if (!fuzz_health(round, why, sizeof(why))) {
+			fuzz_checked_to = after + 1;
 			return 0;
+		}
 		sleep(2);
 	}
-	fuzz_case_index = after;
-	fuzz_report("the target stopped serving a well-formed session after this case: %s", why);
+	fuzz_case_index = after + 1 == fuzz_checked_to ? fuzz_checked_to : after;
+	if (after + 1 == fuzz_checked_to)
+		fuzz_report("the target does not serve a well-formed session (%s)", why);
+	else
+		fuzz_report("the target stopped serving a well-formed session (%s) %s %u..%u",
+			    why, "after one of cases", fuzz_checked_to, after);
 	return 1;
 }
 
 static void fuzz_usage(const char *me)
 {
 	fprintf(stderr,
-		"Usage: %s [--seed S] [--cases N] [--seconds T] [--case K] [--check-every N] [-v]\n"
+		"Usage: %s [--seed S] [--cases N] [--seconds T] [--case K] [--check-every N]\n"
+		"          [--kmsg] [-v]\n"
 		"          ADDR PORT SUBNQN   (ADDR on the loopback only)\n", me);
 	exit(2);
 }
@@ -931,6 +949,10 @@ int main(int argc, char **argv)
 
 		if (!strcmp(argv[a], "-v")) {
 			fuzz_verbose = 1;
+			continue;
+		}
+		if (!strcmp(argv[a], "--kmsg")) {
+			fuzz_kmsg = open("/dev/kmsg", O_WRONLY);
 			continue;
 		}
 		if (!v)
@@ -966,6 +988,7 @@ int main(int argc, char **argv)
 	fuzz_crc_init();
 	for (u32 i = 0; i < sizeof(fuzz_data); i++)
 		fuzz_data[i] = (u8)(i * 131 + (i >> 9));
+	fuzz_checked_to = only != ~0U ? only : 0;
 	if (only != ~0U) {
 		first = only;
 		cases = only + 1;
@@ -976,7 +999,7 @@ int main(int argc, char **argv)
 	fflush(stdout);
 
 	start = fuzz_now_ms();
-	if (fuzz_check(checks++, first))
+	if (fuzz_check(checks++, first - 1))
 		goto out;
 	for (u32 i = first; i < cases; i++) {
 		enum fuzz_outcome out;

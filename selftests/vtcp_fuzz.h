@@ -25,7 +25,7 @@ typedef __u64 u64;
 /* Largest PDU the target may send: MDTS at its maximum (4 KiB << 10). */
 #define FUZZ_MAX_RX_PDU		((4u << 20) + 256)
 /* After a C2HTermReq or the host's FIN, the target must close within this. */
-#define FUZZ_CLOSE_MS		5000
+#define FUZZ_CLOSE_MS		8000
 
 struct fuzz_rng {
 	u64 state;

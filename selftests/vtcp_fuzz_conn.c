@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <endian.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -173,7 +174,7 @@ int fuzz_check_loopback(const char *addr)
 int fuzz_conn_open(struct fuzz_conn *c, int rcvbuf)
 {
 	struct sockaddr_storage ss = { 0 };
-	int one = 1, port = atoi(fuzz_target.port);
+	int one = 1, port = atoi(fuzz_target.port), err = 0;
 	socklen_t sl;
 
 	memset(c, 0, sizeof(*c));
@@ -204,7 +205,21 @@ int fuzz_conn_open(struct fuzz_conn *c, int rcvbuf)
 	/* A small receive window (set before connect) fills up at once. */
 	if (rcvbuf)
 		setsockopt(c->fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	/*
+	 * Non-blocking from here on (every send and receive waits in poll):
+	 * a target that stops accepting costs a timeout, not a SYN retry
+	 * schedule of minutes.
+	 */
+	fcntl(c->fd, F_SETFL, O_NONBLOCK);
 	if (connect(c->fd, (void *)&ss, sl)) {
+		struct pollfd pfd = { .fd = c->fd, .events = POLLOUT };
+		socklen_t el = sizeof(err);
+
+		err = errno == EINPROGRESS ? ETIMEDOUT : errno;
+		if (err == ETIMEDOUT && poll(&pfd, 1, 3000) == 1)
+			getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &el);
+	}
+	if (err) {
 		close(c->fd);
 		c->fd = -1;
 		return -1;
@@ -316,6 +331,8 @@ static void fuzz_rx_pdu(struct fuzz_conn *c, const u8 *p, u32 plen)
 		if (plen != VTCP_IC_HLEN)
 			return fuzz_bad(c, "ICResp with a wrong plen", p);
 		c->icresp++;
+		if (p[11] != ((c->hd ? VTCP_DIGEST_HEADER : 0) | (c->dd ? VTCP_DIGEST_DATA : 0)))
+			return fuzz_bad(c, "ICResp enables other digests than the ICReq asked", p);
 		c->maxh2c = fuzz_get32(p + 12);
 		if (c->maxh2c < VTCP_MIN_MAXH2CDATA)
 			return fuzz_bad(c, "ICResp with MAXH2CDATA below 4096", p);
