@@ -18,6 +18,11 @@ tool="$VSSD_SRC/selftests/build/vtcp_fuzz"
 seconds=${VSSD_FUZZ_SECONDS:-75}
 seed=${VSSD_FUZZ_SEED:-20261206}
 
+# Every case's --kmsg marker reaches the kernel log (no rate limit).
+devkmsg=$(cat /proc/sys/kernel/printk_devkmsg)
+echo on >/proc/sys/kernel/printk_devkmsg
+on_exit sh -c "echo $devkmsg > /proc/sys/kernel/printk_devkmsg"
+
 load_module null_blk nr_devices=2 memory_backed=1 gb=1
 vssd_load
 vssd_ctrl fuzzkv model=zero
@@ -56,6 +61,11 @@ cases=$(echo "$line" | awk '{ print $3 }')
 reports=$(echo "$line" | awk '{ print $5 }')
 log "$cases cases, $reports reports in $seconds s (seed $seed)"
 if [ "$rc" != 0 ] || [ "$reports" != 0 ]; then
+	# The case before the first kernel report, and the report's first lines.
+	dmesg | awk '/vtcp_fuzz: seed/ { last = $0 }
+		!shown && /BUG|WARNING|Oops|general protection|list_add|list_del/ {
+			print "# kernel report during: " last; shown = 1 }
+		shown && n++ < 20 { print "# " $0 }'
 	fail "the fuzzer reported $reports finding(s) (exit $rc)"
 fi
 [ "$cases" -ge $((seconds / 2)) ] || fail "only $cases cases ran in $seconds s"
