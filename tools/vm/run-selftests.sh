@@ -26,6 +26,12 @@ done
 scratch_size=512M
 timeout=$(sed -n 's/^timeout=//p' "$top/selftests/settings")
 timeout=${timeout:-600}
+# A longer fuzzing time and another seed (test_tcp_08_fuzz) reach the
+# guest, and the per-test limit grows with the time.
+fuzz_seconds=${VSSD_FUZZ_SECONDS:-}
+if [ -n "$fuzz_seconds" ] && [ "$timeout" -lt $((fuzz_seconds + 300)) ]; then
+	timeout=$((fuzz_seconds + 300))
+fi
 remaining=()
 for name in $(make -s -C "$top/selftests" list); do
 	# shellcheck disable=SC2254
@@ -64,6 +70,8 @@ while [ ${#remaining[@]} -gt 0 ]; do
 	vm_job_set "$job" VSSD_TESTS "${remaining[*]}"
 	vm_job_set "$job" VSSD_TIMEOUT "$timeout"
 	[ -z "${HOSTILE_CASES:-}" ] || vm_job_set "$job" HOSTILE_CASES "$HOSTILE_CASES"
+	[ -z "$fuzz_seconds" ] || echo "export VSSD_FUZZ_SECONDS=$((fuzz_seconds))" >>"$job/job.env"
+	[ -z "${VSSD_FUZZ_SEED:-}" ] || echo "export VSSD_FUZZ_SEED=$((VSSD_FUZZ_SEED))" >>"$job/job.env"
 	echo "# booting the VM for ${#remaining[@]} test(s)"
 	"$top/tools/vm/vm.sh" --job "$job" \
 		--timeout $(( (timeout + 60) * ${#remaining[@]} + 300 )) \
