@@ -40,6 +40,8 @@ static void check(const struct vssd_vlog *log, const struct model *m)
 
 	FUZZ_ASSERT(vssd_vlog_check(log) == 0);
 	FUZZ_ASSERT(log->live == m->live);
+	FUZZ_ASSERT(vssd_vlog_used(log) >= log->live &&
+		    vssd_vlog_used(log) <= (u64)log->nr_segs * log->seg_size);
 	for (i = 0; i < log->nr_segs; i++)
 		full += log->segs[i].state == VSSD_VLOG_FULL;
 	FUZZ_ASSERT(log->nr_free + full + (log->open != VSSD_VLOG_NONE) == log->nr_segs);
@@ -88,11 +90,19 @@ static void store(struct vssd_vlog *log, struct model *m, u32 slot, u32 len,
 	struct vssd_vlog_item *item;
 	int ret;
 
-	if (!len || total > max_value ||
-	    m->live - old + vssd_vlog_record_size(total) > log->cfg.capacity)
-		return;		/* refused before the log is asked */
 	item = calloc(1, sizeof(*item));
 	FUZZ_ASSERT(item);
+	if (total > max_value && vssd_vlog_record_size(total) > log->cfg.max_record) {
+		/* Past the largest record: refused, nothing changes. */
+		FUZZ_ASSERT(vssd_vlog_append(log, item, total, now, &done) == -EINVAL);
+		free(item);
+		return;
+	}
+	if (!len || total > max_value ||
+	    m->live - old + vssd_vlog_record_size(total) > log->cfg.capacity) {
+		free(item);
+		return;		/* refused before the log is asked */
+	}
 	ret = vssd_vlog_append(log, item, total, now, &done);
 	if (ret)
 		fprintf(stderr,
@@ -144,6 +154,8 @@ int vssd_fuzz_one(const u8 *data, size_t size)
 	max_value = (u32)((u64)cfg.nr_dies * cfg.pages_per_block * cfg.page_size / 2);
 	max_value = 1 + fuzz_u16(&in) % (max_value > VSSD_VLOG_HDR + 32 ?
 					  max_value - VSSD_VLOG_HDR - 32 : 1);
+	if (bits & 2)
+		max_value = fuzz_u32(&in);	/* init must refuse what does not fit */
 	cfg.max_record = vssd_vlog_record_size(max_value);
 	cfg.capacity = 1 + fuzz_u32(&in) % (1 << 20);
 
@@ -151,8 +163,12 @@ int vssd_fuzz_one(const u8 *data, size_t size)
 		FUZZ_ASSERT(vssd_nand_init(&nand, &ncfg) == 0);
 		nandp = &nand;
 	}
-	if (vssd_vlog_init(&log, &cfg, nandp))
+	if (vssd_vlog_init(&log, &cfg, nandp)) {
+		FUZZ_ASSERT((u64)cfg.max_record * 2 > (u64)cfg.nr_dies *
+			    cfg.pages_per_block * cfg.page_size);
 		goto out_nand;
+	}
+	FUZZ_ASSERT((u64)cfg.max_record * 2 <= log.seg_size);
 	if (log.nr_segs > 512)
 		goto out_log;	/* keep each input fast */
 	check(&log, &m);
