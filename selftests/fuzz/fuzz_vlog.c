@@ -154,8 +154,8 @@ int vssd_fuzz_one(const u8 *data, size_t size)
 	max_value = (u32)((u64)cfg.nr_dies * cfg.pages_per_block * cfg.page_size / 2);
 	max_value = 1 + fuzz_u16(&in) % (max_value > VSSD_VLOG_HDR + 32 ?
 					  max_value - VSSD_VLOG_HDR - 32 : 1);
-	if (bits & 2)
-		max_value = fuzz_u32(&in);	/* init must refuse what does not fit */
+	if (bits & 2)	/* init must refuse what does not fit */
+		max_value = fuzz_u32(&in) | 1;
 	cfg.max_record = vssd_vlog_record_size(max_value);
 	cfg.capacity = 1 + fuzz_u32(&in) % (1 << 20);
 
