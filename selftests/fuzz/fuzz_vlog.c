@@ -4,8 +4,10 @@
  * kv/cmd.c drives it.  The input picks a geometry (with or without a NAND
  * timing model), then a program of Stores, Appends, Deletes, Retrieves,
  * background GC steps and Formats on 32 keys.  A Store is checked against
- * capacity first, exactly as the KV layer does, and its new record is
- * appended before the old one is removed; from then on it must succeed.
+ * capacity first, in log record bytes (the KV layer charges each key the
+ * RAM it holds, never less than its record, so its Stores pass a stricter
+ * check), and its new record is appended before the old one is removed, as
+ * kv/cmd.c does; from then on it must succeed.
  * After every step: the log's own consistency check, every live record of
  * the model is linked in its segment, records of a segment never overlap
  * and lie below the write pointer, live bytes add up, and time never runs
@@ -81,7 +83,7 @@ static void drop(struct vssd_vlog *log, struct model *m, u32 slot)
 	m->len[slot] = 0;
 }
 
-/* kv/cmd.c's Store: capacity check, append the new record, drop the old. */
+/* A Store as kv/cmd.c does it: capacity check, append the new, drop the old. */
 static void store(struct vssd_vlog *log, struct model *m, u32 slot, u32 len,
 		  bool append, u32 max_value, u64 now)
 {
