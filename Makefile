@@ -15,7 +15,7 @@ KDIR_WHY := given on the command line or in the environment
 endif
 KSRC ?=
 
-.PHONY: all modules nvmet-header clean distclean deps unit check demo vm-shell \
+.PHONY: all modules nvmet-header clean distclean deps unit fuzz check demo vm-shell \
 	dkms-install dkms-uninstall checkpatch bench
 
 all: modules
@@ -31,6 +31,7 @@ modules: nvmet-header
 clean:
 	-[ ! -f $(KDIR)/Makefile ] || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(MAKE) -C selftests/unit clean
+	$(MAKE) -C selftests/fuzz clean
 
 # Also the extracted nvmet.h, VM images, test logs and benchmark results.
 distclean: clean
@@ -42,6 +43,10 @@ deps:
 
 unit:
 	$(MAKE) -C selftests/unit run
+
+# libFuzzer targets of the pure code, FUZZ_SECONDS (default 25) each.
+fuzz:
+	$(MAKE) -C selftests/fuzz run
 
 # The test command: dependencies, build, unit tests, host tests, VM selftests.
 # TESTS=<glob> limits the run to matching tests.

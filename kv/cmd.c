@@ -28,7 +28,7 @@ enum vssd_kv_err {
 
 static bool vssd_kv_vendor(const struct vssd_cmd *cmd)
 {
-	return cmd->sqe.common.opcode >= 0x80;
+	return vssd_kv_opcode_vendor(cmd->sqe.common.opcode);
 }
 
 static u16 vssd_kv_err(const struct vssd_cmd *cmd, enum vssd_kv_err err)
@@ -62,48 +62,20 @@ static u8 vssd_kv_option(const struct vssd_cmd *cmd)
 	return vssd_kv_cdw(cmd, 11) >> 8;
 }
 
-/*
- * The key: KV command set CDW2, CDW3, CDW14, CDW15 and a length in bytes;
- * Samsung CDW12..15 and the length - 1.  @may_be_empty: List starts from
- * the first key when given none.
- */
+static const __le32 *vssd_kv_sqe(const struct vssd_cmd *cmd)
+{
+	return (const __le32 *)&cmd->sqe;
+}
+
 static int vssd_kv_cmd_key(const struct vssd_cmd *cmd, struct vssd_kv_key *key,
 			   bool may_be_empty)
 {
-	static const int standard[] = { 2, 3, 14, 15 }, vendor[] = { 12, 13, 14, 15 };
-	const int *dws = vssd_kv_vendor(cmd) ? vendor : standard;
-	u32 len = vssd_kv_cdw(cmd, 11) & 0xff;
-	u8 raw[VSSD_KV_MAX_KEY];
-	int i;
-
-	if (vssd_kv_vendor(cmd))
-		len++;
-	if ((!len && !may_be_empty) || len > VSSD_KV_MAX_KEY)
-		return -EINVAL;
-	for (i = 0; i < 4; i++)
-		put_unaligned_le32(vssd_kv_cdw(cmd, dws[i]), raw + 4 * i);
-	memset(key, 0, sizeof(*key));
-	key->len = len;
-	memcpy(key->bytes, raw, len);
-	return 0;
+	return vssd_kv_decode_key(vssd_kv_sqe(cmd), may_be_empty, key);
 }
 
-/*
- * Bytes a command moves: the KV command set gives them in bytes, the
- * Samsung opcodes in 4-byte words (scripts often pass bytes: either way the
- * data actually transferred caps it).  0 in a Samsung read: the whole
- * transfer.
- */
 static u32 vssd_kv_cmd_len(const struct vssd_cmd *cmd)
 {
-	u64 len = vssd_kv_cdw(cmd, 10);
-
-	if (vssd_kv_vendor(cmd)) {
-		len *= 4;
-		if (!len && !(cmd->sqe.common.opcode & 1))
-			len = cmd->buf.len;
-	}
-	return min_t(u64, len, cmd->buf.len);
+	return vssd_kv_decode_len(vssd_kv_sqe(cmd), cmd->buf.len);
 }
 
 u64 vssd_kv_index_time(struct vssd_ctrl *ctrl, u64 now, u32 steps)
@@ -149,20 +121,10 @@ static void vssd_kv_exec_buffer(struct vssd_cmd *cmd)
 	kvfree(cmd->kv.data);
 }
 
-/* The store options of either family as "must exist" / "must be absent". */
 static int vssd_kv_store_options(const struct vssd_cmd *cmd, bool *must_exist,
 				 bool *must_be_absent)
 {
-	u8 opt = vssd_kv_option(cmd);
-
-	if (vssd_kv_vendor(cmd)) {
-		*must_exist = opt & VSSD_SKV_STORE_UPDATE_ONLY;
-		*must_be_absent = opt & VSSD_SKV_STORE_IDEMPOTENT;
-	} else {
-		*must_exist = opt & VSSD_KV_STORE_ONLY_IF_EXISTS;
-		*must_be_absent = opt & VSSD_KV_STORE_ONLY_IF_ABSENT;
-	}
-	return *must_exist && *must_be_absent ? -EINVAL : 0;
+	return vssd_kv_decode_store_options(vssd_kv_sqe(cmd), must_exist, must_be_absent);
 }
 
 /*

@@ -142,15 +142,11 @@ static struct vssd_kv_entry *vssd_kv_iter_start(struct vssd_kv *kv, struct vssd_
 void vssd_kv_iter_read(struct vssd_kv *kv, struct vssd_cmd *cmd, u32 max_bytes)
 {
 	struct vssd_kv_iter *it = vssd_kv_iter_get(kv, cmd);
-	u32 size = cmd->buf.len, at = VSSD_SKV_ITER_HDR, n = 0, seeks = 0;
-	u64 words = vssd_kv_cdw(cmd, 10);
+	u32 size, at = VSSD_SKV_ITER_HDR, n = 0, seeks = 0;
 	struct vssd_kv_entry *e;
 	u8 *data;
 
-	/* CDW10 (words) may narrow the transfer; 0 means all of it. */
-	if (words && words * 4 < size)
-		size = words * 4;
-	size = min(size, max_bytes);
+	size = vssd_kv_decode_iter_size((const __le32 *)&cmd->sqe, cmd->buf.len, max_bytes);
 	if (!it || size < VSSD_SKV_ITER_HDR + 4 + VSSD_KV_MAX_KEY) {
 		cmd->status = VSSD_SC(NVME_SC_INVALID_FIELD);
 		return;

@@ -8,6 +8,7 @@
  * value.c   the bytes of a value: refcounted pages, filled and read by
  *           workers while the dispatcher owns the index.
  * vlog.c    where each value lives on the emulated flash, its timing, GC.
+ * decode.c  the key, length and options of either command family.
  * cmd.c     both command families, decoded into the operations below.
  * iter.c    Samsung iterators; iter_seek.c the key heads they select.
  * mem.c     the RAM a record is charged against the capacity.
@@ -27,6 +28,7 @@
 #include <vssd/kv_cmd.h>
 
 #include "../drivers/vssd/vssd.h"
+#include "decode.h"
 #include "mem.h"
 #include "vlog.h"
 
@@ -44,11 +46,6 @@ struct vssd_buf_pos;
 
 #define VSSD_KV_MAX_ITERS	16
 #define VSSD_KV_ITERS_PER_HOST	4	/* of them, one remote host controller's */
-
-struct vssd_kv_key {
-	u8 len;
-	u8 bytes[VSSD_KV_MAX_KEY];
-};
 
 /*
  * The bytes of one value; the index entry and in-flight commands hold refs.

@@ -9,11 +9,17 @@ static u64 vssd_vlog_max(u64 a, u64 b)
 	return a > b ? a : b;
 }
 
+/*
+ * Values within 63 bytes of 4 GiB get the largest aligned 32-bit size
+ * instead of a wrapped, small one, so that the max_record limits refuse them.
+ */
 u32 vssd_vlog_record_size(u32 value_len)
 {
+	const u64 largest = 0xffffffffULL / VSSD_VLOG_ALIGN * VSSD_VLOG_ALIGN;
 	u64 bytes = (u64)VSSD_VLOG_HDR + value_len + VSSD_VLOG_ALIGN - 1;
 
-	return (u32)(bytes - bytes % VSSD_VLOG_ALIGN);
+	bytes -= bytes % VSSD_VLOG_ALIGN;
+	return (u32)(bytes < largest ? bytes : largest);
 }
 
 static void vssd_vlog_push_free(struct vssd_vlog *log, u32 seg)

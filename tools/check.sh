@@ -4,7 +4,8 @@
 # make check: everything from a fresh Debian 12 machine to one summary line.
 #   1. install missing packages (tools/deps.sh)
 #   2. build both modules from clean; any compiler warning fails
-#   3. userspace unit tests (selftests/unit, ASan + UBSan)
+#   3. userspace unit tests (selftests/unit, ASan + UBSan) and a bounded
+#      libFuzzer run of the pure code (selftests/fuzz, about 2 minutes)
 #   4. host tests (selftests/host: build checks, DKMS install)
 #   5. the VM selftests (selftests/, one guest boot)
 # and ends with "N passed, N failed, N skipped"; exit 1 on any failure.
@@ -83,7 +84,7 @@ else
 	summary
 fi
 
-echo "# 3/5 unit tests"
+echo "# 3/5 unit tests and fuzzing"
 if matches unit; then
 	make -s -C selftests/unit run >"$out/unit.log" 2>&1
 	unit_rc=$?
@@ -96,6 +97,22 @@ if matches unit; then
 		esac
 	done < <(grep -E '^(not )?ok ' "$out/unit.log" | sed 's/ # SKIP.*/ # SKIP/')
 	[ $unit_rc = 0 ] || grep -q '^not ok' "$out/unit.log" || record FAIL "unit: the unit test build or run"
+fi
+# A bounded libFuzzer run of each target (selftests/fuzz), from the seeds
+# with a fixed seed; with the unit tests, or alone with TESTS=fuzz.
+if matches unit || matches fuzz; then
+	make -s -C selftests/fuzz run FUZZ_WORK="$out/fuzz" >"$out/fuzz.log" 2>&1
+	fuzz_rc=$?
+	cat "$out/fuzz.log"
+	while read -r line; do
+		case "$line" in
+		"ok "*) record PASS "${line#ok * - }" ;;
+		"not ok "*) record FAIL "${line#not ok * - }" ;;
+		esac
+	done < <(grep -E '^(not )?ok ' "$out/fuzz.log" | sed 's/ # .*//')
+	if [ $fuzz_rc != 0 ] && ! grep -q '^not ok' "$out/fuzz.log"; then
+		record FAIL "fuzz: build the libFuzzer targets (clang-14, libclang-rt-14-dev: tools/deps.sh)"
+	fi
 fi
 
 echo "# 4/5 host tests"

@@ -8,7 +8,7 @@ set -eu
 
 # The kernel the VM boots and the modules are built for, with its headers and
 # the matching source (for the private nvmet.h), and everything the VM and
-# the tests run.
+# the tests run (clang and its libFuzzer runtime for selftests/fuzz).
 packages=(
 	linux-image-amd64 linux-headers-amd64 linux-source-6.1
 	gcc make libc6-dev xz-utils
@@ -16,6 +16,7 @@ packages=(
 	nvme-cli fio dkms
 	uuid-runtime xxd sudo iproute2 util-linux procps coreutils
 	libnvme-dev python3
+	clang-14 libclang-rt-14-dev
 )
 
 missing=()

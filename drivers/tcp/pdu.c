@@ -116,7 +116,8 @@ int vtcp_pdu_check_common(const struct vtcp_rx_rules *rules,
 
 	if (!vtcp_max_data(rules, hdr->type))
 		return vtcp_fail(fatal, VTCP_FES_INVALID_HEADER_FIELD, VTCP_OFF_PLEN);
-	if (rules->ddgst && !ddgst)
+	/* Term PDUs carry no data digest, whatever the queue negotiated. */
+	if (rules->ddgst && !ddgst && (vtcp_allowed_flags(hdr->type) & VTCP_F_DDGST))
 		return vtcp_fail(fatal, VTCP_FES_INVALID_HEADER_FIELD, VTCP_OFF_FLAGS);
 	align = ((u32)rules->cpda + 1) * 4;
 	if (hdr->pdo < layout->header_len || hdr->pdo > plen || hdr->pdo % align)

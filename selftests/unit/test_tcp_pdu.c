@@ -225,6 +225,25 @@ UNIT_TEST(term_req)
 		  VTCP_FES_DATA_LIMIT_EXCEEDED);
 }
 
+/*
+ * Term PDUs never carry digests (their flags must be 0), whatever the queue
+ * negotiated: one with data is as acceptable on a digest queue as on any.
+ */
+UNIT_TEST(term_req_on_digest_queue)
+{
+	struct vtcp_pdu_layout l;
+	u32 fei;
+
+	EXPECT_EQ(check(&live_digests, hdr(VTCP_H2C_TERM, 0, 24, 0, 24), &l, &fei), 0);
+	EXPECT_EQ(check(&live_digests, hdr(VTCP_H2C_TERM, 0, 24, 24, 152), &l, &fei), 0);
+	EXPECT_EQ(l.header_len, 24);
+	EXPECT_EQ(l.data_len, 128);
+	EXPECT_EQ(l.ddgst_len, 0);
+	EXPECT_EQ(check(&live_digests, hdr(VTCP_H2C_TERM, VTCP_F_DDGST, 24, 24, 156),
+			&l, &fei), VTCP_FES_INVALID_HEADER_FIELD);
+	EXPECT_EQ(fei, VTCP_OFF_FLAGS);
+}
+
 static struct vtcp_data_pdu h2c(u16 cid, u32 offset, u32 length, bool last)
 {
 	struct vtcp_data_pdu p = {
@@ -301,6 +320,7 @@ static const struct unit_case cases[] = {
 	UNIT_CASE(digest_flags_follow_negotiation),
 	UNIT_CASE(h2c_data_limits),
 	UNIT_CASE(term_req),
+	UNIT_CASE(term_req_on_digest_queue),
 	UNIT_CASE(h2c_window),
 	UNIT_CASE(data_offset_alignment),
 };

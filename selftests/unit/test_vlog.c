@@ -75,6 +75,29 @@ UNIT_TEST(segment_too_small)
 }
 
 /*
+ * A value within 63 bytes of 4 GiB has no record size in 32 bits: it must
+ * not wrap to a small one, which would let a log sized for it be set up
+ * and then refuse every record (or take a huge value for a tiny record).
+ */
+UNIT_TEST(record_size_saturates)
+{
+	struct vssd_vlog log;
+	struct vssd_vlog_config c = tiny_log(1 << 20, 0xffffffff);
+	struct vssd_vlog_item item;
+	u64 done;
+
+	EXPECT_EQ(vssd_vlog_record_size(0xffffffc0), 0xffffffe0);
+	EXPECT_EQ(vssd_vlog_record_size(0xffffffc1), 0xffffffe0);
+	EXPECT_EQ(vssd_vlog_record_size(0xffffffff), 0xffffffe0);
+	EXPECT_EQ(vssd_vlog_init(&log, &c, NULL), -EINVAL);
+	c = tiny_log(1 << 20, 4096);
+	EXPECT_EQ(vssd_vlog_init(&log, &c, NULL), 0);
+	EXPECT_EQ(vssd_vlog_append(&log, &item, 0xfffffff0, 0, &done), -EINVAL);
+	EXPECT_EQ(log.live, 0);
+	vssd_vlog_destroy(&log);
+}
+
+/*
  * Random stores (new keys and overwrites) and deletes of 1 byte .. 40 KiB
  * values, live data kept near the capacity: GC runs many times, nothing is
  * lost, -ENOSPC only when the capacity check says so.
@@ -178,6 +201,7 @@ int main(void)
 		UNIT_CASE(record_size),
 		UNIT_CASE(read_formula),
 		UNIT_CASE(segment_too_small),
+		UNIT_CASE(record_size_saturates),
 		UNIT_CASE(gc_random_timed),
 		UNIT_CASE(gc_random_untimed),
 		UNIT_CASE(full_then_delete),
