@@ -2,15 +2,19 @@
 # SPDX-License-Identifier: GPL-2.0
 """Judge one end-to-end timing attempt of test_emu_06_timing.sh.
 
-Input: fio completion latencies (ns, one per line) of a zero-model baseline
-and of a model, measured in alternating rounds: PREFIX.base.R and
-PREFIX.model.R for R = 1..ROUNDS.
+Input: fio completion latencies (ns, one per line) of a baseline and of a
+model, measured in alternating rounds: PREFIX.base.R and PREFIX.model.R for
+R = 1..ROUNDS.  The baseline is a model with one short latency of its own
+(BASE_NS), long enough that its completions, like the model's, come after
+the host's submission call has returned: fio's completion latency starts
+there, so a baseline that completed during the call would measure a
+different path.
 
 The model's latency distribution is known (one value, or two values with a
 known share each: the 970pro's LSB and MSB reads).  The prediction is the
-baseline's distribution shifted by that distribution (the host's own cost,
-measured in the same boot, plus the model); the figure is the measured
-median minus the predicted median.  Medians, because the host under TCG
+baseline's distribution shifted by that distribution less BASE_NS (the
+host's own cost, measured in the same boot, plus the model); the figure is
+the measured median minus the predicted median.  Medians, because the host under TCG
 delays a vCPU now and then, by microseconds often and milliseconds rarely,
 which moves any mean but leaves a median where it was.
 
@@ -66,6 +70,8 @@ def main():
     ap.add_argument("--rounds", type=int, required=True)
     ap.add_argument("--model-ns", type=float, required=True,
                     help="the model's mean latency")
+    ap.add_argument("--base-ns", type=float, default=0,
+                    help="the baseline's own modelled latency")
     ap.add_argument("--two-point", nargs=2, type=float, metavar=("LOW", "HIGH"),
                     help="the model's latency takes one of two values")
     ap.add_argument("--percent", type=float, required=True)
@@ -86,8 +92,9 @@ def main():
         if a.two_point:
             low, high = a.two_point
             share = min(1.0, max(0.0, (a.model_ns - low) / (high - low)))
-            return mixture_median(b, [(low, 1 - share), (high, share)])
-        return median(b) + a.model_ns
+            return mixture_median(b, [(low - a.base_ns, 1 - share),
+                                      (high - a.base_ns, share)])
+        return median(b) + a.model_ns - a.base_ns
 
     figure = median(model) - predict(base)
     per_round = [median(m) - predict(b) for b, m in zip(rounds_b, rounds_m)]
