@@ -15,7 +15,7 @@ KDIR_WHY := given on the command line or in the environment
 endif
 KSRC ?=
 
-.PHONY: all modules nvmet-header clean distclean deps unit check demo vm-shell \
+.PHONY: all modules nvmet-header clean distclean deps unit check check-debug demo vm-shell \
 	dkms-install dkms-uninstall checkpatch bench
 
 all: modules
@@ -47,6 +47,11 @@ unit:
 # TESTS=<glob> limits the run to matching tests.
 check:
 	$(CURDIR)/tools/check.sh $(if $(TESTS),--tests '$(TESTS)')
+
+# The VM selftests on a debug kernel (KASAN, lockdep, kmemleak, UBSAN, fault
+# injection), built once and cached in .build/debug-kernel (VSSD_DEBUG_CACHE).
+check-debug:
+	$(CURDIR)/tools/check-debug.sh $(if $(TESTS),--tests '$(TESTS)')
 
 # The main job: set up, boot the VM, load the modules and run tools/demo.
 demo:
