@@ -9,7 +9,9 @@
 # The result is cached under $VSSD_DEBUG_CACHE (default .build/debug-kernel of
 # the tree) in a directory named by a hash of the final .config and the
 # source package version: the same inputs never build twice, another
-# checkout pointing VSSD_DEBUG_CACHE at the same place reuses the build.
+# checkout pointing VSSD_DEBUG_CACHE at the same place reuses the build, and
+# a changed configuration rebuilds incrementally in the previous build tree
+# (one build is kept).
 #
 # usage: kernel.sh [--print | --config FILE]
 #   Builds when needed, then prints the directory of the cached build.  It
@@ -50,6 +52,11 @@ done
 
 mkdir -p "$cache" || die "cannot create $cache"
 cache=$(realpath "$cache")
+# One build at a time per cache (another checkout may share it).
+if [ $print_only = 0 ]; then
+	exec 9>"$cache/.lock" || die "cannot open $cache/.lock"
+	flock 9
+fi
 
 # Source tree, extracted once per package version.
 src="$cache/src/linux-source-$series-$srcver"
@@ -104,7 +111,18 @@ if [ -f "$out/done" ]; then
 fi
 [ $print_only = 1 ] && die "the debug kernel is not built yet (make check-debug builds it)"
 
-rm -rf "$out" && mkdir -p "$out/build" || die "cannot create $out"
+rm -rf "$out"
+mkdir -p "$out" || die "cannot create $out"
+# A configuration that changed rebuilds incrementally in the tree of the
+# previous one (kbuild recompiles what depends on the changed options); the
+# previous cache entry goes.
+prev=$(ls -dt "$cache/$series"-*/build 2>/dev/null | head -n 1)
+if [ -n "$prev" ] && [ -f "$prev/Makefile" ]; then
+	echo "debug-kernel: starting from $(dirname "$prev")" >&2
+	mv "$prev" "$out/build" || die "cannot move $prev"
+	rm -rf "$(dirname "$prev")"
+fi
+mkdir -p "$out/build" || die "cannot create $out/build"
 cp "$cfg/.config" "$out/build/.config"
 jobs=${VSSD_DEBUG_JOBS:-$(nproc)}
 echo "debug-kernel: building $out (log: $out/build.log, -j$jobs, idle priority)" >&2
