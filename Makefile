@@ -28,8 +28,16 @@ modules: nvmet-header
 	@echo "vssd: building $(VSSD_VERSION) against KDIR=$(KDIR) ($(KDIR_WHY))"
 	$(MAKE) -C $(KDIR) M=$(CURDIR) VSSD_VERSION=$(VSSD_VERSION) modules
 
+# kbuild's "clean" with M= deletes build products in every directory below
+# it, the debug kernel cached in .build/debug-kernel included: the same file
+# patterns here, with .build and .git left alone.
 clean:
-	-[ ! -f $(KDIR)/Makefile ] || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	find $(CURDIR) \( -path $(CURDIR)/.build -o -path $(CURDIR)/.git \) -prune -o \
+		\( -name '*.[aios]' -o -name '*.ko' -o -name '.*.cmd' -o -name '*.mod' \
+		-o -name '*.mod.c' -o -name '.*.d' -o -name '*.o.d' -o -name '.*.tmp' \
+		-o -name '*.symtypes' -o -name 'modules.order' -o -name '*.su' \) \
+		-type f -print | xargs rm -f
+	rm -f $(CURDIR)/Module.symvers $(CURDIR)/modules.nsdeps
 	$(MAKE) -C selftests/unit clean
 
 # Also the extracted nvmet.h, VM images, test logs and benchmark results.
