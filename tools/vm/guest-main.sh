@@ -21,11 +21,6 @@ kver=$(uname -r)
 beat() { touch "$job/heartbeat"; }
 
 setup_guest() {
-	modprobe configfs 2>/dev/null
-	mountpoint -q /sys/kernel/config || mount -t configfs none /sys/kernel/config
-	mkdir -p /etc/nvme
-	[ -s /etc/nvme/hostnqn ] || nvme gen-hostnqn >/etc/nvme/hostnqn 2>/dev/null
-	[ -s /etc/nvme/hostid ] || cat /proc/sys/kernel/random/uuid >/etc/nvme/hostid
 	# A kernel whose modules are not in the host's /lib/modules (the debug
 	# kernel): its module tree, seen through the host root.
 	if [ -n "${VSSD_VM_MODULES:-}" ] && [ ! -e /lib/modules/"$kver"/kernel ]; then
@@ -37,6 +32,11 @@ setup_guest() {
 	mkdir -p /lib/modules/"$kver"/updates/vssd
 	cp "$job"/modules/*.ko /lib/modules/"$kver"/updates/vssd/
 	cp "$job"/modules/modules.* /lib/modules/"$kver"/
+	modprobe configfs 2>/dev/null
+	mountpoint -q /sys/kernel/config || mount -t configfs none /sys/kernel/config
+	mkdir -p /etc/nvme
+	[ -s /etc/nvme/hostnqn ] || nvme gen-hostnqn >/etc/nvme/hostnqn 2>/dev/null
+	[ -s /etc/nvme/hostid ] || cat /proc/sys/kernel/random/uuid >/etc/nvme/hostid
 	mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
 	# What boot leaves for kmemleak is nobody's test.
 	kmemleak_collect >/dev/null
