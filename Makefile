@@ -15,7 +15,7 @@ KDIR_WHY := given on the command line or in the environment
 endif
 KSRC ?=
 
-.PHONY: all modules nvmet-header clean distclean deps unit fuzz check demo vm-shell \
+.PHONY: all modules nvmet-header clean distclean deps unit fuzz check check-debug demo vm-shell \
 	dkms-install dkms-uninstall checkpatch bench
 
 all: modules
@@ -28,8 +28,16 @@ modules: nvmet-header
 	@echo "vssd: building $(VSSD_VERSION) against KDIR=$(KDIR) ($(KDIR_WHY))"
 	$(MAKE) -C $(KDIR) M=$(CURDIR) VSSD_VERSION=$(VSSD_VERSION) modules
 
+# kbuild's "clean" with M= deletes build products in every directory below
+# it, the debug kernel cached in .build/debug-kernel included: the same file
+# patterns here, with .build and .git left alone.
 clean:
-	-[ ! -f $(KDIR)/Makefile ] || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	find $(CURDIR) \( -path $(CURDIR)/.build -o -path $(CURDIR)/.git \) -prune -o \
+		\( -name '*.[aios]' -o -name '*.ko' -o -name '.*.cmd' -o -name '*.mod' \
+		-o -name '*.mod.c' -o -name '.*.d' -o -name '*.o.d' -o -name '.*.tmp' \
+		-o -name '*.symtypes' -o -name 'modules.order' -o -name '*.su' \) \
+		-type f -print | xargs rm -f
+	rm -f $(CURDIR)/Module.symvers $(CURDIR)/modules.nsdeps
 	$(MAKE) -C selftests/unit clean
 	$(MAKE) -C selftests/fuzz clean
 
@@ -52,6 +60,11 @@ fuzz:
 # TESTS=<glob> limits the run to matching tests.
 check:
 	$(CURDIR)/tools/check.sh $(if $(TESTS),--tests '$(TESTS)')
+
+# The VM selftests on a debug kernel (KASAN, lockdep, kmemleak, UBSAN, fault
+# injection), built once and cached in .build/debug-kernel (VSSD_DEBUG_CACHE).
+check-debug:
+	$(CURDIR)/tools/check-debug.sh $(if $(TESTS),--tests '$(TESTS)')
 
 # The main job: set up, boot the VM, load the modules and run tools/demo.
 demo:

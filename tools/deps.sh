@@ -4,6 +4,8 @@
 # Install, with apt-get, the Debian packages that building, testing and the
 # demo need; packages already present are left alone and apt-get is not run
 # at all when nothing is missing.  Needs root (or sudo) and Debian 12.
+# usage: deps.sh [debug]   (debug: also what building the debug kernel of
+#                           make check-debug needs)
 set -eu
 
 # The kernel the VM boots and the modules are built for, with its headers and
@@ -18,6 +20,9 @@ packages=(
 	libnvme-dev python3
 	clang-14 libclang-rt-14-dev
 )
+if [ "${1:-}" = debug ]; then
+	packages+=(flex bison bc libelf-dev libssl-dev)
+fi
 
 missing=()
 for pkg in "${packages[@]}"; do

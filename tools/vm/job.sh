@@ -18,8 +18,10 @@ vm_kver() {
 }
 
 # vm_job_new DIR MODE: create DIR with entry.sh, job.env and staged modules.
+# The kernel's own modules are those of $VSSD_VM_MODULES/lib/modules/<release>
+# (default /); VSSD_KERNEL_DEBUG=1 tells the guest it runs the debug kernel.
 vm_job_new() {
-	local dir="$1" mode="$2" kver base
+	local dir="$1" mode="$2" kver base modroot=${VSSD_VM_MODULES:-}
 
 	kver=$(vm_kver) || return 1
 	rm -rf "$dir"
@@ -28,6 +30,8 @@ vm_job_new() {
 	{
 		printf 'VSSD_SRC=%q\n' "$vm_top"
 		printf 'VSSD_MODE=%q\n' "$mode"
+		printf 'VSSD_VM_MODULES=%q\n' "$modroot"
+		printf 'VSSD_KERNEL_DEBUG=%q\n' "${VSSD_KERNEL_DEBUG:-0}"
 	} >"$dir/job.env"
 
 	for ko in vssd.ko vssd_tcp.ko; do
@@ -35,8 +39,8 @@ vm_job_new() {
 	done
 	base=$(mktemp -d)
 	mkdir -p "$base/lib/modules/$kver/updates/vssd"
-	ln -s "/lib/modules/$kver/kernel" "$base/lib/modules/$kver/kernel"
-	cp /lib/modules/"$kver"/modules.{order,builtin,builtin.modinfo} "$base/lib/modules/$kver/"
+	ln -s "$modroot/lib/modules/$kver/kernel" "$base/lib/modules/$kver/kernel"
+	cp "$modroot/lib/modules/$kver"/modules.{order,builtin,builtin.modinfo} "$base/lib/modules/$kver/"
 	cp "$vm_top/vssd.ko" "$vm_top/vssd_tcp.ko" "$base/lib/modules/$kver/updates/vssd/"
 	if ! depmod -b "$base" "$kver"; then
 		rm -rf "$base"

@@ -4,16 +4,18 @@
 # Build the guest's initramfs: busybox-static, the modules that mount the host
 # root over virtio-9p with a tmpfs overlay on top, and tools/vm/init.
 # usage: mkinitramfs.sh KVER OUTPUT.cpio.gz
+# The modules come from $VSSD_VM_MODULES/lib/modules/KVER (default /).
 set -eu
 kver="$1"
 output="$2"
+modroot=${VSSD_VM_MODULES:-/}
 here=$(dirname "$(realpath "$0")")
 
 busybox=$(command -v busybox || true)
 [ -n "$busybox" ] && "$busybox" --list >/dev/null 2>&1 && ! ldd "$busybox" >/dev/null 2>&1 ||
 	{ echo "mkinitramfs: needs a static busybox (apt-get install busybox-static)" >&2; exit 1; }
-[ -d "/lib/modules/$kver" ] ||
-	{ echo "mkinitramfs: no /lib/modules/$kver (apt-get install linux-image-$kver)" >&2; exit 1; }
+[ -d "$modroot/lib/modules/$kver" ] ||
+	{ echo "mkinitramfs: no $modroot/lib/modules/$kver (apt-get install linux-image-$kver)" >&2; exit 1; }
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -26,7 +28,7 @@ done
 # Modules in dependency order, each once; built-in ones need nothing.
 : >"$tmp/lib/vssd-modules/order"
 for mod in virtio_pci 9pnet_virtio 9p overlay; do
-	modprobe -S "$kver" --show-depends "$mod" | awk '$1 == "insmod" { print $2 }'
+	modprobe -d "$modroot" -S "$kver" --show-depends "$mod" | awk '$1 == "insmod" { print $2 }'
 done | awk '!seen[$0]++' | while read -r path; do
 	name=$(basename "$path")
 	case "$name" in

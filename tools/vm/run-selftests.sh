@@ -8,6 +8,8 @@
 # usage: run-selftests.sh [--tests GLOB] [--results FILE] [--logs DIR]
 #   --results  append "PASS|FAIL|SKIP<TAB>vm/NAME" lines to FILE
 #   --logs     keep each test's log and kernel log in DIR (default .build/check/vm)
+# Environment: VSSD_TIMEOUT_SCALE multiplies the per-test timeout of
+# selftests/settings (default 1; make check-debug uses 4).
 set -u
 top=$(realpath "$(dirname "$0")/../..")
 # shellcheck source=tools/vm/job.sh
@@ -25,7 +27,7 @@ done
 
 scratch_size=512M
 timeout=$(sed -n 's/^timeout=//p' "$top/selftests/settings")
-timeout=${timeout:-600}
+timeout=$(( ${timeout:-600} * ${VSSD_TIMEOUT_SCALE:-1} ))
 # A longer fuzzing time and another seed (test_tcp_08_fuzz) reach the
 # guest, and the per-test limit grows with the time.
 fuzz_seconds=${VSSD_FUZZ_SECONDS:-}
@@ -91,6 +93,7 @@ while [ ${#remaining[@]} -gt 0 ]; do
 			done_tests[$name]=1
 			started=""
 			cp "$job/logs/$name.log" "$job/logs/$name.dmesg" "$logs/" 2>/dev/null
+			cp "$job/logs/$name.kmemleak" "$logs/" 2>/dev/null
 			case $verdict in
 			ok) if [ -x "$top/selftests/${name%.sh}.host-check" ]; then
 				post_checks+=("$name")

@@ -15,7 +15,11 @@
 #   --qemu-arg       extra QEMU argument (repeatable), e.g. a -drive
 # Environment: VSSD_VM_MEM (MiB, default 3072), VSSD_VM_CPUS (default 2),
 #              VSSD_VM_ACCEL (tcg or kvm; default: kvm only if a probe boots),
-#              VSSD_VM_CPU (TCG CPU model, default max,-erms,-fsrm).
+#              VSSD_VM_CPU (TCG CPU model, default max,-erms,-fsrm),
+#              VSSD_VM_KERNEL (the image to boot, default
+#              /boot/vmlinuz-<release>), VSSD_VM_MODULES (the directory
+#              holding lib/modules/<release>, default /),
+#              VSSD_VM_APPEND (more kernel command line).
 # Exit status: 0 when the guest ran entry.sh and powered off, 124 on a
 # timeout, 1 otherwise.
 set -u
@@ -38,7 +42,7 @@ if [ -z "$kver" ]; then
 	kver=$("$top/tools/build/kdir-release.sh" "$kdir") ||
 		{ echo "vm.sh: cannot tell the kernel release of $kdir" >&2; exit 1; }
 fi
-kernel=/boot/vmlinuz-$kver
+kernel=${VSSD_VM_KERNEL:-/boot/vmlinuz-$kver}
 [ -r "$kernel" ] || { echo "vm.sh: no $kernel (apt-get install linux-image-$kver)" >&2; exit 1; }
 
 state="$top/.build/vm"
@@ -95,6 +99,7 @@ fi
 # every read is an emulated MMIO access (tens of microseconds, under QEMU's
 # big lock): timestamps would then cost more than what vssd models.
 append="console=ttyS0,115200 panic=-1 log_buf_len=16M loglevel=6 mitigations=off tsc=reliable"
+append+="${VSSD_VM_APPEND:+ $VSSD_VM_APPEND}"
 qemu=(qemu-system-x86_64 "${cpu[@]}" -m "${VSSD_VM_MEM:-3072}" -smp "${VSSD_VM_CPUS:-2}"
 	-nodefaults -no-user-config -display none -no-reboot
 	-kernel "$kernel" -initrd "$state/initramfs-$kver.cpio.gz"
