@@ -271,6 +271,7 @@ static int c_data_buffers_capped(void)
 	long queue_kb = param_get("max_queue_data_kb");
 	long module_mb = param_get("max_data_mb");
 	long chunk = param_get("r2t_chunk");
+	long data_timeout = param_get("data_timeout_ms");
 	long avail0 = mem_available_kb(), avail1, peak_kb, use_kb, end;
 	/*
 	 * In-capsule data that cannot wait is taken over the cap: at most one
@@ -293,6 +294,12 @@ static int c_data_buffers_capped(void)
 	pattern(data, MEM_LEN, 21);
 	param_set("r2t_chunk", 0);	/* one R2T per write */
 	param_set("data_peak_kb", 0);
+	/*
+	 * Waits are what this case measures, not their timeout: a write that
+	 * waited out a short data_timeout_ms on a slow machine would fail
+	 * with 21h and the case with it.
+	 */
+	param_set("data_timeout_ms", 60000);
 	if (admin_queue(&a, 0, 0)) {
 		ret = 1;
 		goto out;
@@ -404,6 +411,8 @@ static int c_data_buffers_capped(void)
 out:
 	if (chunk >= 0)
 		param_set("r2t_chunk", chunk);
+	if (data_timeout >= 0)
+		param_set("data_timeout_ms", data_timeout);
 	for (q = 0; q < MEM_QUEUES; q++)
 		conn_close(&c[q]);
 	conn_close(&a);

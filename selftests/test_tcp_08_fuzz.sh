@@ -3,7 +3,7 @@
 # The seeded NVMe/TCP fuzzer (vtcp_fuzz.c) runs for a fixed time against a
 # subsystem with a null_blk namespace and a vssd KV namespace and reports
 # nothing: every PDU the target sends is well-formed, a termination or the
-# host's FIN is followed by the close, and a fresh well-formed session
+# host's FIN is followed by the close, and a fresh well-formed association
 # (Identify, a write read back) works every 25 cases and at the end.  A
 # stock host keeps verified I/O on another subsystem meanwhile, and
 # rmmod vssd_tcp succeeds afterwards.

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vtcp_fuzz: a seeded, stateful NVMe/TCP fuzzer.  Each case opens real
- * sessions against a target on the loopback address (ICReq with or without
+ * associations against a target on the loopback address (ICReq with or without
  * digests, Connect of the admin queue and an I/O queue, Property Set
  * CC.EN), stops at a random stage and then sends what a hostile host
  * might: commands with mutated SQEs and SGL descriptors, Connects with
@@ -16,7 +16,7 @@
  * wrong digest from the target, a response nobody asked for, a connection
  * left open after a C2HTermReq or the host's FIN, and above all a target
  * that stops serving: every --check-every cases and at the end a fresh
- * well-formed session (admin queue, Identify Controller, I/O queue, a
+ * well-formed association (admin queue, Identify Controller, I/O queue, a
  * write read back) must succeed.
  *
  * usage: vtcp_fuzz [--seed S] [--cases N] [--seconds T] [--case K]
@@ -925,9 +925,9 @@ static int fuzz_check(u32 round, u32 after)
 	}
 	fuzz_case_index = after + 1 == fuzz_checked_to ? fuzz_checked_to : after;
 	if (after + 1 == fuzz_checked_to)
-		fuzz_report("the target does not serve a well-formed session (%s)", why);
+		fuzz_report("the target does not serve a well-formed association (%s)", why);
 	else
-		fuzz_report("the target stopped serving a well-formed session (%s) %s %u..%u",
+		fuzz_report("the target stopped serving a well-formed association (%s) %s %u..%u",
 			    why, "after one of cases", fuzz_checked_to, after);
 	return 1;
 }

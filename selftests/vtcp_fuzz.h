@@ -159,7 +159,7 @@ void fuzz_connect_data(u8 *data, u16 cntlid);
 /* Recompute the header digest of PDU i after its header was changed. */
 void fuzz_fix_hdgst(const struct fuzz_conn *c, struct fuzz_wire *w, u32 i);
 
-/* A well-formed session, step by step; 0 on success. */
+/* A well-formed association, step by step; 0 on success. */
 int fuzz_icreq(struct fuzz_conn *c, u8 digests);
 int fuzz_connect(struct fuzz_conn *c, u16 qid, u16 cntlid, u32 kato, u16 *status);
 int fuzz_enable(struct fuzz_conn *c);
@@ -168,7 +168,7 @@ int fuzz_admin(struct fuzz_conn *c, u8 digests, int rcvbuf);
 /* An I/O queue of the admin queue's controller. */
 int fuzz_io(struct fuzz_conn *admin, struct fuzz_conn *c, u16 qid, u8 digests, int rcvbuf);
 /*
- * A fresh well-formed session must work: admin queue, Identify Controller
+ * A fresh well-formed association must work: admin queue, Identify Controller
  * (its subsystem NQN), an I/O queue, a write read back.  0 if it does.
  */
 int fuzz_health(u32 round, char *why, size_t len);

@@ -2,7 +2,7 @@
 /*
  * vtcp_fuzz, the client side: connections with a deadline on every wait,
  * the PDU builders, the parser that checks everything the target sends,
- * and the well-formed session the health check opens.
+ * and the well-formed association the health check opens.
  */
 #include <arpa/inet.h>
 #include <endian.h>
@@ -693,7 +693,7 @@ void fuzz_connect_data(u8 *data, u16 cntlid)
 	strncpy((char *)data + 512, FUZZ_HOSTNQN, 255);
 }
 
-/* ---- a well-formed session ------------------------------------------- */
+/* ---- a well-formed association ------------------------------------------- */
 
 static int fuzz_send_whole(struct fuzz_conn *c, struct fuzz_wire *w)
 {

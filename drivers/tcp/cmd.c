@@ -317,6 +317,9 @@ static void vtcp_cmd_issue_r2t(struct vtcp_cmd *cmd)
 
 	if (!list_empty(&cmd->tx.entry))
 		return;	/* resumed by vtcp_cmd_r2t_sent() */
+	/* Nothing follows a C2HTermReq on the wire. */
+	if (READ_ONCE(queue->state) != VTCP_Q_LIVE)
+		return;
 
 	cmd->r2t_base = cmd->r2t_issued;
 	while (cmd->r2t_issued < cmd->data_len &&

@@ -17,6 +17,8 @@
 
 static atomic_long_t vtcp_data_bytes = ATOMIC_LONG_INIT(0);
 static atomic_long_t vtcp_data_peak = ATOMIC_LONG_INIT(0);
+/* Counts uncharges, so that a waiter can tell it missed one (see wait). */
+static atomic_long_t vtcp_data_frees = ATOMIC_LONG_INIT(0);
 
 static LIST_HEAD(vtcp_mem_waiters);
 static DEFINE_SPINLOCK(vtcp_mem_waiters_lock);
@@ -62,10 +64,13 @@ static void vtcp_data_note_peak(long now)
  */
 bool vtcp_data_charge(struct vtcp_queue *queue, u32 bytes, bool force)
 {
-	long queue_max = (long)READ_ONCE(vtcp_max_queue_data_kb) << 10;
-	long module_max = (long)READ_ONCE(vtcp_max_data_mb) << 20;
+	s64 queue_max = (s64)READ_ONCE(vtcp_max_queue_data_kb) << 10;
+	s64 module_max = (s64)READ_ONCE(vtcp_max_data_mb) << 20;
 	long held, total;
 
+	/* Before the attempt: a free after this point makes wait() retry. */
+	queue->data_frees_seen = atomic_long_read(&vtcp_data_frees);
+	smp_rmb();
 	held = atomic_long_add_return(bytes, &queue->data_bytes);
 	if (force) {
 		vtcp_data_note_peak(atomic_long_add_return(bytes, &vtcp_data_bytes));
@@ -92,6 +97,10 @@ void vtcp_data_uncharge(struct vtcp_queue *queue, u32 bytes)
 
 	atomic_long_sub(bytes, &queue->data_bytes);
 	atomic_long_sub(bytes, &vtcp_data_bytes);
+	smp_mb__after_atomic();
+	atomic_long_inc(&vtcp_data_frees);
+	/* Pairs with the barrier in vtcp_data_wait(). */
+	smp_mb__after_atomic();
 	if (list_empty_careful(&vtcp_mem_waiters))
 		return;
 	spin_lock_bh(&vtcp_mem_waiters_lock);
@@ -102,13 +111,21 @@ void vtcp_data_uncharge(struct vtcp_queue *queue, u32 bytes)
 	spin_unlock_bh(&vtcp_mem_waiters_lock);
 }
 
-/* The queue has commands that wait for memory: kick it when some frees. */
+/*
+ * The queue has commands that wait for memory: kick it when some frees.
+ * A free between its failed charge and joining the list found no waiter
+ * to kick; the frees count tells, and the queue kicks itself.
+ */
 void vtcp_data_wait(struct vtcp_queue *queue)
 {
 	spin_lock_bh(&vtcp_mem_waiters_lock);
 	if (list_empty(&queue->mem_wait_entry))
 		list_add_tail(&queue->mem_wait_entry, &vtcp_mem_waiters);
 	spin_unlock_bh(&vtcp_mem_waiters_lock);
+	/* Pairs with the barrier in vtcp_data_uncharge(). */
+	smp_mb();
+	if (atomic_long_read(&vtcp_data_frees) != queue->data_frees_seen)
+		vtcp_queue_kick(queue);
 }
 
 /* The queue is being released: no more kicks for it. */

@@ -148,7 +148,9 @@ static void vtcp_io_work(struct work_struct *work)
 				WRITE_ONCE(queue->check_waits, false);
 				vtcp_cmds_check_waits(queue);
 			}
-			vtcp_cmds_serve_waiting(queue);
+			/* A timeout just ended the queue: start nothing more. */
+			if (READ_ONCE(queue->state) == VTCP_Q_LIVE)
+				vtcp_cmds_serve_waiting(queue);
 		}
 		tx = vtcp_tx(queue);
 		if (tx < 0) {

@@ -212,6 +212,7 @@ struct vtcp_queue {
 	atomic_long_t		data_bytes;
 	struct list_head	mem_wait_cmds;
 	struct list_head	mem_wait_entry;	/* on the module's waiter list */
+	long			data_frees_seen; /* frees count at the last charge */
 	struct delayed_work	data_timer;	/* data_timeout_ms checks */
 	bool			check_waits;	/* set by data_timer */
 
