@@ -68,9 +68,11 @@ bool vtcp_data_charge(struct vtcp_queue *queue, u32 bytes, bool force)
 	s64 module_max = (s64)READ_ONCE(vtcp_max_data_mb) << 20;
 	long held, total;
 
-	/* Before the attempt: a free after this point makes wait() retry. */
+	/*
+	 * Read before the attempt (the add_return below is fully ordered): a
+	 * free after this point makes vtcp_data_wait() retry.
+	 */
 	queue->data_frees_seen = atomic_long_read(&vtcp_data_frees);
-	smp_rmb();
 	held = atomic_long_add_return(bytes, &queue->data_bytes);
 	if (force) {
 		vtcp_data_note_peak(atomic_long_add_return(bytes, &vtcp_data_bytes));
@@ -97,6 +99,7 @@ void vtcp_data_uncharge(struct vtcp_queue *queue, u32 bytes)
 
 	atomic_long_sub(bytes, &queue->data_bytes);
 	atomic_long_sub(bytes, &vtcp_data_bytes);
+	/* The bytes are back before the frees count moves. */
 	smp_mb__after_atomic();
 	atomic_long_inc(&vtcp_data_frees);
 	/* Pairs with the barrier in vtcp_data_wait(). */
