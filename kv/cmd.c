@@ -374,6 +374,8 @@ void vssd_kv_prepare(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 now, u64 
 {
 	struct vssd_kv *kv = cmd->ns->kv;
 
+	lockdep_assert_held(&ctrl->dispatch_lock);
+
 	memset(&cmd->kv, 0, sizeof(cmd->kv));
 	switch (cmd->sqe.common.opcode) {
 	case nvme_cmd_flush:

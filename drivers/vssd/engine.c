@@ -76,6 +76,7 @@ static u64 vssd_prepare(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd)
 {
 	u64 now = ktime_get_ns(), deadline = now, latency;
 
+	lockdep_assert_held(&ctrl->dispatch_lock);
 	if (cmd->qid == 0)
 		vssd_admin_prepare(ctrl, cmd, now, &deadline);
 	else
