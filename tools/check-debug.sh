@@ -27,36 +27,9 @@ while [ $# -gt 0 ]; do
 	esac
 done
 
-out="$top/.build/check-debug"
-rm -rf "$out"
-mkdir -p "$out"
-results="$out/results"
-: >"$results"
-start=$(date +%s)
-
-record() {
-	printf '%s\t%s\n' "$1" "$2" >>"$results"
-	case $1 in
-	PASS) echo "ok - $2" ;;
-	FAIL) echo "not ok - $2" ;;
-	esac
-}
-
-summary() {
-	local pass fail skip
-
-	pass=$(grep -c '^PASS' "$results")
-	fail=$(grep -c '^FAIL' "$results")
-	skip=$(grep -c '^SKIP' "$results")
-	echo "# logs: $out (wall time $(( $(date +%s) - start ))s)"
-	if [ "$fail" != 0 ]; then
-		echo "# failed:"
-		grep '^FAIL' "$results" | cut -f2 | sed 's/^/#   /'
-	fi
-	echo "$pass passed, $fail failed, $skip skipped"
-	[ "$fail" = 0 ]
-	exit $?
-}
+# shellcheck source=tools/check-lib.sh
+. "$top/tools/check-lib.sh"
+check_begin "$top/.build/check-debug"
 
 echo "# 1/4 dependencies"
 if ! "$top/tools/deps.sh" debug; then

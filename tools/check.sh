@@ -22,44 +22,14 @@ while [ $# -gt 0 ]; do
 	esac
 done
 
-out="$top/.build/check"
-rm -rf "$out"
-mkdir -p "$out"
-results="$out/results"
-: >"$results"
-start=$(date +%s)
-
-record() {
-	local verdict="$1" name="$2"
-
-	printf '%s\t%s\n' "$verdict" "$name" >>"$results"
-	case $verdict in
-	PASS) echo "ok - $name" ;;
-	SKIP) echo "ok - $name # SKIP" ;;
-	FAIL) echo "not ok - $name" ;;
-	esac
-}
+# shellcheck source=tools/check-lib.sh
+. "$top/tools/check-lib.sh"
+check_begin "$top/.build/check"
 
 matches() {
 	# shellcheck disable=SC2254
 	case "$1" in $glob) return 0 ;; esac
 	return 1
-}
-
-summary() {
-	local pass fail skip
-
-	pass=$(grep -c '^PASS' "$results")
-	fail=$(grep -c '^FAIL' "$results")
-	skip=$(grep -c '^SKIP' "$results")
-	echo "# logs: $out (wall time $(( $(date +%s) - start ))s)"
-	if [ "$fail" != 0 ]; then
-		echo "# failed:"
-		grep '^FAIL' "$results" | cut -f2 | sed 's/^/#   /'
-	fi
-	echo "$pass passed, $fail failed, $skip skipped"
-	[ "$fail" = 0 ]
-	exit $?
 }
 
 echo "# 1/5 dependencies"
