@@ -269,11 +269,7 @@ static u64 vssd_worker_complete_due(struct vssd_worker *worker)
 		}
 		timerqueue_del(&worker->timeline, node);
 		cmd = container_of(node, struct vssd_cmd, deadline);
-		/* A completion before its deadline is counted apart. */
-		if (now < node->expires)
-			worker->early++;
-		else
-			vssd_hist_add(&worker->lateness, now - node->expires);
+		vssd_hist_add(&worker->lateness, now - node->expires);
 		vssd_complete(worker->ctrl, cmd);
 		worker->last_busy_ns = now;
 	}
