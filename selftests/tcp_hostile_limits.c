@@ -475,9 +475,37 @@ static int c_no_data_for_r2t_times_out(void)
 /*
  * A write that cannot have a buffer while another holds the queue's share
  * waits, and after data_timeout_ms fails with Command Interrupted (21h, DNR
- * clear: the host may retry) while the holder, which keeps sending data,
- * lives on.  Then both finish and the retry succeeds.
+ * clear: the host may retry) while the holder, which keeps sending the data
+ * of its R2Ts in time, lives on.  Then both finish and the retry succeeds.
  */
+#define HOLDER_CHUNK	65536	/* r2t_chunk: the holder's data in R2Ts of this */
+#define HOLDER_STEP	16384	/* trickled per quarter second */
+
+/* The holder's next data PDU, up to step bytes, within the R2T it has. */
+static void holder_send(struct conn *c, const u8 *d, u32 *sent, u32 end, u16 ttag,
+			u32 step)
+{
+	u32 len = end - *sent < step ? end - *sent : step;
+
+	if (!len)
+		return;
+	send_h2c(c, 82, ttag, *sent, d + *sent, len, *sent + len == end);
+	*sent += len;
+}
+
+/* An R2T for the holder (cid 82): where its data may go now. */
+static int holder_r2t(const u8 *buf, u32 *sent, u32 *end, u16 *ttag)
+{
+	const struct vtcp_r2t_pdu *r = (const void *)buf;
+
+	if (le16toh(r->command_id) != 82 || le32toh(r->r2t_offset) != *sent)
+		return failf("R2T for command %u at %u, expected 82 at %u",
+			     le16toh(r->command_id), le32toh(r->r2t_offset), *sent);
+	*ttag = r->ttag;
+	*end = *sent + le32toh(r->r2t_length);
+	return 0;
+}
+
 static int c_buffer_wait_times_out(void)
 {
 	static u8 d[1 << 20];
@@ -486,17 +514,16 @@ static int c_buffer_wait_times_out(void)
 	long chunk = param_get("r2t_chunk");
 	struct sqe s1 = sqe_rw(0x01, 82, 0, sizeof(d), SGL_TRANSPORT);
 	struct sqe s2 = sqe_rw(0x01, 83, 4096, sizeof(d), SGL_TRANSPORT);
-	struct vtcp_r2t_pdu r2t;
+	u8 buf[256];
 	struct conn a, c;
-	struct cqe cqe;
-	u32 sent = 0, step = 4096;
-	u16 ttag;
+	u32 sent = 0, end = 0;
+	u16 ttag = 0;
 	long t0;
-	int ret = 0;
+	int type, ret = 0;
 
 	if (queue_kb < 0 || timeout < 0 || chunk < 0)
 		return failf("vssd_tcp has no max_queue_data_kb or data_timeout_ms");
-	if (param_set("max_queue_data_kb", 1024) || param_set("r2t_chunk", 0))
+	if (param_set("max_queue_data_kb", 1024) || param_set("r2t_chunk", HOLDER_CHUNK))
 		return failf("cannot set the parameters");
 	if (io_queue(&a, &c, 0, 0)) {
 		ret = 1;
@@ -504,31 +531,35 @@ static int c_buffer_wait_times_out(void)
 	}
 	pattern(d, sizeof(d), 23);
 	send_capsule(&c, &s1, NULL, 0);
-	if (recv_until(&c, &cqe, NULL, 0, &r2t) != VTCP_R2T ||
-	    le16toh(r2t.command_id) != 82) {
+	if (recv_pdu(&c, buf, sizeof(buf), NULL) != VTCP_R2T ||
+	    holder_r2t(buf, &sent, &end, &ttag)) {
 		ret = failf("no R2T for the first write");
 		goto out;
 	}
-	ttag = r2t.ttag;
 	send_capsule(&c, &s2, NULL, 0);
-	/* Trickle the first write's data; the second must fail meanwhile. */
+	/*
+	 * Trickle the first write's data, R2T by R2T (each well within
+	 * data_timeout_ms); the second must fail meanwhile.
+	 */
 	t0 = now_ms();
 	for (;;) {
-		u8 buf[256];
 		u16 cid, st;
-		int type;
 
 		if (now_ms() - t0 > timeout * 3) {
 			ret = failf("the waiting write got no answer in %ld ms", timeout * 3);
 			goto out;
 		}
-		if (sent + step < sizeof(d)) {
-			send_h2c(&c, 82, ttag, sent, d + sent, step, false);
-			sent += step;
-		}
+		holder_send(&c, d, &sent, end, ttag, HOLDER_STEP);
 		type = poll_pdu(&c, buf, sizeof(buf), 250);
 		if (type == -3)
 			continue;
+		if (type == VTCP_R2T) {
+			if (holder_r2t(buf, &sent, &end, &ttag)) {
+				ret = 1;
+				goto out;
+			}
+			continue;
+		}
 		if (type != VTCP_CAPSULE_RESP) {
 			ret = failf("PDU type %d while the second write waits", type);
 			goto out;
@@ -550,7 +581,17 @@ static int c_buffer_wait_times_out(void)
 		goto out;
 	}
 	/* The holder finishes; the retry of the second write gets its turn. */
-	send_h2c_split(&c, 82, ttag, sent, d + sent, sizeof(d) - sent);
+	while (sent < sizeof(d)) {
+		if (sent == end) {
+			type = recv_pdu(&c, buf, sizeof(buf), NULL);
+			if (type != VTCP_R2T || holder_r2t(buf, &sent, &end, &ttag)) {
+				ret = failf("no R2T for the rest of the first write (PDU type %d)",
+					    type);
+				goto out;
+			}
+		}
+		holder_send(&c, d, &sent, end, ttag, c.maxh2c);
+	}
 	ret = expect_status(&c, 82, 0) ||
 	      r2t_write(&c, 83, 4096, d, sizeof(d), c.maxh2c) ||
 	      read_back(&c, 0, d, sizeof(d)) || read_back(&c, 4096, d, sizeof(d));
@@ -560,6 +601,212 @@ out:
 out_params:
 	param_set("max_queue_data_kb", queue_kb);
 	param_set("r2t_chunk", chunk);
+	return ret;
+}
+
+/*
+ * A host that trickles the data an R2T asked for, one small H2CData PDU
+ * at a time, each well within data_timeout_ms of the one before (an R2T
+ * of 8 KiB or more takes at least 8 of them): the data as a whole is due
+ * data_timeout_ms after the R2T, so the connection ends then (C2HTermReq,
+ * PDU sequence error), not when the host pleases.
+ */
+#define TRICKLE_LEN	65536
+#define TRICKLE_PDU	256
+#define TRICKLE_TIMEOUT	1000
+
+static int c_h2c_trickle_times_out(void)
+{
+	static u8 d[TRICKLE_PDU];
+	long timeout = param_get("data_timeout_ms");
+	struct sqe s = sqe_rw(0x01, 82, 96, TRICKLE_LEN, SGL_TRANSPORT);
+	struct vtcp_r2t_pdu r2t;
+	struct conn a, c;
+	struct cqe cqe;
+	long t0, took;
+	u32 off, end;
+	int ret = 0;
+
+	if (timeout < 0)
+		return failf("vssd_tcp has no data_timeout_ms");
+	if (param_set("data_timeout_ms", TRICKLE_TIMEOUT))
+		return failf("cannot set data_timeout_ms");
+	if (io_queue(&a, &c, 0, 0)) {
+		ret = 1;
+		goto out_param;
+	}
+	send_capsule(&c, &s, NULL, 0);
+	if (recv_until(&c, &cqe, NULL, 0, &r2t) != VTCP_R2T) {
+		ret = failf("no R2T");
+		goto out;
+	}
+	/* The R2T's data (all of it, or r2t_chunk), TRICKLE_PDU at a time. */
+	off = le32toh(r2t.r2t_offset);
+	end = off + le32toh(r2t.r2t_length);
+	t0 = now_ms();
+	for (;;) {
+		struct pollfd pfd = { .fd = c.fd, .events = POLLIN };
+
+		if (off < end) {
+			u32 len = end - off < TRICKLE_PDU ? end - off : TRICKLE_PDU;
+
+			send_h2c(&c, 82, r2t.ttag, off, d, len, off + len == end);
+			off += len;
+		}
+		if (poll(&pfd, 1, TRICKLE_TIMEOUT / 4) > 0)
+			break;
+		if (now_ms() - t0 > 8 * TRICKLE_TIMEOUT) {
+			ret = failf("no termination %ld ms after the R2T, %u bytes in (%d ms)",
+				    now_ms() - t0, off, TRICKLE_TIMEOUT);
+			goto out;
+		}
+	}
+	took = now_ms() - t0;
+	ret = expect_term(&c, VTCP_FES_PDU_SEQUENCE, -1);
+	if (!ret && (took < TRICKLE_TIMEOUT / 2 || took > 3 * TRICKLE_TIMEOUT))
+		ret = failf("terminated %ld ms after the R2T, data_timeout_ms %d", took,
+			    TRICKLE_TIMEOUT);
+	if (!ret)
+		printf("# terminated %ld ms after the R2T, %u of %u bytes in\n", took, off,
+		       TRICKLE_LEN);
+out:
+	conn_close(&c);
+	conn_close(&a);
+out_param:
+	param_set("data_timeout_ms", timeout);
+	if (!ret && !io_queue(&a, &c, 0, 0)) {
+		static u8 w[8192];
+
+		pattern(w, sizeof(w), 23);
+		ret = r2t_write(&c, 83, 96, w, sizeof(w), sizeof(w)) ||
+		      read_back(&c, 96, w, sizeof(w));
+		conn_close(&c);
+		conn_close(&a);
+	} else if (!ret) {
+		ret = 1;
+	}
+	return ret;
+}
+
+/* ---- hosts that stop reading ----------------------------------------- */
+
+/*
+ * A host that stops reading with reads outstanding: the target's send path
+ * fills (small receive buffer and MSS) and stays full, holding the reads'
+ * buffers.  The host asked for keep-alive 0, so nvmet never ends the
+ * controller.  After send_timeout_ms without the host taking a byte the
+ * target closes the connection and the buffers are freed; the target
+ * keeps serving.
+ */
+#define STALL_READS	8
+#define STALL_READ_LEN	(256u << 10)
+#define STALL_TIMEOUT	2000
+
+/* Read what the connection still holds until the target's close: 0. */
+static int drain_to_close(struct conn *c, int ms)
+{
+	static u8 buf[65536];
+	long end = now_ms() + ms;
+
+	while (now_ms() < end) {
+		struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
+		ssize_t n;
+
+		if (poll(&pfd, 1, 200) <= 0)
+			continue;
+		n = recv(c->fd, buf, sizeof(buf), 0);
+		if (n <= 0)
+			return 0;
+	}
+	return -1;
+}
+
+static int c_stopped_reader_closed(void)
+{
+	long timeout = param_get("send_timeout_ms");
+	long base_kb = param_get("data_in_use_kb"), held_kb = 0, left_kb, t0, took;
+	struct conn a, c;
+	int i, ret = 0;
+	struct sqe s;
+	u16 st;
+
+	if (base_kb < 0)
+		return failf("vssd_tcp has no data_in_use_kb");
+	/* Without the parameter the close is still due (it fails then). */
+	if (timeout >= 0 && param_set("send_timeout_ms", STALL_TIMEOUT))
+		return failf("cannot set send_timeout_ms");
+	c.fd = -1;
+	/* Keep-alive 0: nvmet would never time this controller out. */
+	g_kato = 0;
+	ret = admin_queue(&a, 0, 0);
+	g_kato = 30000;
+	if (ret)
+		goto out_param;
+	if (conn_open_small(&c, 4096, 1024)) {
+		ret = failf("cannot open the I/O connection");
+		goto out;
+	}
+	if (icreq(&c, 0, 0) || fabric_connect(&c, 1, a.cntlid, g_nqn, &st)) {
+		ret = 1;
+		goto out;
+	}
+	if (st) {
+		ret = failf("I/O Connect failed with status 0x%x", st);
+		goto out;
+	}
+	for (i = 0; i < STALL_READS; i++) {
+		s = sqe_rw(0x02, 100 + i, i * (STALL_READ_LEN / 512), STALL_READ_LEN,
+			   SGL_TRANSPORT);
+		send_capsule(&c, &s, NULL, 0);
+	}
+	t0 = now_ms();
+	while (now_ms() - t0 < STALL_TIMEOUT / 2) {
+		held_kb = param_get("data_in_use_kb") - base_kb;
+		if (held_kb >= STALL_READS * (STALL_READ_LEN >> 10) / 2)
+			break;
+		usleep(20 * 1000);
+	}
+	if (held_kb < STALL_READS * (STALL_READ_LEN >> 10) / 2) {
+		ret = failf("the unread reads hold %ld KiB, expected about %u", held_kb,
+			    STALL_READS * (STALL_READ_LEN >> 10));
+		goto out;
+	}
+	do {
+		usleep(100 * 1000);
+		left_kb = param_get("data_in_use_kb") - base_kb;
+		took = now_ms() - t0;
+	} while (left_kb > 0 && took < STALL_TIMEOUT + 10000);
+	if (left_kb > 0) {
+		ret = failf("%ld KiB still held %ld ms after the host stopped reading (%d ms)",
+			    left_kb + base_kb, took, STALL_TIMEOUT);
+		goto out;
+	}
+	if (took < STALL_TIMEOUT / 2) {
+		ret = failf("the reads' buffers went after %ld ms: the send path was not full",
+			    took);
+		goto out;
+	}
+	printf("# %ld KiB held by a host that stopped reading, freed after %ld ms\n",
+	       held_kb, took);
+	if (drain_to_close(&c, 5000))
+		ret = failf("the connection stayed open after its buffers were freed");
+out:
+	conn_close(&c);
+	conn_close(&a);
+out_param:
+	if (timeout >= 0)
+		param_set("send_timeout_ms", timeout);
+	if (!ret && !io_queue(&a, &c, 0, 0)) {
+		static u8 w[8192];
+
+		pattern(w, sizeof(w), 24);
+		ret = r2t_write(&c, 84, 128, w, sizeof(w), sizeof(w)) ||
+		      read_back(&c, 128, w, sizeof(w));
+		conn_close(&c);
+		conn_close(&a);
+	} else if (!ret) {
+		ret = 1;
+	}
 	return ret;
 }
 
@@ -655,6 +902,8 @@ const struct test_case tcp_limit_cases[] = {
 	{ "data_buffers_capped", c_data_buffers_capped },
 	{ "no_data_for_r2t_times_out", c_no_data_for_r2t_times_out },
 	{ "buffer_wait_times_out", c_buffer_wait_times_out },
+	{ "h2c_trickle_times_out", c_h2c_trickle_times_out },
+	{ "stopped_reader_closed", c_stopped_reader_closed },
 	{ "connection_flood_refused", c_connection_flood_refused },
 };
 

@@ -11,7 +11,8 @@
  * before nvmet runs the command.  The buffer is charged first (mem.c); a
  * command whose charge does not fit waits, in arrival order, until buffers
  * are freed, or fails with a retryable status after data_timeout_ms.  A
- * command that waits for H2C data longer than that ends the connection.
+ * command whose R2T (or in-capsule) data is not all in within that time
+ * ends the connection.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -359,6 +360,8 @@ static void vtcp_cmd_r2t_sent(struct vtcp_tx_item *item)
 	struct vtcp_cmd *cmd = container_of(item, struct vtcp_cmd, tx);
 	bool live = READ_ONCE(cmd->queue->state) == VTCP_Q_LIVE;
 
+	/* The host has its R2Ts now: their data is due from here. */
+	cmd->wait_since = jiffies;
 	if (cmd->resp_waiting) {
 		cmd->resp_waiting = false;
 		if (live)
@@ -653,8 +656,12 @@ int vtcp_cmd_capsule_buffer(struct vtcp_cmd *cmd)
 /* bytes of write data (in-capsule or one H2CData PDU) have arrived. */
 void vtcp_cmd_data_received(struct vtcp_cmd *cmd, u32 bytes, bool digest_ok)
 {
+	/*
+	 * No new deadline per data PDU: all the data an R2T asked for (or
+	 * the in-capsule data) is due within data_timeout_ms, so a host
+	 * cannot hold a command by trickling tiny PDUs.
+	 */
 	cmd->rcvd += bytes;
-	cmd->wait_since = jiffies;	/* progress: the wait starts again */
 	if (!digest_ok && !cmd->status) {
 		pr_warn_ratelimited("queue %u: data digest error on command %u\n",
 				    cmd->queue->id, cmd->sqe.common.command_id);

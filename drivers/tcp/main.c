@@ -24,6 +24,7 @@ unsigned int vtcp_connect_timeout_ms = 10000;
 unsigned int vtcp_max_queue_data_kb = 16384;
 unsigned int vtcp_max_data_mb;		/* 0 until load: 1/16 of RAM */
 unsigned int vtcp_data_timeout_ms = 15000;
+unsigned int vtcp_send_timeout_ms = 30000;
 unsigned int vtcp_max_connections = 128;
 
 /* The accepted range of each numeric parameter, found by its variable. */
@@ -41,6 +42,7 @@ static const struct {
 	{ &vtcp_max_queue_data_kb, 64, 4U << 20 },
 	{ &vtcp_max_data_mb, 0, 1U << 20 },
 	{ &vtcp_data_timeout_ms, 100, 600000 },
+	{ &vtcp_send_timeout_ms, 100, 600000 },
 	{ &vtcp_max_connections, 1, 65535 },
 };
 
@@ -105,6 +107,9 @@ MODULE_PARM_DESC(max_data_mb,
 module_param_cb(data_timeout_ms, &vtcp_param_ops, &vtcp_data_timeout_ms, 0644);
 MODULE_PARM_DESC(data_timeout_ms,
 		 "longest wait for H2C data or a data buffer (ms, default 15000)");
+module_param_cb(send_timeout_ms, &vtcp_param_ops, &vtcp_send_timeout_ms, 0644);
+MODULE_PARM_DESC(send_timeout_ms,
+		 "close a connection whose host takes none of the data waiting for it for this long (ms, default 30000)");
 module_param_cb(max_connections, &vtcp_param_ops, &vtcp_max_connections, 0644);
 MODULE_PARM_DESC(max_connections, "connections one port accepts (default 128)");
 

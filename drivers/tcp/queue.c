@@ -281,6 +281,7 @@ static void vtcp_release_work(struct work_struct *work)
 	cancel_work_sync(&queue->io_work);
 	/* It kicks io_work, which does nothing more once CLOSING. */
 	cancel_delayed_work_sync(&queue->data_timer);
+	cancel_delayed_work_sync(&queue->send_timer);
 
 	/* Commands nvmet accepted whose buffer or data never (fully) came. */
 	vtcp_cmds_abandon(queue);
@@ -314,6 +315,7 @@ int vtcp_queue_create(struct vtcp_port *port, struct socket *sock)
 	INIT_WORK(&queue->release_work, vtcp_release_work);
 	INIT_DELAYED_WORK(&queue->deadline_work, vtcp_deadline_work);
 	INIT_DELAYED_WORK(&queue->data_timer, vtcp_data_timer);
+	INIT_DELAYED_WORK(&queue->send_timer, vtcp_tx_send_timer);
 	INIT_LIST_HEAD(&queue->mem_wait_cmds);
 	INIT_LIST_HEAD(&queue->mem_wait_entry);
 	atomic_long_set(&queue->data_bytes, 0);

@@ -201,6 +201,48 @@ static int vtcp_tx_push(struct vtcp_queue *queue, unsigned int n, bool more)
 }
 
 /*
+ * The send watchdog.  While items wait for room in the socket, tx_progress
+ * is when the socket last took bytes; a host that takes nothing for
+ * send_timeout_ms has stopped reading, and its connection is closed
+ * (a C2HTermReq could not reach it either).  Without this, such a host
+ * would hold its read buffers, and with them a share of max_data_mb, for
+ * as long as it likes.
+ */
+static void vtcp_tx_watch(struct vtcp_queue *queue, int sent)
+{
+	if (list_empty(&queue->tx_list)) {
+		WRITE_ONCE(queue->tx_blocked, false);
+		return;
+	}
+	if (sent > 0 || !queue->tx_blocked)
+		WRITE_ONCE(queue->tx_progress, jiffies);
+	if (!queue->tx_blocked) {
+		WRITE_ONCE(queue->tx_blocked, true);
+		mod_delayed_work(vtcp_wq, &queue->send_timer,
+				 msecs_to_jiffies(READ_ONCE(vtcp_send_timeout_ms)));
+	}
+}
+
+void vtcp_tx_send_timer(struct work_struct *work)
+{
+	struct vtcp_queue *queue = container_of(to_delayed_work(work),
+						struct vtcp_queue, send_timer);
+	unsigned long timeout = msecs_to_jiffies(READ_ONCE(vtcp_send_timeout_ms));
+	unsigned long due = READ_ONCE(queue->tx_progress) + timeout;
+
+	if (!READ_ONCE(queue->tx_blocked))
+		return;
+	if (time_before(jiffies, due)) {
+		/* It moved meanwhile: look again when it may be stuck. */
+		mod_delayed_work(vtcp_wq, &queue->send_timer, due - jiffies);
+		return;
+	}
+	pr_info_ratelimited("queue %u: the host took no data for %u ms: closing\n",
+			    queue->id, jiffies_to_msecs(timeout));
+	vtcp_queue_close(queue);
+}
+
+/*
  * Send what can be sent without blocking.  Returns the bytes sent, or a
  * negative errno when the connection is broken.
  */
@@ -227,8 +269,10 @@ int vtcp_tx(struct vtcp_queue *queue)
 		ret = vtcp_tx_push(queue, n, more || !llist_empty(&queue->resp_llist));
 		if (ret == -EAGAIN)
 			break;
-		if (ret <= 0)
+		if (ret <= 0) {
+			WRITE_ONCE(queue->tx_blocked, false);
 			return ret ? ret : -EPIPE;
+		}
 		total += ret;
 		vtcp_tx_advance(queue, ret);
 		if (ret < bytes)
@@ -236,6 +280,7 @@ int vtcp_tx(struct vtcp_queue *queue)
 		if (list_empty(&queue->tx_list))
 			vtcp_tx_collect(queue);
 	}
+	vtcp_tx_watch(queue, total);
 	return total;
 }
 

@@ -35,6 +35,7 @@ extern unsigned int vtcp_connect_timeout_ms;
 extern unsigned int vtcp_max_queue_data_kb;
 extern unsigned int vtcp_max_data_mb;
 extern unsigned int vtcp_data_timeout_ms;
+extern unsigned int vtcp_send_timeout_ms;
 extern unsigned int vtcp_max_connections;
 
 #define VTCP_MAX_INLINE_SIZE	(128 * 1024)
@@ -205,6 +206,10 @@ struct vtcp_queue {
 	struct list_head	tx_list;
 	struct bio_vec		tx_bvec[VTCP_TX_BVECS];
 	bool			tx_zc[VTCP_TX_BVECS];
+	/* tx.c: the socket is full with items left; when it last took bytes */
+	bool			tx_blocked;
+	unsigned long		tx_progress;
+	struct delayed_work	send_timer;	/* send_timeout_ms checks */
 
 	struct vtcp_owner	*owner;	/* fwd.c: the host controller's record */
 
@@ -243,6 +248,7 @@ u32 vtcp_crc_sg(u32 crc, struct scatterlist *sg, u32 skip, u32 len);
 void vtcp_tx_queue(struct vtcp_queue *queue, struct vtcp_tx_item *item);
 int vtcp_tx(struct vtcp_queue *queue);
 void vtcp_tx_drop(struct vtcp_queue *queue, bool keep_started);
+void vtcp_tx_send_timer(struct work_struct *work);
 void vtcp_tx_init_item(struct vtcp_tx_item *item);
 void vtcp_tx_prepare(struct vtcp_tx_item *item, void *head, u32 head_len,
 		     void (*done)(struct vtcp_tx_item *item));
