@@ -36,31 +36,6 @@ int failf(const char *fmt, ...)
 	return 1;
 }
 
-/* ---- CRC32C (digests) ---------------------------------------------- */
-
-static u32 crc32c_table[256];
-
-void crc32c_init(void)
-{
-	for (u32 i = 0; i < 256; i++) {
-		u32 c = i;
-
-		for (int k = 0; k < 8; k++)
-			c = c & 1 ? (c >> 1) ^ 0x82F63B78 : c >> 1;
-		crc32c_table[i] = c;
-	}
-}
-
-u32 digest(const void *buf, size_t len)
-{
-	const u8 *p = buf;
-	u32 c = ~0U;
-
-	while (len--)
-		c = crc32c_table[(c ^ *p++) & 0xff] ^ (c >> 8);
-	return htole32(~c);
-}
-
 /* ---- connection ----------------------------------------------------- */
 
 int conn_open(struct conn *c)
@@ -298,7 +273,7 @@ int send_capsule(struct conn *c, const struct sqe *s, const void *data, u32 len)
 	p->hdr.plen = htole32(hl + (len ? len + (c->dd ? 4 : 0) : 0));
 	memcpy(p->sqe, s->b, 64);
 	if (c->hd) {
-		u32 d = digest(buf, 72);
+		u32 d = crc32c_digest(buf, 72);
 
 		memcpy(buf + 72, &d, 4);
 	}
@@ -306,7 +281,7 @@ int send_capsule(struct conn *c, const struct sqe *s, const void *data, u32 len)
 		memcpy(buf + off, data, len);
 		off += len;
 		if (c->dd) {
-			u32 d = digest(data, len);
+			u32 d = crc32c_digest(data, len);
 
 			memcpy(buf + off, &d, 4);
 			off += 4;
@@ -337,14 +312,14 @@ int send_h2c(struct conn *c, u16 cid, u16 ttag, u32 offset,
 	p->data_length = htole32(len);
 	p->hdr.plen = htole32(hl + len + (c->dd ? 4 : 0));
 	if (c->hd) {
-		u32 d = digest(buf, 24);
+		u32 d = crc32c_digest(buf, 24);
 
 		memcpy(buf + 24, &d, 4);
 	}
 	memcpy(buf + off, data, len);
 	off += len;
 	if (c->dd) {
-		u32 d = digest(data, len);
+		u32 d = crc32c_digest(data, len);
 
 		memcpy(buf + off, &d, 4);
 		off += 4;

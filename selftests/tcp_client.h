@@ -8,17 +8,9 @@
 #ifndef TCP_CLIENT_H
 #define TCP_CLIENT_H
 
-#include <endian.h>
 #include <stdbool.h>
-#include <stddef.h>
-#include <string.h>
 
-#include <vssd/tcp_wire.h>
-
-typedef __u8 u8;
-typedef __u16 u16;
-typedef __u32 u32;
-typedef __u64 u64;
+#include "wire.h"
 
 #define TIMEOUT_MS	5000
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
@@ -64,13 +56,7 @@ extern const unsigned int tcp_data_cases_n;
 extern const struct test_case tcp_limit_cases[];
 extern const unsigned int tcp_limit_cases_n;
 
-static inline void put16(u8 *p, u16 v) { v = htole16(v); memcpy(p, &v, 2); }
-static inline void put32(u8 *p, u32 v) { v = htole32(v); memcpy(p, &v, 4); }
-static inline void put64(u8 *p, u64 v) { v = htole64(v); memcpy(p, &v, 8); }
-
 int failf(const char *fmt, ...);
-void crc32c_init(void);
-u32 digest(const void *buf, size_t len);
 
 int conn_open(struct conn *c);
 int conn_open_small(struct conn *c, int rcvbuf, int maxseg);

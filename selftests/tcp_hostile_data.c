@@ -243,10 +243,10 @@ static int c_data_digest_error_incapsule(void)
 	*(struct vtcp_common_hdr *)b = ch(VTCP_CAPSULE_CMD, VTCP_F_HDGST | VTCP_F_DDGST, 72, 76,
 					   72 + 4 + 4096 + 4);
 	memcpy(b + 8, s.b, 64);
-	dg = digest(b, 72);
+	dg = crc32c_digest(b, 72);
 	memcpy(b + 72, &dg, 4);
 	memcpy(b + 76, d, 4096);
-	dg = ~digest(d, 4096);	/* wrong */
+	dg = ~crc32c_digest(d, 4096);	/* wrong */
 	memcpy(b + 76 + 4096, &dg, 4);
 	send_all(&c, b, 72 + 4 + 4096 + 4);
 	free(b);
@@ -289,10 +289,10 @@ static int c_data_digest_error_h2c(void)
 	p->command_id = htole16(42);
 	p->ttag = r2t.ttag;
 	p->data_length = htole32(sizeof(d));
-	dg = digest(b, 24);
+	dg = crc32c_digest(b, 24);
 	memcpy(b + 24, &dg, 4);
 	memcpy(b + 28, d, sizeof(d));
-	dg = ~digest(d, sizeof(d));
+	dg = ~crc32c_digest(d, sizeof(d));
 	memcpy(b + 28 + sizeof(d), &dg, 4);
 	send_all(&c, b, 28 + sizeof(d) + 4);
 	free(b);

@@ -154,12 +154,12 @@ static void fuzz_mutate_sqe(struct fuzz_case *fc, u8 *sqe)
 	while (n--) {
 		switch (fuzz_below(r, 9)) {
 		case 0:
-			fuzz_put16(sqe + 2, fuzz_chance(r, 50) ? fc->cid - 1 : (u16)fuzz_next(r));
-			fuzz_note(" [cid %u]", fuzz_get16(sqe + 2));
+			put16(sqe + 2, fuzz_chance(r, 50) ? fc->cid - 1 : (u16)fuzz_next(r));
+			fuzz_note(" [cid %u]", get16(sqe + 2));
 			break;
 		case 1:
-			fuzz_put32(sqe + 4, fuzz_nsid(r));
-			fuzz_note(" [nsid %u]", fuzz_get32(sqe + 4));
+			put32(sqe + 4, fuzz_nsid(r));
+			fuzz_note(" [nsid %u]", get32(sqe + 4));
 			break;
 		case 2:
 			sqe[0] = (u8)fuzz_next(r);
@@ -175,12 +175,12 @@ static void fuzz_mutate_sqe(struct fuzz_case *fc, u8 *sqe)
 			fuzz_note(" [SGL type 0x%02x]", sqe[39]);
 			break;
 		case 5:
-			fuzz_put32(sqe + 32, PICK(r, 0, 1, 511, 4096, 65536, 1 << 20, 2 << 20,
-						  0xffffffff));
-			fuzz_note(" [SGL length %u]", fuzz_get32(sqe + 32));
+			put32(sqe + 32, PICK(r, 0, 1, 511, 4096, 65536, 1 << 20, 2 << 20,
+					     0xffffffff));
+			fuzz_note(" [SGL length %u]", get32(sqe + 32));
 			break;
 		case 6:
-			fuzz_put64(sqe + 24, fuzz_chance(r, 50) ? fuzz_below(r, 16384) :
+			put64(sqe + 24, fuzz_chance(r, 50) ? fuzz_below(r, 16384) :
 				   fuzz_next(r));
 			fuzz_note(" [SGL address/offset]");
 			break;
@@ -225,12 +225,12 @@ static void fuzz_mutate_pdu(struct fuzz_case *fc)
 			p[3] = PICK(r, 0, 8, 24, 28, 71, 72, 76, 80, 255);
 			break;
 		default:
-			fuzz_put32(p + 4, PICK(r, 0, 7, 8, p[2] - 1, p[2], len - 1, len + 1,
-					       len + 4, 0x7fffffff, 0xffffffff));
+			put32(p + 4, PICK(r, 0, 7, 8, p[2] - 1, p[2], len - 1, len + 1,
+					  len + 4, 0x7fffffff, 0xffffffff));
 			break;
 		}
 		fuzz_note(" [header %02x %02x %02x %02x plen %u]", p[0], p[1], p[2], p[3],
-			  fuzz_get32(p + 4));
+			  get32(p + 4));
 		c->desync = true;
 		if (fuzz_chance(r, 60))
 			fuzz_fix_hdgst(c, w, i);
@@ -279,7 +279,7 @@ static void fuzz_mutate_order(struct fuzz_case *fc)
 			memcpy(fuzz_wire_add(&out, len), w->buf + w->start[k], len);
 			out.hlen[out.nr - 1] = w->hlen[k];
 			if (copy && w->buf[w->start[k]] == VTCP_CAPSULE_CMD && len >= 12) {
-				u16 cid = fuzz_get16(w->buf + w->start[k] + 10);
+				u16 cid = get16(w->buf + w->start[k] + 10);
 
 				if (fc->conn.sent[cid] < 255)
 					fc->conn.sent[cid]++;
@@ -438,17 +438,17 @@ static void fuzz_step_write(struct fuzz_case *fc, bool inline_data)
 		len = PICK(r, 1 << 20, (1 << 20) + 512, 2 << 20);
 	fuzz_sqe(sqe, 0x01, cid, fuzz_nsid(r));
 	fuzz_sgl(sqe, inline_data ? 0x01 : 0x5a, len);
-	fuzz_put64(sqe + 40, fuzz_lba(r));
-	fuzz_put16(sqe + 48, len / 512 - 1);
+	put64(sqe + 40, fuzz_lba(r));
+	put16(sqe + 48, len / 512 - 1);
 	if (fuzz_chance(r, 20)) {
 		/* NLB against the SGL length: nvmet fails it at once. */
-		fuzz_put16(sqe + 48, len / 512 - 1 + (fuzz_chance(r, 50) ? 1 : -1));
-		fuzz_note("; (NLB %u)", fuzz_get16(sqe + 48));
+		put16(sqe + 48, len / 512 - 1 + (fuzz_chance(r, 50) ? 1 : -1));
+		fuzz_note("; (NLB %u)", get16(sqe + 48));
 	}
 	fuzz_note("; write cid %u %u B %s", cid, len, inline_data ? "in capsule" : "by R2T");
 	fuzz_capsule(fc, sqe, inline_data ? fuzz_data : NULL, inline_data ? len : 0);
 	if (!inline_data)
-		fuzz_write_r2t_data(fc, fuzz_get16(sqe + 2), len);
+		fuzz_write_r2t_data(fc, get16(sqe + 2), len);
 }
 
 static void fuzz_step_read(struct fuzz_case *fc)
@@ -460,8 +460,8 @@ static void fuzz_step_read(struct fuzz_case *fc)
 
 	fuzz_sqe(sqe, 0x02, cid, fuzz_nsid(r));
 	fuzz_sgl(sqe, 0x5a, len);
-	fuzz_put64(sqe + 40, fuzz_lba(r));
-	fuzz_put16(sqe + 48, len / 512 - 1);
+	put64(sqe + 40, fuzz_lba(r));
+	put16(sqe + 48, len / 512 - 1);
 	fuzz_note("; read cid %u %u B", cid, len);
 	fuzz_capsule(fc, sqe, NULL, 0);
 }
@@ -480,8 +480,8 @@ static void fuzz_step_flood(struct fuzz_case *fc)
 
 		fuzz_sqe(sqe, 0x02, fuzz_new_cid(fc), 1);
 		fuzz_sgl(sqe, 0x5a, 1 << 20);
-		fuzz_put64(sqe + 40, fuzz_lba(&fc->rng));
-		fuzz_put16(sqe + 48, (1 << 20) / 512 - 1);
+		put64(sqe + 40, fuzz_lba(&fc->rng));
+		put16(sqe + 48, (1 << 20) / 512 - 1);
 		fuzz_add_capsule(&fc->conn, &fc->w, sqe, NULL, 0);
 	}
 	fuzz_flush(fc);
@@ -501,8 +501,8 @@ static void fuzz_step_burst(struct fuzz_case *fc)
 
 		fuzz_sqe(sqe, wr ? 0x01 : 0x02, cid, 1);
 		fuzz_sgl(sqe, wr ? 0x01 : 0x5a, 4096);
-		fuzz_put64(sqe + 40, fuzz_lba(r));
-		fuzz_put16(sqe + 48, 7);
+		put64(sqe + 40, fuzz_lba(r));
+		put16(sqe + 48, 7);
 		fuzz_add_capsule(&fc->conn, &fc->w, sqe, wr ? fuzz_data : NULL, wr ? 4096 : 0);
 	}
 }
@@ -531,7 +531,7 @@ static void fuzz_step_io_other(struct fuzz_case *fc)
 	fuzz_sqe(sqe, op, cid, nsid);
 	for (int i = 8; i < 64; i += 4)
 		if (i != 24 && i != 28 && i != 32 && i != 36 && fuzz_chance(r, 40))
-			fuzz_put32(sqe + i, fuzz_chance(r, 50) ? fuzz_below(r, 64) :
+			put32(sqe + i, fuzz_chance(r, 50) ? fuzz_below(r, 64) :
 				   (u32)fuzz_next(r));
 	if ((op & 3) == 1 || (op & 3) == 3) {
 		len = fuzz_chance(r, 70) ? 16 * (1 + fuzz_below(r, 64)) : 0;
@@ -543,7 +543,7 @@ static void fuzz_step_io_other(struct fuzz_case *fc)
 	fuzz_note("; opcode 0x%02x cid %u nsid %u%s", op, cid, nsid, len ? " with data" : "");
 	fuzz_capsule(fc, sqe, fuzz_data, len);
 	if ((op & 3) == 1 && !len && fuzz_chance(r, 50))
-		fuzz_write_r2t_data(fc, cid, fuzz_get32(sqe + 32));
+		fuzz_write_r2t_data(fc, cid, get32(sqe + 32));
 }
 
 static void fuzz_step_admin(struct fuzz_case *fc)
@@ -556,7 +556,7 @@ static void fuzz_step_admin(struct fuzz_case *fc)
 	switch (fuzz_below(r, 8)) {
 	case 0:
 		fuzz_sqe(sqe, 0x06, cid, fuzz_chance(r, 50) ? 0 : fuzz_nsid(r));
-		fuzz_put32(sqe + 40, PICK(r, 0, 1, 2, 3, 5, 6, 7, 8, 0x10, 0x11, 0x13, 0x1c) |
+		put32(sqe + 40, PICK(r, 0, 1, 2, 3, 5, 6, 7, 8, 0x10, 0x11, 0x13, 0x1c) |
 			   (u32)PICK(r, 0, 0, 1, 2) << 24);
 		fuzz_note("; identify cns %u", sqe[40]);
 		break;
@@ -564,10 +564,10 @@ static void fuzz_step_admin(struct fuzz_case *fc)
 		u32 numd = fuzz_chance(r, 60) ? 1023 : (u32)fuzz_next(r);
 
 		fuzz_sqe(sqe, 0x02, cid, fuzz_chance(r, 50) ? 0xffffffff : fuzz_nsid(r));
-		fuzz_put32(sqe + 40, PICK(r, 1, 2, 3, 5, 6, 0x0c, 0x70, 0x80, 0xc0) |
+		put32(sqe + 40, PICK(r, 1, 2, 3, 5, 6, 0x0c, 0x70, 0x80, 0xc0) |
 			   (numd & 0xffff) << 16);
-		fuzz_put32(sqe + 44, numd >> 16);
-		fuzz_put64(sqe + 48, fuzz_chance(r, 80) ? 0 : fuzz_next(r) >> fuzz_below(r, 64));
+		put32(sqe + 44, numd >> 16);
+		put64(sqe + 48, fuzz_chance(r, 80) ? 0 : fuzz_next(r) >> fuzz_below(r, 64));
 		if (fuzz_chance(r, 20))
 			xfer = PICK(r, 4, 512, 8192, 65536, 1 << 20);
 		fuzz_note("; get log page 0x%02x numd %u", sqe[40], numd);
@@ -575,9 +575,9 @@ static void fuzz_step_admin(struct fuzz_case *fc)
 	}
 	case 2:
 		fuzz_sqe(sqe, fuzz_chance(r, 50) ? 0x0a : 0x09, cid, fuzz_chance(r, 70) ? 0 : 1);
-		fuzz_put32(sqe + 40, PICK(r, 1, 2, 4, 5, 6, 7, 8, 0x0b, 0x0f, 0x20, 0x80) |
+		put32(sqe + 40, PICK(r, 1, 2, 4, 5, 6, 7, 8, 0x0b, 0x0f, 0x20, 0x80) |
 			   (fuzz_chance(r, 20) ? fuzz_below(r, 8) << 8 : 0));
-		fuzz_put32(sqe + 44, (u32)fuzz_next(r) >> fuzz_below(r, 32));
+		put32(sqe + 44, (u32)fuzz_next(r) >> fuzz_below(r, 32));
 		len = sqe[0] == 0x09 && fuzz_chance(r, 30) ? 512 : 0;
 		xfer = len ? len : fuzz_chance(r, 50) ? 0 : 4096;
 		fuzz_note("; %s features 0x%02x", sqe[0] == 0x09 ? "set" : "get", sqe[40]);
@@ -586,7 +586,7 @@ static void fuzz_step_admin(struct fuzz_case *fc)
 		fuzz_sqe(sqe, PICK(r, 0x0c, 0x18, 0x08, 0x00, 0x01, 0x04, 0x05, 0x10, 0x11, 0x80,
 				   0x81, 0x84, 0x19, 0x1c, 0x7c),
 			 cid, 0);
-		fuzz_put32(sqe + 40, fuzz_chance(r, 50) ? (u32)(fc->cid - 2) << 16 :
+		put32(sqe + 40, fuzz_chance(r, 50) ? (u32)(fc->cid - 2) << 16 :
 			   (u32)fuzz_next(r));
 		xfer = 0;
 		fuzz_note("; admin opcode 0x%02x", sqe[0]);
@@ -599,18 +599,18 @@ static void fuzz_step_admin(struct fuzz_case *fc)
 		fuzz_sqe(sqe, 0x7f, cid, 0);
 		sqe[4] = fctype;
 		sqe[40] = fuzz_chance(r, 70) ? fuzz_below(r, 2) : (u8)fuzz_next(r);
-		fuzz_put32(sqe + 44, PICK(r, 0x00, 0x08, 0x0c, 0x14, 0x1c, 0x20, 0x24, 0x30,
-					  0x1000, 0x1008));
-		fuzz_put64(sqe + 48, PICK(r, 0x00460001, 0x00460000, 0x00464001, 0x00468001,
-					  0, 1) | (fuzz_chance(r, 5) ? fuzz_next(r) : 0));
+		put32(sqe + 44, PICK(r, 0x00, 0x08, 0x0c, 0x14, 0x1c, 0x20, 0x24, 0x30,
+				     0x1000, 0x1008));
+		put64(sqe + 48, PICK(r, 0x00460001, 0x00460000, 0x00464001, 0x00468001,
+				     0, 1) | (fuzz_chance(r, 5) ? fuzz_next(r) : 0));
 		xfer = 0;
-		fuzz_note("; fabrics fctype 0x%02x offset 0x%x", fctype, fuzz_get32(sqe + 44));
+		fuzz_note("; fabrics fctype 0x%02x offset 0x%x", fctype, get32(sqe + 44));
 		break;
 	}
 	default:
 		fuzz_sqe(sqe, (u8)fuzz_next(r), cid, fuzz_nsid(r));
 		for (int i = 40; i < 64; i += 4)
-			fuzz_put32(sqe + i, (u32)fuzz_next(r));
+			put32(sqe + i, (u32)fuzz_next(r));
 		xfer = fuzz_chance(r, 50) ? 0 : 4096;
 		fuzz_note("; admin opcode 0x%02x (random)", sqe[0]);
 		break;
@@ -656,14 +656,14 @@ static void fuzz_step_connect(struct fuzz_case *fc, u16 qid, u16 cntlid)
 			sqe[4] = (u8)fuzz_next(r);	/* another fctype */
 			break;
 		default:
-			fuzz_put16(sqe + 40, (u16)fuzz_next(r));	/* recfmt */
+			put16(sqe + 40, (u16)fuzz_next(r));	/* recfmt */
 			break;
 		}
 		fuzz_note(" [Connect data/fctype]");
 	}
 	if (fuzz_chance(r, 15)) {
 		len = PICK(r, 0, 16, 512, 1023, 1025, 2048);
-		fuzz_put32(sqe + 32, fuzz_chance(r, 50) ? len : 1024);
+		put32(sqe + 32, fuzz_chance(r, 50) ? len : 1024);
 		if (len > sizeof(data))
 			len = sizeof(data);	/* the SGL may say more */
 		if (!len)
@@ -673,7 +673,7 @@ static void fuzz_step_connect(struct fuzz_case *fc, u16 qid, u16 cntlid)
 		  kato, len);
 	fuzz_capsule(fc, sqe, data, len);
 	if (fuzz_chance(r, 15)) {
-		fuzz_put16(sqe + 2, fuzz_new_cid(fc));
+		put16(sqe + 2, fuzz_new_cid(fc));
 		fuzz_add_capsule(&fc->conn, &fc->w, sqe, data, len);
 		fuzz_note(" (twice)");
 	}
@@ -712,7 +712,7 @@ static void fuzz_step_odd_pdu(struct fuzz_case *fc)
 		p[0] = fuzz_below(r, 12);
 		p[2] = PICK(r, 8, 24, 72, 128);
 		p[3] = 0;
-		fuzz_put32(p + 4, fuzz_chance(r, 70) ? len : (u32)fuzz_next(r));
+		put32(p + 4, fuzz_chance(r, 70) ? len : (u32)fuzz_next(r));
 		c->desync = true;
 		fuzz_note("; junk PDU type %u len %u", p[0], len);
 		break;
@@ -752,7 +752,7 @@ static void fuzz_icreq_mutated(struct fuzz_case *fc)
 	p = fc->w.buf;
 	switch (fuzz_below(r, 9)) {
 	case 0:
-		fuzz_put16(p + 8, PICK(r, 1, 0xffff));
+		put16(p + 8, PICK(r, 1, 0xffff));
 		break;
 	case 1:
 		p[10] = PICK(r, 1, 2, 31, 32, 255);
@@ -761,7 +761,7 @@ static void fuzz_icreq_mutated(struct fuzz_case *fc)
 		p[11] = PICK(r, 4, 0xff);
 		break;
 	case 3:
-		fuzz_put32(p + 12, (u32)fuzz_next(r));
+		put32(p + 12, (u32)fuzz_next(r));
 		break;
 	case 4:
 		p[8 + 8 + fuzz_below(r, 112)] = (u8)fuzz_next(r);	/* reserved */
@@ -771,7 +771,7 @@ static void fuzz_icreq_mutated(struct fuzz_case *fc)
 		break;
 	}
 	fuzz_note("; ICReq hpda %u digest 0x%02x header %02x %02x %02x %02x plen %u", p[10],
-		  p[11], p[0], p[1], p[2], p[3], fuzz_get32(p + 4));
+		  p[11], p[0], p[1], p[2], p[3], get32(p + 4));
 	/* What the ICReq asks for now, whatever the mutations did. */
 	fc->conn.hd = p[11] & VTCP_DIGEST_HEADER;
 	fc->conn.dd = p[11] & VTCP_DIGEST_DATA;
@@ -991,7 +991,7 @@ int main(int argc, char **argv)
 	}
 	if (!seeded)
 		fuzz_seed = (u64)time(NULL) * 1000003 ^ (u64)getpid();
-	fuzz_crc_init();
+	crc32c_init();
 	for (u32 i = 0; i < sizeof(fuzz_data); i++)
 		fuzz_data[i] = (u8)(i * 131 + (i >> 9));
 	fuzz_checked_to = only != ~0U ? only : 0;

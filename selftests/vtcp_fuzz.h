@@ -9,14 +9,8 @@
 #define VTCP_FUZZ_H
 
 #include <stdbool.h>
-#include <stddef.h>
 
-#include <vssd/tcp_wire.h>
-
-typedef __u8 u8;
-typedef __u16 u16;
-typedef __u32 u32;
-typedef __u64 u64;
+#include "wire.h"
 
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 #define FUZZ_HOSTNQN		"nqn.2026-11.io.vssd:fuzz-host"
@@ -97,14 +91,6 @@ extern u32 fuzz_reports;
 extern u64 fuzz_deadline;	/* the current case ends by then (ms) */
 
 u64 fuzz_now_ms(void);
-void fuzz_crc_init(void);
-/* CRC32C as NVMe/TCP digests carry it (little-endian on the wire). */
-u32 fuzz_digest(const void *buf, size_t len);
-void fuzz_put16(u8 *p, u16 v);
-void fuzz_put32(u8 *p, u32 v);
-void fuzz_put64(u8 *p, u64 v);
-u16 fuzz_get16(const u8 *p);
-u32 fuzz_get32(const u8 *p);
 
 /* Print one finding (the target misbehaved as a client can see). */
 void fuzz_report(const char *fmt, ...);

@@ -59,63 +59,6 @@ static int fuzz_budget(int max_ms)
 	return left < (u64)max_ms ? (int)left : max_ms;
 }
 
-static u32 crc32c_table[256];
-
-void fuzz_crc_init(void)
-{
-	for (u32 i = 0; i < 256; i++) {
-		u32 c = i;
-
-		for (int k = 0; k < 8; k++)
-			c = c & 1 ? (c >> 1) ^ 0x82F63B78 : c >> 1;
-		crc32c_table[i] = c;
-	}
-}
-
-u32 fuzz_digest(const void *buf, size_t len)
-{
-	const u8 *p = buf;
-	u32 c = ~0U;
-
-	while (len--)
-		c = crc32c_table[(c ^ *p++) & 0xff] ^ (c >> 8);
-	return htole32(~c);
-}
-
-void fuzz_put16(u8 *p, u16 v)
-{
-	v = htole16(v);
-	memcpy(p, &v, 2);
-}
-
-void fuzz_put32(u8 *p, u32 v)
-{
-	v = htole32(v);
-	memcpy(p, &v, 4);
-}
-
-void fuzz_put64(u8 *p, u64 v)
-{
-	v = htole64(v);
-	memcpy(p, &v, 8);
-}
-
-u16 fuzz_get16(const u8 *p)
-{
-	u16 v;
-
-	memcpy(&v, p, 2);
-	return le16toh(v);
-}
-
-u32 fuzz_get32(const u8 *p)
-{
-	u32 v;
-
-	memcpy(&v, p, 4);
-	return le32toh(v);
-}
-
 /* ---- the wire a case builds ------------------------------------------ */
 
 void fuzz_wire_reset(struct fuzz_wire *w)
@@ -250,7 +193,7 @@ void fuzz_conn_close(struct fuzz_conn *c, bool reset)
 
 static bool fuzz_digest_ok(const u8 *p, u32 len, const u8 *digest)
 {
-	u32 d = fuzz_digest(p, len);
+	u32 d = crc32c_digest(p, len);
 
 	return !memcmp(&d, digest, sizeof(d));
 }
@@ -258,7 +201,7 @@ static bool fuzz_digest_ok(const u8 *p, u32 len, const u8 *digest)
 static void fuzz_bad(struct fuzz_conn *c, const char *what, const u8 *p)
 {
 	fuzz_report("%s (PDU type %u flags 0x%02x hlen %u pdo %u plen %u)", what, p[0], p[1],
-		    p[2], p[3], fuzz_get32(p + 4));
+		    p[2], p[3], get32(p + 4));
 	c->broken = true;
 }
 
@@ -283,8 +226,8 @@ static void fuzz_answered(struct fuzz_conn *c, u16 cid, u16 status, u32 dw0)
 
 static void fuzz_rx_c2h(struct fuzz_conn *c, const u8 *p, u32 plen, u32 hl)
 {
-	u32 off = fuzz_get32(p + 12), len = fuzz_get32(p + 16), pdo = p[3];
-	u16 cid = fuzz_get16(p + 8);
+	u32 off = get32(p + 12), len = get32(p + 16), pdo = p[3];
+	u16 cid = get16(p + 8);
 	u32 dl = c->dd ? VTCP_DIGEST_LEN : 0;
 
 	c->c2h++;
@@ -317,7 +260,7 @@ static void fuzz_rx_pdu(struct fuzz_conn *c, const u8 *p, u32 plen)
 	if (p[2] != hlen_of[type] || plen < p[2])
 		return fuzz_bad(c, "a PDU with a wrong hlen or a plen below it", p);
 	if (type == VTCP_C2H_TERM) {
-		u16 fes = fuzz_get16(p + 8);
+		u16 fes = get16(p + 8);
 
 		if (!fes || fes > VTCP_FES_UNSUPPORTED_PARAMETER)
 			return fuzz_bad(c, "C2HTermReq with an undefined FES", p);
@@ -333,7 +276,7 @@ static void fuzz_rx_pdu(struct fuzz_conn *c, const u8 *p, u32 plen)
 		c->icresp++;
 		if (p[11] != ((c->hd ? VTCP_DIGEST_HEADER : 0) | (c->dd ? VTCP_DIGEST_DATA : 0)))
 			return fuzz_bad(c, "ICResp enables other digests than the ICReq asked", p);
-		c->maxh2c = fuzz_get32(p + 12);
+		c->maxh2c = get32(p + 12);
 		if (c->maxh2c < VTCP_MIN_MAXH2CDATA)
 			return fuzz_bad(c, "ICResp with MAXH2CDATA below 4096", p);
 		return;
@@ -353,23 +296,23 @@ static void fuzz_rx_pdu(struct fuzz_conn *c, const u8 *p, u32 plen)
 	case VTCP_CAPSULE_RESP:
 		if (plen != hl)
 			return fuzz_bad(c, "CapsuleResp with data", p);
-		fuzz_answered(c, fuzz_get16(p + 8 + 12), (fuzz_get16(p + 8 + 14) >> 1) & 0x7ff,
-			      fuzz_get32(p + 8));
+		fuzz_answered(c, get16(p + 8 + 12), (get16(p + 8 + 14) >> 1) & 0x7ff,
+			      get32(p + 8));
 		return;
 	case VTCP_C2H_DATA:
 		return fuzz_rx_c2h(c, p, plen, hl);
 	case VTCP_R2T:
-		if (plen != hl || !fuzz_get32(p + 16))
+		if (plen != hl || !get32(p + 16))
 			return fuzz_bad(c, "R2T with data or for no bytes", p);
-		if (fuzz_get32(p + 16) > (4u << 20) || fuzz_get32(p + 12) >= (4u << 20))
+		if (get32(p + 16) > (4u << 20) || get32(p + 12) >= (4u << 20))
 			return fuzz_bad(c, "R2T beyond any transfer the target allows", p);
 		if (c->nr_r2t < FUZZ_MAX_R2TS) {
 			struct fuzz_r2t *r = &c->r2t[c->nr_r2t++];
 
-			r->cid = fuzz_get16(p + 8);
-			r->ttag = fuzz_get16(p + 10);
-			r->offset = fuzz_get32(p + 12);
-			r->length = fuzz_get32(p + 16);
+			r->cid = get16(p + 8);
+			r->ttag = get16(p + 10);
+			r->offset = get32(p + 12);
+			r->length = get32(p + 16);
 		}
 		return;
 	}
@@ -378,7 +321,7 @@ static void fuzz_rx_pdu(struct fuzz_conn *c, const u8 *p, u32 plen)
 static void fuzz_feed(struct fuzz_conn *c, const u8 *p, u32 n)
 {
 	while (n && !c->broken) {
-		u32 want = c->rx_have < 8 ? 8 : fuzz_get32(c->rx + 4), take;
+		u32 want = c->rx_have < 8 ? 8 : get32(c->rx + 4), take;
 
 		if (want > c->rx_cap) {
 			u32 cap = want < 4096 ? 4096 : want;
@@ -398,7 +341,7 @@ static void fuzz_feed(struct fuzz_conn *c, const u8 *p, u32 n)
 		n -= take;
 		if (c->rx_have < 8)
 			continue;
-		want = fuzz_get32(c->rx + 4);
+		want = get32(c->rx + 4);
 		if (want < 8 || want > FUZZ_MAX_RX_PDU)
 			return fuzz_bad(c, "a plen no PDU of the target may have", c->rx);
 		if (c->rx_have == want) {
@@ -567,14 +510,14 @@ void fuzz_sqe(u8 *sqe, u8 opcode, u16 cid, u32 nsid)
 	memset(sqe, 0, 64);
 	sqe[0] = opcode;
 	sqe[1] = 0x40;		/* PSDT: SGL */
-	fuzz_put16(sqe + 2, cid);
-	fuzz_put32(sqe + 4, nsid);
+	put16(sqe + 2, cid);
+	put32(sqe + 4, nsid);
 }
 
 void fuzz_sgl(u8 *sqe, u8 type, u32 len)
 {
 	memset(sqe + 24, 0, 16);
-	fuzz_put32(sqe + 32, len);
+	put32(sqe + 32, len);
 	sqe[39] = type;
 }
 
@@ -584,7 +527,7 @@ static void fuzz_common(u8 *p, u8 type, u8 flags, u8 hlen, u8 pdo, u32 plen)
 	p[1] = flags;
 	p[2] = hlen;
 	p[3] = pdo;
-	fuzz_put32(p + 4, plen);
+	put32(p + 4, plen);
 }
 
 void fuzz_add_icreq(struct fuzz_wire *w, u8 digests, u8 hpda, u32 maxr2t)
@@ -594,7 +537,7 @@ void fuzz_add_icreq(struct fuzz_wire *w, u8 digests, u8 hpda, u32 maxr2t)
 	fuzz_common(p, VTCP_ICREQ, 0, VTCP_IC_HLEN, 0, VTCP_IC_HLEN);
 	p[10] = hpda;
 	p[11] = digests;
-	fuzz_put32(p + 12, maxr2t);
+	put32(p + 12, maxr2t);
 }
 
 /* Header (hlen bytes) and data of a PDU, with the connection's digests. */
@@ -608,9 +551,9 @@ static void fuzz_add_pdu(struct fuzz_conn *c, struct fuzz_wire *w, const u8 *hdr
 	memcpy(p, hdr, hlen);
 	p[1] |= (c->hd ? VTCP_F_HDGST : 0) | (dl ? VTCP_F_DDGST : 0);
 	p[3] = len ? hl : 0;
-	fuzz_put32(p + 4, hl + len + dl);
+	put32(p + 4, hl + len + dl);
 	if (c->hd) {
-		u32 d = fuzz_digest(p, hlen);
+		u32 d = crc32c_digest(p, hlen);
 
 		memcpy(p + hlen, &d, 4);
 		w->hlen[w->nr - 1] = hlen;
@@ -618,7 +561,7 @@ static void fuzz_add_pdu(struct fuzz_conn *c, struct fuzz_wire *w, const u8 *hdr
 	if (len) {
 		memcpy(p + hl, data, len);
 		if (dl) {
-			u32 d = fuzz_digest(data, len);
+			u32 d = crc32c_digest(data, len);
 
 			memcpy(p + hl + len, &d, 4);
 		}
@@ -629,7 +572,7 @@ void fuzz_add_capsule(struct fuzz_conn *c, struct fuzz_wire *w, const u8 *sqe,
 		      const void *data, u32 len)
 {
 	u8 hdr[VTCP_CMD_HLEN] = { VTCP_CAPSULE_CMD, 0, VTCP_CMD_HLEN };
-	u16 cid = fuzz_get16(sqe + 2);
+	u16 cid = get16(sqe + 2);
 
 	memcpy(hdr + 8, sqe, 64);
 	fuzz_add_pdu(c, w, hdr, VTCP_CMD_HLEN, data, len);
@@ -643,10 +586,10 @@ void fuzz_add_h2c(struct fuzz_conn *c, struct fuzz_wire *w, u16 cid, u16 ttag, u
 	u8 hdr[VTCP_DATA_HLEN] = { VTCP_H2C_DATA, 0, VTCP_DATA_HLEN };
 
 	hdr[1] = last ? VTCP_F_DATA_LAST : 0;
-	fuzz_put16(hdr + 8, cid);
-	fuzz_put16(hdr + 10, ttag);
-	fuzz_put32(hdr + 12, offset);
-	fuzz_put32(hdr + 16, len);
+	put16(hdr + 8, cid);
+	put16(hdr + 10, ttag);
+	put32(hdr + 12, offset);
+	put32(hdr + 16, len);
 	fuzz_add_pdu(c, w, hdr, VTCP_DATA_HLEN, data, len);
 	if (!len)
 		w->buf[w->start[w->nr - 1] + 3] = 0;
@@ -657,9 +600,9 @@ void fuzz_add_term(struct fuzz_wire *w, u16 fes, u32 fei)
 	u8 *p = fuzz_wire_add(w, VTCP_TERM_HLEN);
 
 	fuzz_common(p, VTCP_H2C_TERM, 0, VTCP_TERM_HLEN, 0, VTCP_TERM_HLEN);
-	fuzz_put16(p + 8, fes);
-	fuzz_put16(p + 10, fei & 0xffff);
-	fuzz_put16(p + 12, fei >> 16);
+	put16(p + 8, fes);
+	put16(p + 10, fei & 0xffff);
+	put16(p + 12, fei >> 16);
 }
 
 void fuzz_fix_hdgst(const struct fuzz_conn *c, struct fuzz_wire *w, u32 i)
@@ -668,7 +611,7 @@ void fuzz_fix_hdgst(const struct fuzz_conn *c, struct fuzz_wire *w, u32 i)
 	u32 hlen = w->hlen[i];
 
 	if (c->hd && hlen && fuzz_wire_pdu_len(w, i) >= hlen + VTCP_DIGEST_LEN) {
-		u32 d = fuzz_digest(p, hlen);
+		u32 d = crc32c_digest(p, hlen);
 
 		memcpy(p + hlen, &d, 4);
 	}
@@ -679,16 +622,16 @@ void fuzz_connect_sqe(u8 *sqe, u16 cid, u16 qid, u16 sqsize, u32 kato)
 	fuzz_sqe(sqe, 0x7f, cid, 0);
 	sqe[4] = 0x01;		/* fctype: Connect */
 	fuzz_sgl(sqe, 0x01, 1024);
-	fuzz_put16(sqe + 42, qid);
-	fuzz_put16(sqe + 44, sqsize);
-	fuzz_put32(sqe + 48, kato);
+	put16(sqe + 42, qid);
+	put16(sqe + 44, sqsize);
+	put32(sqe + 48, kato);
 }
 
 void fuzz_connect_data(u8 *data, u16 cntlid)
 {
 	memset(data, 0, 1024);
 	memset(data, 0x5f, 16);		/* host identifier */
-	fuzz_put16(data + 16, cntlid);
+	put16(data + 16, cntlid);
 	strncpy((char *)data + 256, fuzz_target.nqn, 255);
 	strncpy((char *)data + 512, FUZZ_HOSTNQN, 255);
 }
@@ -745,8 +688,8 @@ int fuzz_enable(struct fuzz_conn *c)
 	fuzz_sqe(sqe, 0x7f, 0x7e00, 0);
 	sqe[4] = 0x00;			/* fctype: Property Set */
 	fuzz_sgl(sqe, 0x5a, 0);
-	fuzz_put32(sqe + 44, 0x14);	/* CC */
-	fuzz_put64(sqe + 48, 0x00460001);	/* IOCQES 4, IOSQES 6, EN */
+	put32(sqe + 44, 0x14);	/* CC */
+	put64(sqe + 48, 0x00460001);	/* IOCQES 4, IOSQES 6, EN */
 	fuzz_add_capsule(c, &w, sqe, NULL, 0);
 	if (fuzz_send_whole(c, &w) || fuzz_wait_resp(c, 0x7e00, 3000))
 		return -1;
@@ -778,7 +721,7 @@ static int fuzz_exchange(struct fuzz_conn *c, const u8 *sqe, const void *data, u
 			 u8 *sink, u32 sink_len)
 {
 	struct fuzz_wire w = { 0 };
-	u16 cid = fuzz_get16(sqe + 2);
+	u16 cid = get16(sqe + 2);
 
 	c->sink = sink;
 	c->sink_len = sink_len;
@@ -810,7 +753,7 @@ int fuzz_health(u32 round, char *why, size_t why_len)
 	}
 	fuzz_sqe(sqe, 0x06, 1, 0);
 	fuzz_sgl(sqe, 0x5a, sizeof(id));
-	fuzz_put32(sqe + 40, 0x01);		/* CNS 01h: controller */
+	put32(sqe + 40, 0x01);		/* CNS 01h: controller */
 	memset(id, 0, sizeof(id));
 	if (fuzz_exchange(&a, sqe, NULL, 0, id, sizeof(id)) || a.sink_got != sizeof(id) ||
 	    strncmp((char *)id + 768, fuzz_target.nqn, 256)) {
@@ -825,16 +768,16 @@ int fuzz_health(u32 round, char *why, size_t why_len)
 		data[i] = (u8)(i * 7 + round);
 	fuzz_sqe(sqe, 0x01, 2, 1);
 	fuzz_sgl(sqe, 0x01, sizeof(data));
-	fuzz_put64(sqe + 40, slba);
-	fuzz_put16(sqe + 48, sizeof(data) / 512 - 1);
+	put64(sqe + 40, slba);
+	put16(sqe + 48, sizeof(data) / 512 - 1);
 	if (fuzz_exchange(&q, sqe, data, sizeof(data), NULL, 0)) {
 		snprintf(why, why_len, "a 4 KiB write failed");
 		goto out;
 	}
 	fuzz_sqe(sqe, 0x02, 3, 1);
 	fuzz_sgl(sqe, 0x5a, sizeof(back));
-	fuzz_put64(sqe + 40, slba);
-	fuzz_put16(sqe + 48, sizeof(back) / 512 - 1);
+	put64(sqe + 40, slba);
+	put16(sqe + 48, sizeof(back) / 512 - 1);
 	memset(back, 0, sizeof(back));
 	if (fuzz_exchange(&q, sqe, NULL, 0, back, sizeof(back)) ||
 	    memcmp(back, data, sizeof(data))) {
