@@ -1,13 +1,15 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Allocation failures (failslab and fail_page_alloc) injected into the test's
-# own processes and into the threads that do the modules' work (the
+# Allocation failures (failslab and fail_page_alloc) injected into each
+# setup and I/O step (selftests/fault_step.c marks itself around the step's
+# own system calls) and into the threads that do the modules' work (the
 # emulator's dispatcher and workers, the high-priority kworkers that run
 # vssd_tcp's queues) while vssd and vssd_tcp load, a controller with a block
 # and a KV namespace is built and powered on, local I/O runs, nvmet exports
 # the namespace on a vssd_tcp port, the stock host connects and does I/O.
 # Any step may fail; none may crash, warn or leak (the runner's kernel-log
-# scan and kmemleak judge that), every round comes down again with both
+# scan and kmemleak judge that), no I/O that reports success may return
+# other data than was written, every round comes down again with both
 # modules unloaded, and the same setup without faults then works.
 # Needs a kernel with fault injection (make check-debug); skipped elsewhere.
 . "$(dirname "$0")/lib.sh"
@@ -19,8 +21,8 @@ mountpoint -q "$dbg" || mount -t debugfs none "$dbg"
 [ -d "$dbg/failslab" ] && [ -d "$dbg/fail_page_alloc" ] ||
 	skip "no failslab / fail_page_alloc in this kernel (make check-debug has them)"
 require_cmd nvme dd cmp
-kv=$VSSD_SRC/selftests/build/vssd-kv
-[ -x "$kv" ] || fail "helpers not built (make -C selftests helpers)"
+fs=$VSSD_SRC/selftests/build/fault_step
+[ -x "$fs" ] || fail "helpers not built (make -C selftests helpers)"
 
 rounds=${VSSD_FAULT_ROUNDS:-40}
 budget=${VSSD_FAULT_SECONDS:-600}
@@ -80,55 +82,62 @@ stage() {
 	echo "$1" >"$tmp/stage"
 }
 
-# One round of setup and I/O; runs in a subshell whose allocations fail.
+# step NAME OP ARGS...: one step through fault_step, which marks itself for
+# the failures around the step's own system calls only (the shell, fork,
+# exec and the 9p root stay out).  An error is what a failure may cause;
+# success with wrong data never is.
+step() {
+	local name=$1 rc
+
+	shift
+	stage "$name"
+	timeout 120 "$fs" "$@"
+	rc=$?
+	case $rc in
+	0 | 1) return $rc ;;
+	2) fail "round $r: $name: wrong data without an error" ;;
+	*) fail "round $r: $name: fault_step $* exited $rc" ;;
+	esac
+}
+
+# One round of setup and I/O whose allocations fail.
 faulty_round() {
 	local idx dev hdev c
 
-	echo 1 >/proc/self/make-it-fail || return
-	stage load-vssd
-	modprobe vssd 2>/dev/null || return
-	stage mkdir-ctrl
-	mkdir "$ctrl" 2>/dev/null || return
-	echo 970pro >"$ctrl/preset" 2>/dev/null || return
-	stage mkdir-ns
-	mkdir "$ctrl/namespaces/1" 2>/dev/null || return
-	echo 64 >"$ctrl/namespaces/1/size_mb" 2>/dev/null || return
-	mkdir "$ctrl/namespaces/2" 2>/dev/null || return
-	echo kv >"$ctrl/namespaces/2/csi" 2>/dev/null || return
-	echo 16 >"$ctrl/namespaces/2/size_mb" 2>/dev/null || return
-	stage power-on
-	echo 1 >"$ctrl/power" 2>/dev/null || return
-	idx=$(cat "$ctrl/index" 2>/dev/null) || return
-	dev=$(cat "$ctrl/namespaces/1/device" 2>/dev/null) || return
+	step load-vssd insmod "$ko/vssd.ko" || return
+	step mkdir-ctrl mkdir "$ctrl" || return
+	step preset write "$ctrl/preset" 970pro || return
+	step mkdir-ns mkdir "$ctrl/namespaces/1" || return
+	step ns-size write "$ctrl/namespaces/1/size_mb" 64 || return
+	step mkdir-kv mkdir "$ctrl/namespaces/2" || return
+	step kv-csi write "$ctrl/namespaces/2/csi" kv || return
+	step kv-size write "$ctrl/namespaces/2/size_mb" 16 || return
+	step power-on write "$ctrl/power" 1 || return
+	idx=$(cat "$ctrl/index") || fail "round $r: no index of a powered controller"
+	dev=$(cat "$ctrl/namespaces/1/device") || fail "round $r: no device node"
 	mark_workers 1
-	stage local-io
-	dd if="$tmp/pattern" of="$dev" bs=64k oflag=direct status=none 2>/dev/null &&
-		dd if="$dev" of="$tmp/back" bs=64k count=16 iflag=direct status=none 2>/dev/null
-	"$kv" --nsid 2 "/dev/vssd$idx" put key1 value1 >/dev/null 2>&1 &&
-		"$kv" --nsid 2 "/dev/vssd$idx" get key1 >/dev/null 2>&1
-	stage load-vssd_tcp
-	modprobe vssd_tcp 2>/dev/null || return
-	stage nvmet-subsystem
-	mkdir "$subsys" 2>/dev/null || return
-	echo 1 >"$subsys/attr_allow_any_host" 2>/dev/null || return
-	mkdir "$subsys/namespaces/1" 2>/dev/null || return
-	echo "$dev" >"$subsys/namespaces/1/device_path" 2>/dev/null || return
-	echo 1 >"$subsys/namespaces/1/enable" 2>/dev/null || return
-	stage nvmet-port
-	mkdir "$port" 2>/dev/null || return
-	echo tcp >"$port/addr_trtype" && echo ipv4 >"$port/addr_adrfam" &&
-		echo 127.0.0.1 >"$port/addr_traddr" && echo 4420 >"$port/addr_trsvcid" || return
+	step local-io rw "$dev" "$tmp/pattern" 1048576
+	step local-kv kv "/dev/vssd$idx" 2 key1 value1
+	step load-vssd_tcp insmod "$ko/vssd_tcp.ko" || return
+	step nvmet-subsystem mkdir "$subsys" || return
+	step allow-any write "$subsys/attr_allow_any_host" 1 || return
+	step nvmet-ns mkdir "$subsys/namespaces/1" || return
+	step ns-path write "$subsys/namespaces/1/device_path" "$dev" || return
+	step ns-enable write "$subsys/namespaces/1/enable" 1 || return
+	step nvmet-port mkdir "$port" || return
+	step trtype write "$port/addr_trtype" tcp || return
+	step adrfam write "$port/addr_adrfam" ipv4 || return
+	step traddr write "$port/addr_traddr" 127.0.0.1 || return
+	step trsvcid write "$port/addr_trsvcid" 4420 || return
+	stage port-link
 	ln -s "$subsys" "$port/subsystems/$nqn" 2>/dev/null || return
 	mark_workers 1
-	stage connect
-	timeout 120 nvme connect -t tcp -a 127.0.0.1 -s 4420 -n "$nqn" -i 2 -l 2 -c 1 \
-		>/dev/null 2>&1 || return
-	stage host-io
+	step connect connect "nqn=$nqn,transport=tcp,traddr=127.0.0.1,trsvcid=4420,nr_io_queues=2,ctrl_loss_tmo=2,reconnect_delay=1" >/dev/null ||
+		return
 	c=$(host_ctrls "$nqn" | head -n 1)
 	[ -n "$c" ] || return
 	hdev=$(host_ns_dev "$c" 1) || return
-	timeout 120 dd if="$tmp/pattern" of="$hdev" bs=64k oflag=direct status=none 2>/dev/null &&
-		timeout 120 dd if="$hdev" of="$tmp/back" bs=64k count=16 iflag=direct status=none 2>/dev/null
+	step host-io rw "$hdev" "$tmp/pattern" 1048576 || return
 	stage "done"
 }
 
@@ -177,6 +186,15 @@ unload_module nvmet_tcp
 load_module nvmet
 load_module nvme_tcp
 head -c 1M /dev/urandom >"$tmp/pattern"
+# The module images, and what they need, loaded from memory without faults.
+ko=$(mktemp -d /dev/shm/fault-ko.XXXXXX)
+on_exit rm -rf "$ko"
+for m in vssd vssd_tcp; do
+	cp "$(modinfo -n $m)" "$ko/$m.ko" || fail "cannot find $m.ko"
+	for d in $(modinfo -F depends $m | tr , ' '); do
+		[ "$d" = vssd ] || load_module "$d"
+	done
+done
 on_exit mark_workers 0
 
 # Sparse failures first (deep into the setup), dense ones later (early
@@ -190,7 +208,7 @@ while [ $r -lt "$rounds" ] && [ $(($(date +%s) - start)) -lt "$budget" ]; do
 	rate=${rates[r % ${#rates[@]}]}
 	stage none
 	fi_rate "$rate"
-	(faulty_round)
+	faulty_round
 	fi_rate 0
 	s=$(cat "$tmp/stage")
 	reached[$s]=$((${reached[$s]:-0} + 1))
