@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# A raw NVMe/TCP client (tcp_hostile*.c) sends 65 malformed or hostile cases;
+# A raw NVMe/TCP client (tcp_hostile*.c) sends 67 malformed or hostile cases;
 # each gets the termination (FES, field offset) or error status the protocol
 # demands, data buffers stay within max_queue_data_kb / max_data_mb, hosts
 # that send no data or flood a port are cut off, while a normal host
@@ -15,18 +15,15 @@ tool="$VSSD_SRC/selftests/build/tcp_hostile"
 load_module null_blk nr_devices=2 memory_backed=1 gb=1
 tcp_stack
 params=/sys/module/vssd_tcp/parameters
-echo 1000 >$params/icreq_timeout_ms
-echo 8192 >$params/r2t_chunk
-# Buffer caps low enough for one raw client to reach, high enough that the
-# bystander's 1 MiB writes keep flowing; 3 s for H2C data.
-echo 4096 >$params/max_queue_data_kb
-echo 24 >$params/max_data_mb
-echo 3000 >$params/data_timeout_ms
-on_exit sh -c "echo 10000 > $params/icreq_timeout_ms"
-on_exit sh -c "echo 0 > $params/r2t_chunk"
-on_exit sh -c "echo 16384 > $params/max_queue_data_kb"
-on_exit sh -c "echo 0 > $params/max_data_mb"
-on_exit sh -c "echo 15000 > $params/data_timeout_ms"
+# Short deadlines; buffer caps low enough for one raw client to reach, high
+# enough that the bystander's 1 MiB writes keep flowing; 3 s for H2C data.
+# Each parameter gets its value from before the test back.
+for pv in icreq_timeout_ms=1000 r2t_chunk=8192 max_queue_data_kb=4096 \
+	max_data_mb=24 data_timeout_ms=3000; do
+	p=${pv%%=*}
+	on_exit sh -c "echo $(cat $params/$p) > $params/$p"
+	echo "${pv#*=}" >$params/$p || fail "cannot set $p"
+done
 
 bad=nqn.2026-11.io.vssd:hostile
 good=nqn.2026-11.io.vssd:bystander
