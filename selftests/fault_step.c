@@ -14,6 +14,7 @@
  * usage:
  *   fault_step mkdir PATH
  *   fault_step write PATH VALUE
+ *   fault_step symlink TARGET PATH
  *   fault_step insmod MODULE.ko [PARAMS]
  *   fault_step connect OPTIONS          (written to /dev/nvme-fabrics)
  *   fault_step rw DEVICE PATTERN BYTES  (write BYTES of PATTERN, read back)
@@ -83,6 +84,16 @@ static int step_mkdir(const char *path)
 
 	mark(1);
 	ret = mkdir(path, 0755);
+	mark(0);
+	return ret ? STEP_FAILED : STEP_OK;
+}
+
+static int step_symlink(const char *target, const char *path)
+{
+	int ret;
+
+	mark(1);
+	ret = symlink(target, path);
 	mark(0);
 	return ret ? STEP_FAILED : STEP_OK;
 }
@@ -201,13 +212,30 @@ static int step_kv(const char *dev, const char *nsid_s, const char *key, const c
 	return ret;
 }
 
+/*
+ * Grow the stack 256 KiB below this frame, which mlockall() then locks:
+ * the steps' frames, far smaller, never fault a page in while marked.
+ * (The stack grows on any access below the stack pointer.)
+ */
+static void stack_prefault(void)
+{
+	char *frame = __builtin_frame_address(0);
+	size_t off;
+
+	for (off = 4096; off <= (256 << 10); off += 4096)
+		frame[-(long)off] = 0;
+	asm volatile("" : : "r" (frame) : "memory");
+}
+
 int main(int argc, char **argv)
 {
 	const char *op = argc > 1 ? argv[1] : "";
-	char stack[256 << 10];
 
-	/* Stack and every mapping present and locked: no page-in when marked. */
-	memset(stack, 0, sizeof(stack));
+	/*
+	 * Stack and every mapping present and locked, symbols bound at load
+	 * (-z now): no page-in and no lazy binding while marked.
+	 */
+	stack_prefault();
 	if (mlockall(MCL_CURRENT | MCL_FUTURE))
 		return setup_error("mlockall");
 	mark_fd = open("/proc/self/make-it-fail", O_WRONLY);
@@ -218,6 +246,8 @@ int main(int argc, char **argv)
 		return step_mkdir(argv[2]);
 	if (!strcmp(op, "write") && argc == 4)
 		return step_write(argv[2], argv[3]);
+	if (!strcmp(op, "symlink") && argc == 4)
+		return step_symlink(argv[2], argv[3]);
 	if (!strcmp(op, "insmod") && (argc == 3 || argc == 4))
 		return step_insmod(argv[2], argc == 4 ? argv[3] : "");
 	if (!strcmp(op, "connect") && argc == 3)
@@ -226,7 +256,8 @@ int main(int argc, char **argv)
 		return step_rw(argv[2], argv[3], argv[4]);
 	if (!strcmp(op, "kv") && argc == 6)
 		return step_kv(argv[2], argv[3], argv[4], argv[5]);
-	fprintf(stderr, "usage: fault_step mkdir PATH | write PATH VALUE | insmod KO [PARAMS] |\n"
-		"  connect OPTIONS | rw DEVICE PATTERN BYTES | kv DEVICE NSID KEY VALUE\n");
+	fprintf(stderr, "usage: fault_step mkdir PATH | write PATH VALUE | symlink TARGET PATH |\n"
+		"  insmod KO [PARAMS] | connect OPTIONS | rw DEVICE PATTERN BYTES |\n"
+		"  kv DEVICE NSID KEY VALUE\n");
 	return STEP_SETUP;
 }

@@ -6,6 +6,7 @@
  * module parameter themselves (the tool runs on the target's machine) and
  * put it back.
  */
+#include <errno.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -695,14 +696,17 @@ out_param:
  * fills (small receive buffer and MSS) and stays full, holding the reads'
  * buffers.  The host asked for keep-alive 0, so nvmet never ends the
  * controller.  After send_timeout_ms without the host taking a byte the
- * target closes the connection and the buffers are freed; the target
- * keeps serving.
+ * target resets the connection (a FIN would wait behind the unread data)
+ * and the buffers are freed; the target keeps serving.
  */
 #define STALL_READS	8
 #define STALL_READ_LEN	(256u << 10)
 #define STALL_TIMEOUT	2000
 
-/* Read what the connection still holds until the target's close: 0. */
+/*
+ * Read what the connection still holds until the target's close: 1 for a
+ * reset, 0 for an orderly close (FIN), -1 if it stays open.
+ */
 static int drain_to_close(struct conn *c, int ms)
 {
 	static u8 buf[65536];
@@ -715,7 +719,9 @@ static int drain_to_close(struct conn *c, int ms)
 		if (poll(&pfd, 1, 200) <= 0)
 			continue;
 		n = recv(c->fd, buf, sizeof(buf), 0);
-		if (n <= 0)
+		if (n < 0)
+			return errno == ECONNRESET;
+		if (!n)
 			return 0;
 	}
 	return -1;
@@ -788,8 +794,15 @@ static int c_stopped_reader_closed(void)
 	}
 	printf("# %ld KiB held by a host that stopped reading, freed after %ld ms\n",
 	       held_kb, took);
-	if (drain_to_close(&c, 5000))
+	switch (drain_to_close(&c, 5000)) {
+	case 1:
+		break;
+	case 0:
+		ret = failf("closed with a FIN: the unread data could keep the socket alive");
+		break;
+	default:
 		ret = failf("the connection stayed open after its buffers were freed");
+	}
 out:
 	conn_close(&c);
 	conn_close(&a);

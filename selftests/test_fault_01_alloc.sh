@@ -129,8 +129,7 @@ faulty_round() {
 	step adrfam write "$port/addr_adrfam" ipv4 || return
 	step traddr write "$port/addr_traddr" 127.0.0.1 || return
 	step trsvcid write "$port/addr_trsvcid" 4420 || return
-	stage port-link
-	ln -s "$subsys" "$port/subsystems/$nqn" 2>/dev/null || return
+	step port-link symlink "$subsys" "$port/subsystems/$nqn" || return
 	mark_workers 1
 	step connect connect "nqn=$nqn,transport=tcp,traddr=127.0.0.1,trsvcid=4420,nr_io_queues=2,ctrl_loss_tmo=2,reconnect_delay=1" >/dev/null ||
 		return

@@ -11,8 +11,8 @@
  * before nvmet runs the command.  The buffer is charged first (mem.c); a
  * command whose charge does not fit waits, in arrival order, until buffers
  * are freed, or fails with a retryable status after data_timeout_ms.  A
- * command whose R2T (or in-capsule) data is not all in within that time
- * ends the connection.
+ * command that gets no full-size data PDU for that long after its R2T left
+ * (in-capsule data: after its capsule) ends the connection.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -360,8 +360,6 @@ static void vtcp_cmd_r2t_sent(struct vtcp_tx_item *item)
 	struct vtcp_cmd *cmd = container_of(item, struct vtcp_cmd, tx);
 	bool live = READ_ONCE(cmd->queue->state) == VTCP_Q_LIVE;
 
-	/* The host has its R2Ts now: their data is due from here. */
-	cmd->wait_since = jiffies;
 	if (cmd->resp_waiting) {
 		cmd->resp_waiting = false;
 		if (live)
@@ -370,8 +368,12 @@ static void vtcp_cmd_r2t_sent(struct vtcp_tx_item *item)
 			vtcp_cmd_put(cmd);
 		return;
 	}
-	if (live && cmd->state == VTCP_CMD_RECV && !cmd->status)
+	if (live && cmd->state == VTCP_CMD_RECV && !cmd->status) {
+		/* The host has its R2Ts now: their data is due from here. */
+		cmd->wait_since = jiffies;
+		vtcp_cmd_arm_timer(cmd->queue);
 		vtcp_cmd_issue_r2t(cmd);
+	}
 }
 
 /*
@@ -523,6 +525,9 @@ void vtcp_cmds_check_waits(struct vtcp_queue *queue)
 		if (!vtcp_cmd_waits_for_data(cmd) &&
 		    !(cmd->inline_wait && cmd->state == VTCP_CMD_RECV))
 			continue;
+		/* Its R2T has not left yet: the send watchdog's business. */
+		if (!list_empty(&cmd->tx.entry))
+			continue;
 		if (time_before(now, cmd->wait_since + timeout)) {
 			if (!waiting || time_before(cmd->wait_since + timeout, next))
 				next = cmd->wait_since + timeout;
@@ -656,11 +661,15 @@ int vtcp_cmd_capsule_buffer(struct vtcp_cmd *cmd)
 /* bytes of write data (in-capsule or one H2CData PDU) have arrived. */
 void vtcp_cmd_data_received(struct vtcp_cmd *cmd, u32 bytes, bool digest_ok)
 {
+	u32 asked = cmd->r2t_issued > cmd->rcvd ? cmd->r2t_issued - cmd->rcvd : 0;
+
 	/*
-	 * No new deadline per data PDU: all the data an R2T asked for (or
-	 * the in-capsule data) is due within data_timeout_ms, so a host
-	 * cannot hold a command by trickling tiny PDUs.
+	 * Only a full-size data PDU (MAXH2CDATA, or all that the R2Ts still
+	 * ask for) starts the data deadline again: a host that trickles tiny
+	 * PDUs cannot hold a command beyond data_timeout_ms per MAXH2CDATA.
 	 */
+	if (asked && bytes >= min(cmd->queue->rules.maxh2cdata, asked))
+		cmd->wait_since = jiffies;
 	cmd->rcvd += bytes;
 	if (!digest_ok && !cmd->status) {
 		pr_warn_ratelimited("queue %u: data digest error on command %u\n",

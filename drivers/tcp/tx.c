@@ -201,45 +201,58 @@ static int vtcp_tx_push(struct vtcp_queue *queue, unsigned int n, bool more)
 }
 
 /*
- * The send watchdog.  While items wait for room in the socket, tx_progress
- * is when the socket last took bytes; a host that takes nothing for
- * send_timeout_ms has stopped reading, and its connection is closed
- * (a C2HTermReq could not reach it either).  Without this, such a host
- * would hold its read buffers, and with them a share of max_data_mb, for
- * as long as it likes.
+ * The send watchdog, run at the end of every send round (io_work only, so
+ * tx_blocked and tx_progress have one writer and reader).  While items
+ * wait for room in the socket, tx_progress is when the socket last took
+ * bytes.  send_timer only asks io_work to look (check_send): io_work then
+ * tries to send first, so a host that read anything at all since shows as
+ * progress.  A host that took nothing for send_timeout_ms has stopped
+ * reading: -ETIMEDOUT, and the connection is closed with a reset (a
+ * C2HTermReq could not reach it, and a FIN would queue behind the data it
+ * does not read, keeping the socket and its pages alive).  Without this,
+ * such a host would hold its read buffers, and with them a share of
+ * max_data_mb, for as long as it likes.
  */
-static void vtcp_tx_watch(struct vtcp_queue *queue, int sent)
+static int vtcp_tx_watch(struct vtcp_queue *queue, int sent)
 {
+	unsigned long now = jiffies;
+	unsigned long timeout = msecs_to_jiffies(READ_ONCE(vtcp_send_timeout_ms));
+	bool check = READ_ONCE(queue->check_send);
+
+	if (check)
+		WRITE_ONCE(queue->check_send, false);
 	if (list_empty(&queue->tx_list)) {
-		WRITE_ONCE(queue->tx_blocked, false);
-		return;
+		queue->tx_blocked = false;
+		return 0;
 	}
 	if (sent > 0 || !queue->tx_blocked)
-		WRITE_ONCE(queue->tx_progress, jiffies);
+		queue->tx_progress = now;
 	if (!queue->tx_blocked) {
-		WRITE_ONCE(queue->tx_blocked, true);
-		mod_delayed_work(vtcp_wq, &queue->send_timer,
-				 msecs_to_jiffies(READ_ONCE(vtcp_send_timeout_ms)));
+		queue->tx_blocked = true;
+		mod_delayed_work(vtcp_wq, &queue->send_timer, timeout);
+		return 0;
 	}
+	if (!check)
+		return 0;
+	if (time_before(now, queue->tx_progress + timeout)) {
+		mod_delayed_work(vtcp_wq, &queue->send_timer,
+				 queue->tx_progress + timeout - now);
+		return 0;
+	}
+	pr_info_ratelimited("queue %u: the host took no data for %u ms: closing\n",
+			    queue->id, jiffies_to_msecs(timeout));
+	sock_no_linger(queue->sock->sk);
+	return -ETIMEDOUT;
 }
 
+/* send_timer fired: io_work looks at the send path (vtcp_tx_watch). */
 void vtcp_tx_send_timer(struct work_struct *work)
 {
 	struct vtcp_queue *queue = container_of(to_delayed_work(work),
 						struct vtcp_queue, send_timer);
-	unsigned long timeout = msecs_to_jiffies(READ_ONCE(vtcp_send_timeout_ms));
-	unsigned long due = READ_ONCE(queue->tx_progress) + timeout;
 
-	if (!READ_ONCE(queue->tx_blocked))
-		return;
-	if (time_before(jiffies, due)) {
-		/* It moved meanwhile: look again when it may be stuck. */
-		mod_delayed_work(vtcp_wq, &queue->send_timer, due - jiffies);
-		return;
-	}
-	pr_info_ratelimited("queue %u: the host took no data for %u ms: closing\n",
-			    queue->id, jiffies_to_msecs(timeout));
-	vtcp_queue_close(queue);
+	WRITE_ONCE(queue->check_send, true);
+	vtcp_queue_kick(queue);
 }
 
 /*
@@ -269,10 +282,8 @@ int vtcp_tx(struct vtcp_queue *queue)
 		ret = vtcp_tx_push(queue, n, more || !llist_empty(&queue->resp_llist));
 		if (ret == -EAGAIN)
 			break;
-		if (ret <= 0) {
-			WRITE_ONCE(queue->tx_blocked, false);
+		if (ret <= 0)
 			return ret ? ret : -EPIPE;
-		}
 		total += ret;
 		vtcp_tx_advance(queue, ret);
 		if (ret < bytes)
@@ -280,8 +291,7 @@ int vtcp_tx(struct vtcp_queue *queue)
 		if (list_empty(&queue->tx_list))
 			vtcp_tx_collect(queue);
 	}
-	vtcp_tx_watch(queue, total);
-	return total;
+	return vtcp_tx_watch(queue, total) ?: total;
 }
 
 /*

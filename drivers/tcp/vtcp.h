@@ -210,6 +210,7 @@ struct vtcp_queue {
 	bool			tx_blocked;
 	unsigned long		tx_progress;
 	struct delayed_work	send_timer;	/* send_timeout_ms checks */
+	bool			check_send;	/* set by send_timer */
 
 	struct vtcp_owner	*owner;	/* fwd.c: the host controller's record */
 
