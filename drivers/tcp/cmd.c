@@ -53,6 +53,7 @@ static int vtcp_cmd_init_slot(struct vtcp_queue *queue, struct vtcp_cmd *cmd, u1
 	cmd->req.cqe = &cmd->cqe;
 	INIT_LIST_HEAD(&cmd->free_entry);
 	INIT_LIST_HEAD(&cmd->wait_entry);
+	INIT_LIST_HEAD(&cmd->exec_entry);
 	vtcp_tx_init_item(&cmd->tx);
 	cmd->page = alloc_page(GFP_KERNEL);
 	if (!cmd->page)
@@ -286,7 +287,7 @@ static bool vtcp_cmd_is_connect(const struct vtcp_cmd *cmd)
 	       cmd->sqe.fabrics.fctype == nvme_fabrics_type_connect;
 }
 
-static void vtcp_cmd_execute(struct vtcp_cmd *cmd)
+static void vtcp_cmd_run(struct vtcp_cmd *cmd)
 {
 	bool connect = vtcp_cmd_is_connect(cmd);
 
@@ -300,6 +301,35 @@ static void vtcp_cmd_execute(struct vtcp_cmd *cmd)
 	if (connect && cmd->queue->nvme_sq.ctrl) {
 		cancel_delayed_work(&cmd->queue->deadline_work);
 		vtcp_fwd_connected(cmd->queue);
+	}
+}
+
+/*
+ * Run a command nvmet accepted, but never while rx holds the socket lock
+ * inside tcp_read_sock(): nvmet's handlers take nvmet_config_sem, which
+ * nvmet holds while a port's listening socket is set up (socket lock
+ * inside it), and a Discovery log page asks this socket for its address.
+ * Such commands wait on exec_cmds until rx lets go of the socket.
+ */
+static void vtcp_cmd_execute(struct vtcp_cmd *cmd)
+{
+	struct vtcp_queue *queue = cmd->queue;
+
+	if (queue->rx_in_sock) {
+		list_add_tail(&cmd->exec_entry, &queue->exec_cmds);
+		return;
+	}
+	vtcp_cmd_run(cmd);
+}
+
+/* rx let go of the socket: run what it took in, in arrival order. */
+void vtcp_cmds_run_deferred(struct vtcp_queue *queue)
+{
+	struct vtcp_cmd *cmd, *next;
+
+	list_for_each_entry_safe(cmd, next, &queue->exec_cmds, exec_entry) {
+		list_del_init(&cmd->exec_entry);
+		vtcp_cmd_run(cmd);
 	}
 }
 

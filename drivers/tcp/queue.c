@@ -313,6 +313,7 @@ int vtcp_queue_create(struct vtcp_port *port, struct socket *sock)
 	INIT_LIST_HEAD(&queue->entry);
 	INIT_LIST_HEAD(&queue->free_cmds);
 	INIT_LIST_HEAD(&queue->tx_list);
+	INIT_LIST_HEAD(&queue->exec_cmds);
 	init_llist_head(&queue->resp_llist);
 	INIT_WORK(&queue->io_work, vtcp_io_work);
 	INIT_WORK(&queue->release_work, vtcp_release_work);

@@ -380,6 +380,19 @@ struct vtcp_rx_call {
 	int			error;
 };
 
+/*
+ * A command taken in on the admin queue, or before Connect, must run
+ * before the next capsule is parsed: Connect gives the queue its
+ * controller, Property Set enables it, and nvmet checks both when it
+ * parses what follows.  I/O commands do not depend on each other that
+ * way and run in batches.
+ */
+static bool vtcp_rx_must_run(struct vtcp_queue *queue)
+{
+	return !list_empty(&queue->exec_cmds) &&
+	       (!queue->nvme_sq.ctrl || !queue->nvme_sq.qid);
+}
+
 static int vtcp_rx_actor(read_descriptor_t *desc, struct sk_buff *skb,
 			 unsigned int offset, size_t len)
 {
@@ -409,7 +422,7 @@ static int vtcp_rx_actor(read_descriptor_t *desc, struct sk_buff *skb,
 			break;
 		}
 		used += ret;
-		if (queue->rx.blocked)
+		if (queue->rx.blocked || vtcp_rx_must_run(queue))
 			break;
 	}
 	call->taken += used;
@@ -420,7 +433,7 @@ static int vtcp_rx_actor(read_descriptor_t *desc, struct sk_buff *skb,
 	 * so that they leave in batches.
 	 */
 	if (call->error || queue->rx.blocked || call->taken >= call->limit ||
-	    !list_empty(&queue->tx_list))
+	    !list_empty(&queue->tx_list) || vtcp_rx_must_run(queue))
 		desc->count = 0;
 	return used;
 }
@@ -450,8 +463,12 @@ int vtcp_rx(struct vtcp_queue *queue)
 
 		call.limit = call.taken + VTCP_RX_LOCK_SLICE;
 		lock_sock(sk);
+		queue->rx_in_sock = true;
 		ret = tcp_read_sock(sk, &desc, vtcp_rx_actor);
+		queue->rx_in_sock = false;
 		release_sock(sk);
+		/* Commands taken in, even those before an error, run now. */
+		vtcp_cmds_run_deferred(queue);
 		if (call.error)
 			return call.error;
 		if (ret < 0)

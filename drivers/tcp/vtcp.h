@@ -114,6 +114,7 @@ struct vtcp_cmd {
 	bool			inline_wait;	/* in-capsule data waits for it */
 	bool			inline_force;	/* waited too long: take it */
 	struct list_head	wait_entry;	/* on queue->mem_wait_cmds */
+	struct list_head	exec_entry;	/* on queue->exec_cmds */
 	unsigned long		wait_since;	/* for data_timeout_ms */
 
 	/* writes: what has been asked for and received */
@@ -201,6 +202,9 @@ struct vtcp_queue {
 	unsigned long		*cid_busy;
 
 	struct vtcp_rx		rx;
+	/* rx.c holds the socket lock: commands to run wait on exec_cmds */
+	bool			rx_in_sock;
+	struct list_head	exec_cmds;
 
 	struct llist_head	resp_llist;
 	struct list_head	tx_list;
@@ -278,6 +282,7 @@ void vtcp_cmd_send_response(struct vtcp_cmd *cmd);
 void vtcp_cmd_response_sent(struct vtcp_tx_item *item);	/* tx item done */
 void vtcp_cmd_put(struct vtcp_cmd *cmd);
 
+void vtcp_cmds_run_deferred(struct vtcp_queue *queue);
 void vtcp_cmds_serve_waiting(struct vtcp_queue *queue);
 void vtcp_cmds_check_waits(struct vtcp_queue *queue);
 void vtcp_cmds_abandon(struct vtcp_queue *queue);
