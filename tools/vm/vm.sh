@@ -19,7 +19,9 @@
 #              VSSD_VM_KERNEL (the image to boot, default
 #              /boot/vmlinuz-<release>), VSSD_VM_MODULES (the directory
 #              holding lib/modules/<release>, default /),
-#              VSSD_VM_APPEND (more kernel command line).
+#              VSSD_VM_APPEND (more kernel command line),
+#              VSSD_VM_BOOT_TIMEOUT (seconds to reach the root before the
+#              guest is booted again, up to three boots; default 300).
 # Exit status: 0 when the guest ran entry.sh and powered off, 124 on a
 # timeout, 1 otherwise.
 set -u
@@ -112,28 +114,48 @@ if [ $shell = 1 ]; then
 	exec "${qemu[@]}" -append "$append vssd_vm_shell=1" -serial mon:stdio
 fi
 
-echo "vm.sh: booting $kver ($accel) for job $job" >&2
-rm -f "$job/heartbeat"
-"${qemu[@]}" -append "$append" -serial "file:$job/console.log" >"$job/qemu.log" 2>&1 &
-qpid=$!
-start=$(date +%s)
-result=1
-while kill -0 $qpid 2>/dev/null; do
-	sleep 1
-	now=$(date +%s)
-	if [ $((now - start)) -ge "$timeout" ]; then
-		echo "vm.sh: guest still running after ${timeout}s: killed" >&2
-		result=124
-		break
-	fi
-	if [ "$idle" -gt 0 ]; then
-		beat=$(stat -c %Y "$job/heartbeat" 2>/dev/null || echo "$start")
-		if [ $((now - beat)) -ge "$idle" ]; then
-			echo "vm.sh: no progress from the guest for ${idle}s: killed" >&2
+# A guest that has not reached its root within boot_timeout seconds (the
+# instrumented debug kernel, under TCG, now and then halts for good in
+# early timer setup) is killed and booted again, up to three boots.
+boot_timeout=${VSSD_VM_BOOT_TIMEOUT:-300}
+for boot in 1 2 3; do
+	echo "vm.sh: booting $kver ($accel) for job $job" >&2
+	rm -f "$job/heartbeat"
+	"${qemu[@]}" -append "$append" -serial "file:$job/console.log" >"$job/qemu.log" 2>&1 &
+	qpid=$!
+	start=$(date +%s)
+	result=1
+	booted=0
+	while kill -0 $qpid 2>/dev/null; do
+		sleep 1
+		now=$(date +%s)
+		if [ $booted = 0 ] && grep -q '^vssd-init: root ready' "$job/console.log" 2>/dev/null; then
+			booted=1
+		fi
+		if [ $booted = 0 ] && [ $boot -lt 3 ] && [ $((now - start)) -ge "$boot_timeout" ]; then
+			echo "vm.sh: the guest did not reach its root in ${boot_timeout}s: booting again" >&2
+			tail -n 3 "$job/console.log" >&2
+			result=125
+			break
+		fi
+		if [ $((now - start)) -ge "$timeout" ]; then
+			echo "vm.sh: guest still running after ${timeout}s: killed" >&2
 			result=124
 			break
 		fi
-	fi
+		if [ "$idle" -gt 0 ]; then
+			beat=$(stat -c %Y "$job/heartbeat" 2>/dev/null || echo "$start")
+			if [ $((now - beat)) -ge "$idle" ]; then
+				echo "vm.sh: no progress from the guest for ${idle}s: killed" >&2
+				result=124
+				break
+			fi
+		fi
+	done
+	[ $result = 125 ] || break
+	kill -9 $qpid 2>/dev/null
+	wait $qpid 2>/dev/null
+	mv -f "$job/console.log" "$job/console.boot$boot.log"
 done
 if [ $result = 124 ]; then
 	kill -9 $qpid 2>/dev/null
