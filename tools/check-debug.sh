@@ -11,8 +11,7 @@
 #      seen by the guest, every KASAN report printed (kasan_multi_shot), PCI
 #      interrupt routing without ACPI (pci=noacpi: the instrumented AML
 #      interpreter runs into its 30 s loop timeout under TCG), no IO-APIC
-#      timer check (no_timer_check: under TCG the instrumented kernel's
-#      check can wait forever for a PIT tick), the stock host without
+#      timer check (no_timer_check), the stock host without
 #      native multipath (nvme_core.multipath=N: its disconnect path in 6.1
 #      reports a lockdep cycle of its own, open_mutex against
 #      partition_scan_work), the timeouts of selftests/settings times 4
