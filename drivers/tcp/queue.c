@@ -178,9 +178,6 @@ static void vtcp_deadline_work(struct work_struct *work)
 		why = "no Connect in time";
 	else if (state == VTCP_Q_TERMINATING)
 		why = "termination not taken";
-	/* A host that does not read: reset, so that nothing stays queued. */
-	if (state == VTCP_Q_TERMINATING)
-		sock_no_linger(queue->sock->sk);
 	if (why) {
 		pr_info_ratelimited("queue %u: %s: closing\n", queue->id, why);
 		vtcp_queue_close(queue);
