@@ -566,3 +566,24 @@ int r2t_write(struct conn *c, u16 cid, u64 slba, const u8 *data,
 	}
 	return expect_status(c, cid, 0);
 }
+
+/*
+ * After a hostile case: a new controller writes len bytes (at most 8 KiB)
+ * of a pattern at slba through an R2T and reads them back.  0 if it does.
+ */
+int serves_again(u16 cid, u64 slba, u32 len, u32 seed)
+{
+	static u8 d[8192];
+	struct conn a, c;
+	int ret;
+
+	if (len > sizeof(d))
+		return failf("%s: %u bytes asked, %zu at most", __func__, len, sizeof(d));
+	if (io_queue(&a, &c, 0, 0))
+		return 1;
+	pattern(d, len, seed);
+	ret = r2t_write(&c, cid, slba, d, len, len) || read_back(&c, slba, d, len);
+	conn_close(&c);
+	conn_close(&a);
+	return ret;
+}

@@ -88,6 +88,7 @@ int io_queue(struct conn *admin, struct conn *c, u8 digests, u32 maxr2t);
 
 void pattern(u8 *buf, u32 len, u32 seed);
 int read_back(struct conn *c, u64 slba, const u8 *want, u32 len);
+int serves_again(u16 cid, u64 slba, u32 len, u32 seed);
 int raw_term(bool after_icreq, const void *pdu, size_t len, u16 fes, int fei);
 struct vtcp_common_hdr ch(u8 type, u8 flags, u8 hlen, u8 pdo, u32 plen);
 int r2t_write(struct conn *c, u16 cid, u64 slba, const u8 *data,

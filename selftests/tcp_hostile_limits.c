@@ -461,15 +461,8 @@ static int c_no_data_for_r2t_times_out(void)
 	send_h2c(&c, 80, r2t.ttag, 4096, d, 4096, false);
 	conn_close(&c);
 	conn_close(&a);
-	if (!ret && !io_queue(&a, &c, 0, 0)) {
-		pattern(d, sizeof(d), 22);
-		ret = r2t_write(&c, 81, 64, d, sizeof(d), sizeof(d)) ||
-		      read_back(&c, 64, d, sizeof(d));
-		conn_close(&c);
-		conn_close(&a);
-	} else if (!ret) {
-		ret = 1;
-	}
+	if (!ret)
+		ret = serves_again(81, 64, sizeof(d), 22);
 	return ret;
 }
 
@@ -675,17 +668,8 @@ out:
 	conn_close(&a);
 out_param:
 	param_set("data_timeout_ms", timeout);
-	if (!ret && !io_queue(&a, &c, 0, 0)) {
-		static u8 w[8192];
-
-		pattern(w, sizeof(w), 23);
-		ret = r2t_write(&c, 83, 96, w, sizeof(w), sizeof(w)) ||
-		      read_back(&c, 96, w, sizeof(w));
-		conn_close(&c);
-		conn_close(&a);
-	} else if (!ret) {
-		ret = 1;
-	}
+	if (!ret)
+		ret = serves_again(83, 96, 8192, 23);
 	return ret;
 }
 
@@ -809,17 +793,8 @@ out:
 out_param:
 	if (timeout >= 0)
 		param_set("send_timeout_ms", timeout);
-	if (!ret && !io_queue(&a, &c, 0, 0)) {
-		static u8 w[8192];
-
-		pattern(w, sizeof(w), 24);
-		ret = r2t_write(&c, 84, 128, w, sizeof(w), sizeof(w)) ||
-		      read_back(&c, 128, w, sizeof(w));
-		conn_close(&c);
-		conn_close(&a);
-	} else if (!ret) {
-		ret = 1;
-	}
+	if (!ret)
+		ret = serves_again(84, 128, 8192, 24);
 	return ret;
 }
 
