@@ -4,7 +4,8 @@
 # subsystem with a null_blk namespace and a vssd KV namespace and reports
 # nothing: every PDU the target sends is well-formed, a termination or the
 # host's FIN is followed by the close, and a fresh well-formed association
-# (Identify, a write read back) works every 25 cases and at the end.  A
+# (Identify, a write read back) works every 25 cases and at the end, and
+# the data buffers held stay under max_data_mb.  A
 # stock host keeps verified I/O on another subsystem meanwhile, and
 # rmmod vssd_tcp succeeds afterwards.
 #   VSSD_FUZZ_SECONDS  fuzzing time (default 75)
@@ -53,6 +54,8 @@ fio --name=bystander --filename="$dev" --ioengine=libaio --direct=1 --rw=randwri
 fio_pid=$!
 on_exit kill $fio_pid
 
+params=/sys/module/vssd_tcp/parameters
+echo 0 >$params/data_peak_kb
 "$tool" --kmsg --seed "$seed" --seconds "$seconds" 127.0.0.1 4420 $fuzz | tee /tmp/fuzz.out
 rc=${PIPESTATUS[0]}
 line=$(grep '^vtcp_fuzz: cases ' /tmp/fuzz.out)
@@ -69,6 +72,14 @@ if [ "$rc" != 0 ] || [ "$reports" != 0 ]; then
 	fail "the fuzzer reported $reports finding(s) (exit $rc)"
 fi
 [ "$cases" -ge $((seconds / 2)) ] || fail "only $cases cases ran in $seconds s"
+# Data buffers stayed under the module's cap; in-capsule data may exceed
+# it by a queue's worth of param_inline_data_size per connection (the
+# fuzzer's 32-slot queues, 16 KiB, a case's connections and the bystander's).
+peak_kb=$(cat $params/data_peak_kb)
+cap_mb=$(cat $params/max_data_mb)
+log "data buffers: high-water $peak_kb KiB, cap $cap_mb MiB"
+[ "$peak_kb" -le $((cap_mb * 1024 + 16 * 32 * 16)) ] ||
+	fail "data buffers reached $peak_kb KiB, over the $cap_mb MiB cap"
 
 kill -INT $fio_pid
 wait $fio_pid

@@ -374,8 +374,7 @@ static void vtcp_cmd_issue_r2t(struct vtcp_cmd *cmd)
 	}
 	if (!count)
 		return;
-	cmd->wait_since = jiffies;
-	vtcp_cmd_arm_timer(queue);
+	/* The data deadline starts when they have left (vtcp_cmd_r2t_sent). */
 	vtcp_tx_prepare(&cmd->tx, cmd->hdrbuf, count * size, vtcp_cmd_r2t_sent);
 	vtcp_tx_queue(queue, &cmd->tx);
 }
