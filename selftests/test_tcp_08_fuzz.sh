@@ -34,6 +34,15 @@ echo 2000 >/sys/module/vssd_tcp/parameters/icreq_timeout_ms
 echo 65536 >/sys/module/vssd_tcp/parameters/r2t_chunk
 on_exit sh -c "echo 10000 > /sys/module/vssd_tcp/parameters/icreq_timeout_ms"
 on_exit sh -c "echo 0 > /sys/module/vssd_tcp/parameters/r2t_chunk"
+# Small data buffer caps, so that the fuzzer's bursts of large commands
+# wait for room: 2 MiB per connection, 32 MiB in all (the bystander
+# holds at most 4 MiB on its two connections).
+params=/sys/module/vssd_tcp/parameters
+for p in max_queue_data_kb max_data_mb; do
+	on_exit sh -c "echo $(cat $params/$p) > $params/$p"
+done
+echo 2048 >$params/max_queue_data_kb
+echo 32 >$params/max_data_mb
 
 fuzz=nqn.2026-11.io.vssd:fuzz
 good=nqn.2026-11.io.vssd:bystander
@@ -54,7 +63,6 @@ fio --name=bystander --filename="$dev" --ioengine=libaio --direct=1 --rw=randwri
 fio_pid=$!
 on_exit kill $fio_pid
 
-params=/sys/module/vssd_tcp/parameters
 echo 0 >$params/data_peak_kb
 "$tool" --kmsg --seed "$seed" --seconds "$seconds" 127.0.0.1 4420 $fuzz | tee /tmp/fuzz.out
 rc=${PIPESTATUS[0]}
