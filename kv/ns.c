@@ -84,6 +84,7 @@ u64 vssd_kv_idle(struct vssd_ctrl *ctrl, u64 now)
 	u64 next = 0;
 	u32 nsid;
 
+	lockdep_assert_held(&ctrl->dispatch_lock);
 	for (nsid = 1; nsid <= VSSD_MAX_NSID; nsid++) {
 		struct vssd_ns *ns = ctrl->ns_by_id[nsid];
 		u64 t;

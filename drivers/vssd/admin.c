@@ -193,6 +193,7 @@ static void vssd_admin_format(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd)
 void vssd_admin_prepare(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 now,
 			u64 *deadline)
 {
+	lockdep_assert_held(&ctrl->dispatch_lock);
 	*deadline = now;
 	switch (cmd->sqe.common.opcode) {
 	case nvme_admin_identify:

@@ -173,6 +173,7 @@ int vssd_ctrl_power_on(struct vssd_ctrl *ctrl)
 	struct vssd_ns *ns;
 	int ret;
 
+	lockdep_assert_held(&ctrl->lock);
 	if (ctrl->state == VSSD_CTRL_LIVE)
 		return 0;
 	if (ctrl->state != VSSD_CTRL_OFF)
@@ -251,6 +252,7 @@ out_ida:
 /* Called with ctrl->lock held, which vssd_ctrl_devices_down() drops. */
 int vssd_ctrl_power_off(struct vssd_ctrl *ctrl)
 {
+	lockdep_assert_held(&ctrl->lock);
 	if (ctrl->state == VSSD_CTRL_OFF)
 		return 0;
 	if (ctrl->state != VSSD_CTRL_LIVE)

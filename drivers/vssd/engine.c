@@ -94,6 +94,7 @@ static void vssd_hand_to_worker(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd,
 {
 	struct vssd_worker *worker = vssd_worker_for(ctrl, cmd->qid);
 
+	lockdep_assert_held(&ctrl->dispatch_lock);
 	timerqueue_init(&cmd->deadline);
 	/* The worker turns it into a deadline once the data has moved. */
 	cmd->deadline.expires = latency;
@@ -144,6 +145,7 @@ static u64 vssd_idle_work(struct vssd_ctrl *ctrl, u64 now)
 {
 	u64 next = 0;
 
+	lockdep_assert_held(&ctrl->dispatch_lock);
 	if (ctrl->model->idle)
 		next = ctrl->model->idle(ctrl, now);
 	if (!next || next > now) {

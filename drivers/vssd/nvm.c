@@ -316,6 +316,7 @@ void vssd_nvm_prepare(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 now,
 	u32 nsid = le32_to_cpu(cmd->sqe.common.nsid);
 	u8 opcode = cmd->sqe.common.opcode;
 
+	lockdep_assert_held(&ctrl->dispatch_lock);
 	*deadline = now;
 	if (opcode == nvme_cmd_flush && nsid == NVME_NSID_ALL) {
 		*deadline = ctrl->model->flush(ctrl, now);

@@ -44,6 +44,7 @@ void vssd_stats_count(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 modelled
 	enum vssd_stat_kind kind;
 	u64 bytes;
 
+	lockdep_assert_held(&ctrl->dispatch_lock);
 	if (cmd->status) {
 		WRITE_ONCE(s->cmds[VSSD_STAT_ERRORS], s->cmds[VSSD_STAT_ERRORS] + 1);
 		return;
@@ -104,6 +105,7 @@ ssize_t vssd_stats_show(struct vssd_ctrl *ctrl, char *page)
 	u64 waf_x1000 = 0;
 	unsigned int i;
 
+	lockdep_assert_held(&ctrl->lock);
 	view = kzalloc(sizeof(*view), GFP_KERNEL);
 	if (!view)
 		return -ENOMEM;
@@ -153,6 +155,7 @@ void vssd_stats_reset(struct vssd_ctrl *ctrl)
 {
 	unsigned int i;
 
+	lockdep_assert_held(&ctrl->lock);	/* workers exist while LIVE */
 	WRITE_ONCE(ctrl->stats.model_read_ns, 0);
 	WRITE_ONCE(ctrl->stats.model_write_ns, 0);
 	WRITE_ONCE(ctrl->stats.model_reads, 0);

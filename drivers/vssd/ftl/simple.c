@@ -35,6 +35,7 @@ static u64 vssd_simple_read(struct vssd_ns *ns, u64 off, u64 len, u64 now)
 	struct vssd_ctrl *ctrl = ns->ctrl;
 	struct vssd_simple *s = ctrl->model_data;
 
+	lockdep_assert_held(&ctrl->dispatch_lock);
 	s->read_free = max(now, s->read_free) +
 		       vssd_xfer_ns(len, ctrl->params.read_mbps);
 	return s->read_free + ctrl->params.read_latency_ns;
@@ -45,6 +46,7 @@ static int vssd_simple_write(struct vssd_ns *ns, u64 off, u64 len, u64 now, u64 
 	struct vssd_ctrl *ctrl = ns->ctrl;
 	struct vssd_simple *s = ctrl->model_data;
 
+	lockdep_assert_held(&ctrl->dispatch_lock);
 	s->write_free = max(now, s->write_free) +
 			vssd_xfer_ns(len, ctrl->params.write_mbps);
 	*done = s->write_free + ctrl->params.write_latency_ns;

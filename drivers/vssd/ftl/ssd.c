@@ -98,6 +98,7 @@ static u64 vssd_ssd_read(struct vssd_ns *ns, u64 off, u64 len, u64 now)
 {
 	u64 first, count;
 
+	lockdep_assert_held(&ns->ctrl->dispatch_lock);
 	vssd_ssd_units(off, len, &first, &count);
 	return vssd_pagemap_read(ns->model_data, first, count, now);
 }
@@ -106,6 +107,7 @@ static int vssd_ssd_write(struct vssd_ns *ns, u64 off, u64 len, u64 now, u64 *do
 {
 	u64 first, count;
 
+	lockdep_assert_held(&ns->ctrl->dispatch_lock);
 	vssd_ssd_units(off, len, &first, &count);
 	return vssd_pagemap_write(ns->model_data, first, count, now,
 				  !ns->ctrl->features.volatile_wc, done);
@@ -117,6 +119,7 @@ static void vssd_ssd_trim(struct vssd_ns *ns, u64 off, u64 len)
 	u64 first = (off + VSSD_UNIT_SIZE - 1) >> VSSD_UNIT_SHIFT;
 	u64 end = (off + len) >> VSSD_UNIT_SHIFT;
 
+	lockdep_assert_held(&ns->ctrl->dispatch_lock);
 	if (end > first)
 		vssd_pagemap_trim(ns->model_data, first, end - first);
 }
@@ -126,6 +129,7 @@ static u64 vssd_ssd_flush(struct vssd_ctrl *ctrl, u64 now)
 	u64 done = now;
 	u32 nsid;
 
+	lockdep_assert_held(&ctrl->dispatch_lock);
 	for (nsid = 1; nsid <= VSSD_MAX_NSID; nsid++) {
 		struct vssd_ns *ns = ctrl->ns_by_id[nsid];
 
@@ -146,6 +150,7 @@ static u64 vssd_ssd_idle(struct vssd_ctrl *ctrl, u64 now)
 	u64 next = 0;
 	u32 nsid;
 
+	lockdep_assert_held(&ctrl->dispatch_lock);
 	for (nsid = 1; nsid <= VSSD_MAX_NSID; nsid++) {
 		struct vssd_ns *ns = ctrl->ns_by_id[nsid];
 		u64 t;
