@@ -83,7 +83,6 @@ struct vssd_kv {
 	struct vssd_ns *ns;
 	u32 max_value;
 	u32 max_keys;
-	bool compat;
 
 	struct hlist_head *buckets;
 	u32 hash_bits;

@@ -38,7 +38,6 @@ int vssd_kv_ns_init(struct vssd_ns *ns)
 	kv->ns = ns;
 	kv->max_value = ns->kv_max_value;
 	kv->max_keys = ns->kv_max_keys;
-	kv->compat = ns->kv_compat;
 	nand = ctrl->model->flash ? ctrl->model->flash(ctrl) : NULL;
 	ret = vssd_vlog_init(&kv->log, &cfg, nand);
 	if (ret) {

@@ -64,7 +64,6 @@ static void vssd_blk_set_discard(struct vssd_ns *ns, struct vssd_blk_pdu *pdu,
 	cmd->sqe.dsm.nr = 0;
 	cmd->sqe.dsm.attributes = cpu_to_le32(NVME_DSMGMT_AD);
 	cmd->buf.bvec = &pdu->range_bvec;
-	cmd->buf.nr_bvec = 1;
 	cmd->buf.len = sizeof(pdu->range);
 }
 

@@ -142,13 +142,3 @@ int vssd_buf_read_at(const struct vssd_buf *buf, u32 offset, void *dst, u32 len)
 		vssd_buf_copy_from(&pos, dst, len);
 	return ret;
 }
-
-int vssd_buf_write_at(const struct vssd_buf *buf, u32 offset, const void *src, u32 len)
-{
-	struct vssd_buf_pos pos;
-	int ret = vssd_buf_seek(buf, &pos, offset, len);
-
-	if (!ret)
-		vssd_buf_copy_to(&pos, src, len);
-	return ret;
-}

@@ -463,7 +463,6 @@ int vssd_engine_start(struct vssd_ctrl *ctrl)
 		struct vssd_worker *w = &ctrl->workers[i];
 
 		w->ctrl = ctrl;
-		w->id = i;
 		w->cpu = cpu < nr_cpu_ids ? cpu : -1;
 		init_llist_head(&w->incoming);
 		timerqueue_init_head(&w->timeline);

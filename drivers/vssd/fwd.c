@@ -96,7 +96,6 @@ static struct vssd_fwd_cmd *vssd_fwd_alloc(struct scatterlist *sgl, u32 len)
 		left -= fc->bvecs[i].bv_len;
 	}
 	fc->cmd.buf.bvec = fc->bvecs;
-	fc->cmd.buf.nr_bvec = nr;
 	fc->cmd.buf.len = len;
 	return fc;
 }

@@ -62,7 +62,6 @@ static struct vssd_user_cmd *vssd_user_cmd_alloc(u32 len)
 	}
 	init_completion(&uc->done);
 	uc->cmd.buf.bvec = uc->bvecs;
-	uc->cmd.buf.nr_bvec = nr;
 	uc->cmd.buf.len = len;
 	return uc;
 }

@@ -204,7 +204,6 @@ static int vssd_store_kernel_buf(struct vssd_buf *buf, struct bio_vec *bv,
 	bv->bv_len = len;
 	buf->bio = NULL;
 	buf->bvec = bv;
-	buf->nr_bvec = 1;
 	buf->len = len;
 	return 0;
 }

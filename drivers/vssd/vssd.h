@@ -53,7 +53,6 @@ struct vssd_kv;
 struct vssd_buf {
 	struct bio *bio;
 	const struct bio_vec *bvec;
-	unsigned int nr_bvec;
 	u32 len;
 };
 
@@ -70,7 +69,6 @@ void vssd_buf_copy_from(struct vssd_buf_pos *pos, void *dst, u32 len);
 void vssd_buf_zero(struct vssd_buf_pos *pos, u32 len);
 bool vssd_buf_equal(struct vssd_buf_pos *pos, const void *src, u32 len);
 int vssd_buf_read_at(const struct vssd_buf *buf, u32 offset, void *dst, u32 len);
-int vssd_buf_write_at(const struct vssd_buf *buf, u32 offset, const void *src, u32 len);
 
 typedef void (*vssd_exec_fn)(struct vssd_cmd *cmd);
 
@@ -189,7 +187,6 @@ struct vssd_worker {
 	struct task_struct *task;
 	struct llist_head incoming;
 	struct timerqueue_head timeline;
-	unsigned int id;
 	int cpu;
 	u64 spin_margin;	/* wake this long before a deadline, then spin */
 	u64 wake_late_avg;	/* how late hrtimer wake-ups are, on average */

@@ -38,11 +38,6 @@
 #define VSSD_FEAT_KV_CONFIG		0x20
 #define VSSD_KV_CONFIG_EDNEK		0x1
 
-/* Identify CNS values used with CSI 01h. */
-#define VSSD_CNS_CS_NS			0x05
-#define VSSD_CNS_CS_CTRL		0x06
-#define VSSD_CNS_CS_INDEP_NS		0x08
-
 /*
  * KV Identify Namespace (CNS 05h, CSI 01h): byte offsets.  NSZE and NUSE
  * are in bytes; KV format 0 at byte 72, 16 bytes each.

@@ -13,10 +13,6 @@
 
 /* Status field as the passthrough ioctls return it: SCT << 8 | SC, DNR. */
 #define VSSD_SC_DNR			0x4000
-#define VSSD_SCT_GENERIC		0x0
-#define VSSD_SCT_COMMAND_SPECIFIC	0x1
-#define VSSD_SCT_MEDIA			0x2
-#define VSSD_SCT_VENDOR			0x7
 
 /* NVM command set: Copy (NVM Command Set 1.0, 3.2.2). */
 #define VSSD_NVM_CMD_COPY		0x19

@@ -132,7 +132,6 @@ struct vtcp_r2t_pdu {
 #define VTCP_OFF_ICREQ_DIGEST	11
 #define VTCP_OFF_DATA_CID	8
 #define VTCP_OFF_DATA_TTAG	10
-#define VTCP_OFF_DATA_OFFSET	12
 #define VTCP_OFF_DATA_LENGTH	16
 
 #endif /* VSSD_TCP_WIRE_H */
