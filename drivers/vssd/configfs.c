@@ -6,10 +6,12 @@
  *   /sys/kernel/config/vssd/<ctrl>/             a controller (mkdir)
  *       <parameter>, model, preset, worker_cpus, power, index, stats
  *   /sys/kernel/config/vssd/<ctrl>/namespaces/<nsid>/   a namespace (mkdir)
- *       csi, size_mb, block_size, uuid, device
+ *       csi, size_mb, block_size, uuid, kv_max_value, kv_max_keys,
+ *       kv_compat, device
  *
- * Everything is writable only while the controller is powered off; a
- * powered controller and its namespaces cannot be removed (-EBUSY).
+ * Everything but power and stats is writable only while the controller is
+ * powered off; a powered controller and its namespaces cannot be removed
+ * (-EBUSY).
  * Documentation/configfs.rst lists every attribute.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -21,11 +23,12 @@
 
 #include "vssd.h"
 
-/* Space-separated list of what this build can do; grows with the driver. */
-#define VSSD_FEATURES_BLOCK \
-	"controllers nvm blk ioctl model-zero model-simple model-ssd preset-970pro preset-optane"
+/*
+ * What this build can do, space-separated: the fixed part, then a word per
+ * model and preset (from their tables), then the command sets'.
+ */
+#define VSSD_FEATURES_BASE	"controllers nvm blk ioctl"
 #define VSSD_FEATURES_KV	"kv kv-vendor kv-compat"
-static const char vssd_features[] = VSSD_FEATURES_BLOCK " " VSSD_FEATURES_KV;
 
 static struct configfs_subsystem vssd_subsys;
 
@@ -64,6 +67,17 @@ int vssd_configfs_depend(struct vssd_ctrl *ctrl, bool depend)
 
 /* ---- controller attributes ---- */
 
+/* "a, b or c" from the names name(0), name(1), ... (NULL ends them). */
+static void vssd_names_join(char *buf, size_t len, const char *(*name)(unsigned int i))
+{
+	unsigned int i, n = 0;
+
+	buf[0] = 0;
+	for (i = 0; name(i); i++)
+		n += scnprintf(buf + n, len - n, "%s%s",
+			       !i ? "" : name(i + 1) ? ", " : " or ", name(i));
+}
+
 static ssize_t vssd_param_show(struct vssd_ctrl *ctrl, enum vssd_param_index i,
 			       char *page)
 {
@@ -101,7 +115,12 @@ static ssize_t vssd_param_store(struct vssd_ctrl *ctrl, enum vssd_param_index i,
 	return ret;
 }
 
-#define VSSD_CTRL_PARAM_ATTR(field)					\
+/* One attribute per entry of VSSD_PARAM_LIST (params.h). */
+#define VSSD_CTRL_PARAM_ATTR(field, ...)				\
+static ssize_t vssd_ctrl_##field##_show(struct config_item *item, char *page); \
+static ssize_t vssd_ctrl_##field##_store(struct config_item *item,	\
+					 const char *page, size_t count); \
+CONFIGFS_ATTR(vssd_ctrl_, field);					\
 static ssize_t vssd_ctrl_##field##_show(struct config_item *item, char *page) \
 {									\
 	return vssd_param_show(to_vssd_ctrl(item), VSSD_PARAM_##field, page); \
@@ -111,37 +130,9 @@ static ssize_t vssd_ctrl_##field##_store(struct config_item *item,	\
 {									\
 	return vssd_param_store(to_vssd_ctrl(item), VSSD_PARAM_##field,	\
 				page, count);				\
-}									\
-CONFIGFS_ATTR(vssd_ctrl_, field)
+}
 
-VSSD_CTRL_PARAM_ATTR(nr_io_queues);
-VSSD_CTRL_PARAM_ATTR(queue_depth);
-VSSD_CTRL_PARAM_ATTR(dispatcher_cpu);
-VSSD_CTRL_PARAM_ATTR(poll);
-VSSD_CTRL_PARAM_ATTR(max_transfer_kb);
-VSSD_CTRL_PARAM_ATTR(read_latency_ns);
-VSSD_CTRL_PARAM_ATTR(write_latency_ns);
-VSSD_CTRL_PARAM_ATTR(read_mbps);
-VSSD_CTRL_PARAM_ATTR(write_mbps);
-VSSD_CTRL_PARAM_ATTR(channels);
-VSSD_CTRL_PARAM_ATTR(dies_per_channel);
-VSSD_CTRL_PARAM_ATTR(planes_per_die);
-VSSD_CTRL_PARAM_ATTR(page_kb);
-VSSD_CTRL_PARAM_ATTR(pages_per_block);
-VSSD_CTRL_PARAM_ATTR(read_lsb_ns);
-VSSD_CTRL_PARAM_ATTR(read_msb_ns);
-VSSD_CTRL_PARAM_ATTR(program_ns);
-VSSD_CTRL_PARAM_ATTR(erase_ns);
-VSSD_CTRL_PARAM_ATTR(channel_mbps);
-VSSD_CTRL_PARAM_ATTR(host_mbps);
-VSSD_CTRL_PARAM_ATTR(fw_read_ns);
-VSSD_CTRL_PARAM_ATTR(fw_write_ns);
-VSSD_CTRL_PARAM_ATTR(fw_write_per4k_ns);
-VSSD_CTRL_PARAM_ATTR(write_buffer_kb);
-VSSD_CTRL_PARAM_ATTR(op_percent);
-VSSD_CTRL_PARAM_ATTR(gc_free_percent);
-VSSD_CTRL_PARAM_ATTR(pe_cycles);
-VSSD_CTRL_PARAM_ATTR(kv_index_ns);
+VSSD_PARAM_LIST(VSSD_CTRL_PARAM_ATTR)
 
 static ssize_t vssd_ctrl_model_show(struct config_item *item, char *page)
 {
@@ -162,8 +153,11 @@ static ssize_t vssd_ctrl_model_store(struct config_item *item, const char *page,
 	ssize_t ret = count;
 
 	if (!model) {
-		pr_warn("%s: model \"%.*s\" refused: zero, simple or ssd\n",
-			vssd_ctrl_name(ctrl), (int)strcspn(page, "\n"), page);
+		char names[64];
+
+		vssd_names_join(names, sizeof(names), vssd_model_name);
+		pr_warn("%s: model \"%.*s\" refused: %s\n", vssd_ctrl_name(ctrl),
+			(int)strcspn(page, "\n"), page, names);
 		return -EINVAL;
 	}
 	mutex_lock(&ctrl->lock);
@@ -195,8 +189,11 @@ static ssize_t vssd_ctrl_preset_store(struct config_item *item, const char *page
 	ssize_t ret = count;
 
 	if (!preset) {
-		pr_warn("%s: preset \"%.*s\" refused: 970pro or optane\n",
-			vssd_ctrl_name(ctrl), (int)strcspn(page, "\n"), page);
+		char names[64];
+
+		vssd_names_join(names, sizeof(names), vssd_preset_name);
+		pr_warn("%s: preset \"%.*s\" refused: %s\n", vssd_ctrl_name(ctrl),
+			(int)strcspn(page, "\n"), page, names);
 		return -EINVAL;
 	}
 	mutex_lock(&ctrl->lock);
@@ -292,7 +289,7 @@ static ssize_t vssd_ctrl_stats_show(struct config_item *item, char *page)
 	return n;
 }
 
-/* Writing 0 zeroes the command counters and lateness histograms. */
+/* Writing 0 starts the model's and the engine's measurements again (stats.c). */
 static ssize_t vssd_ctrl_stats_store(struct config_item *item, const char *page,
 				     size_t count)
 {
@@ -307,41 +304,17 @@ static ssize_t vssd_ctrl_stats_store(struct config_item *item, const char *page,
 }
 CONFIGFS_ATTR(vssd_ctrl_, stats);
 
+#define VSSD_CTRL_PARAM_ATTR_PTR(field, def, lo, hi, unit, what) \
+	(&vssd_ctrl_attr_##field),
+
 static struct configfs_attribute *vssd_ctrl_attrs[] = {
-	&vssd_ctrl_attr_nr_io_queues,
-	&vssd_ctrl_attr_queue_depth,
-	&vssd_ctrl_attr_dispatcher_cpu,
-	&vssd_ctrl_attr_poll,
-	&vssd_ctrl_attr_max_transfer_kb,
-	&vssd_ctrl_attr_read_latency_ns,
-	&vssd_ctrl_attr_write_latency_ns,
-	&vssd_ctrl_attr_read_mbps,
-	&vssd_ctrl_attr_write_mbps,
-	&vssd_ctrl_attr_channels,
-	&vssd_ctrl_attr_dies_per_channel,
-	&vssd_ctrl_attr_planes_per_die,
-	&vssd_ctrl_attr_page_kb,
-	&vssd_ctrl_attr_pages_per_block,
-	&vssd_ctrl_attr_read_lsb_ns,
-	&vssd_ctrl_attr_read_msb_ns,
-	&vssd_ctrl_attr_program_ns,
-	&vssd_ctrl_attr_erase_ns,
-	&vssd_ctrl_attr_channel_mbps,
-	&vssd_ctrl_attr_host_mbps,
-	&vssd_ctrl_attr_fw_read_ns,
-	&vssd_ctrl_attr_fw_write_ns,
-	&vssd_ctrl_attr_fw_write_per4k_ns,
-	&vssd_ctrl_attr_write_buffer_kb,
-	&vssd_ctrl_attr_op_percent,
-	&vssd_ctrl_attr_gc_free_percent,
-	&vssd_ctrl_attr_pe_cycles,
-	&vssd_ctrl_attr_kv_index_ns,
 	&vssd_ctrl_attr_model,
 	&vssd_ctrl_attr_preset,
 	&vssd_ctrl_attr_worker_cpus,
 	&vssd_ctrl_attr_power,
 	&vssd_ctrl_attr_index,
 	&vssd_ctrl_attr_stats,
+	VSSD_PARAM_LIST(VSSD_CTRL_PARAM_ATTR_PTR)
 	NULL,
 };
 
@@ -692,7 +665,17 @@ static struct configfs_group_operations vssd_root_group_ops = {
 
 static ssize_t vssd_root_features_show(struct config_item *item, char *page)
 {
-	return sysfs_emit(page, "%s\n", vssd_features);
+	const char *name;
+	unsigned int i;
+	int n;
+
+	n = sysfs_emit(page, "%s", VSSD_FEATURES_BASE);
+	for (i = 0; (name = vssd_model_name(i)); i++)
+		n += sysfs_emit_at(page, n, " model-%s", name);
+	for (i = 0; (name = vssd_preset_name(i)); i++)
+		n += sysfs_emit_at(page, n, " preset-%s", name);
+	n += sysfs_emit_at(page, n, " %s\n", VSSD_FEATURES_KV);
+	return n;
 }
 CONFIGFS_ATTR_RO(vssd_root_, features);
 

@@ -174,6 +174,7 @@ extern const struct vssd_model_ops vssd_model_zero;
 extern const struct vssd_model_ops vssd_model_simple;
 extern const struct vssd_model_ops vssd_model_ssd;
 const struct vssd_model_ops *vssd_model_find(const char *name);
+const char *vssd_model_name(unsigned int i);
 
 enum vssd_ctrl_state {
 	VSSD_CTRL_OFF,

@@ -20,3 +20,9 @@ const struct vssd_model_ops *vssd_model_find(const char *name)
 			return vssd_models[i];
 	return NULL;
 }
+
+/* The name of the @i-th model, NULL past the last. */
+const char *vssd_model_name(unsigned int i)
+{
+	return i < ARRAY_SIZE(vssd_models) ? vssd_models[i]->name : NULL;
+}
