@@ -13,7 +13,6 @@
 #include <linux/slab.h>
 #include <vssd/compat.h>
 
-#include "../drivers/vssd/vssd.h"
 #include "kv.h"
 
 enum vssd_kv_err {
@@ -80,34 +79,34 @@ static u32 vssd_kv_cmd_len(const struct vssd_cmd *cmd)
 
 u64 vssd_kv_index_time(struct vssd_ctrl *ctrl, u64 now, u32 steps)
 {
-	if (ctrl->model->untimed)
+	if (vssd_media_untimed(ctrl))
 		return now;
-	return now + (u64)steps * ctrl->params.kv_index_ns;
+	return now + (u64)steps * vssd_ctrl_params(ctrl)->kv_index_ns;
 }
 
 static void vssd_kv_exec_store(struct vssd_cmd *cmd)
 {
-	struct vssd_kv_value *v = cmd->kv.data, *old = cmd->kv.old;
+	struct vssd_kv_value *v = vssd_kv_cmd(cmd)->data, *old = vssd_kv_cmd(cmd)->old;
 	struct vssd_buf_pos pos;
 
 	if (old) {
-		vssd_kv_value_copy(v, old, cmd->kv.off);
+		vssd_kv_value_copy(v, old, vssd_kv_cmd(cmd)->off);
 		vssd_kv_value_put(old);
 	}
 	vssd_buf_pos_init(&pos, &cmd->buf);
-	vssd_kv_value_xfer(v, cmd->kv.off, &pos, cmd->kv.len, true);
+	vssd_kv_value_xfer(v, vssd_kv_cmd(cmd)->off, &pos, vssd_kv_cmd(cmd)->len, true);
 	vssd_kv_value_filled(v);
 	vssd_kv_value_put(v);
 }
 
 static void vssd_kv_exec_retrieve(struct vssd_cmd *cmd)
 {
-	struct vssd_kv_value *v = cmd->kv.data;
+	struct vssd_kv_value *v = vssd_kv_cmd(cmd)->data;
 	struct vssd_buf_pos pos;
 
 	vssd_kv_value_wait(v);
 	vssd_buf_pos_init(&pos, &cmd->buf);
-	vssd_kv_value_xfer(v, 0, &pos, cmd->kv.len, false);
+	vssd_kv_value_xfer(v, 0, &pos, vssd_kv_cmd(cmd)->len, false);
 	vssd_kv_value_put(v);
 }
 
@@ -117,8 +116,8 @@ static void vssd_kv_exec_buffer(struct vssd_cmd *cmd)
 	struct vssd_buf_pos pos;
 
 	vssd_buf_pos_init(&pos, &cmd->buf);
-	vssd_buf_copy_to(&pos, cmd->kv.data, cmd->kv.len);
-	kvfree(cmd->kv.data);
+	vssd_buf_copy_to(&pos, vssd_kv_cmd(cmd)->data, vssd_kv_cmd(cmd)->len);
+	kvfree(vssd_kv_cmd(cmd)->data);
 }
 
 static int vssd_kv_store_options(const struct vssd_cmd *cmd, bool *must_exist,
@@ -194,8 +193,8 @@ static void vssd_kv_store(struct vssd_ctrl *ctrl, struct vssd_kv *kv,
 		cmd->status = vssd_kv_err(cmd, VSSD_KV_ECAPACITY);
 		return;
 	}
-	if (!kv->log.nand && !ctrl->model->untimed)
-		ctrl->model->write(kv->ns, 0, len, t, deadline);
+	if (!kv->log.nand && !vssd_media_untimed(ctrl))
+		vssd_media_write(kv->ns, 0, len, t, deadline);
 	if (old) {
 		vssd_kv_erase(kv, old);
 		vssd_vlog_remove(&kv->log, &old->item);
@@ -203,7 +202,7 @@ static void vssd_kv_store(struct vssd_ctrl *ctrl, struct vssd_kv *kv,
 		kv->mem_used -= vssd_kv_mem_charge(old->value->len, PAGE_SIZE);
 		if (keep) {
 			refcount_inc(&old->value->ref);
-			cmd->kv.old = old->value;
+			vssd_kv_cmd(cmd)->old = old->value;
 		}
 		vssd_kv_value_put(old->value);
 		kfree(old);
@@ -213,9 +212,9 @@ static void vssd_kv_store(struct vssd_ctrl *ctrl, struct vssd_kv *kv,
 	kv->mem_used += vssd_kv_mem_charge(total, PAGE_SIZE);
 	kv->bytes_stored += len;
 	refcount_inc(&e->value->ref);
-	cmd->kv.data = e->value;
-	cmd->kv.off = keep;
-	cmd->kv.len = len;
+	vssd_kv_cmd(cmd)->data = e->value;
+	vssd_kv_cmd(cmd)->off = keep;
+	vssd_kv_cmd(cmd)->len = len;
 	cmd->exec = vssd_kv_exec_store;
 }
 
@@ -256,14 +255,14 @@ static void vssd_kv_retrieve(struct vssd_ctrl *ctrl, struct vssd_kv *kv,
 	len = min(vssd_kv_cmd_len(cmd), e->value->len);
 	if (kv->log.nand)
 		*deadline = vssd_vlog_read(&kv->log, &e->item, len, *deadline);
-	else if (!ctrl->model->untimed)
-		*deadline = ctrl->model->read(kv->ns, 0, len, *deadline);
+	else if (!vssd_media_untimed(ctrl))
+		*deadline = vssd_media_read(kv->ns, 0, len, *deadline);
 	if (!len)
 		return;
 	kv->bytes_retrieved += len;
 	refcount_inc(&e->value->ref);
-	cmd->kv.data = e->value;
-	cmd->kv.len = len;
+	vssd_kv_cmd(cmd)->data = e->value;
+	vssd_kv_cmd(cmd)->len = len;
 	cmd->exec = vssd_kv_exec_retrieve;
 }
 
@@ -282,8 +281,7 @@ static void vssd_kv_delete(struct vssd_ctrl *ctrl, struct vssd_kv *kv,
 	if (!e) {
 		strict = vssd_kv_vendor(cmd) ?
 			 vssd_kv_option(cmd) & VSSD_SKV_DELETE_CHECK_EXISTS :
-			 (cmd->foreign ? cmd->kv_config : ctrl->features.kv_config) &
-			 VSSD_KV_CONFIG_EDNEK;
+			 cmd->cs_config & VSSD_KV_CONFIG_EDNEK;
 		if (strict)
 			cmd->status = vssd_kv_err(cmd, VSSD_KV_ENOKEY);
 		return;
@@ -341,8 +339,8 @@ static void vssd_kv_list(struct vssd_ctrl *ctrl, struct vssd_kv *kv,
 	put_unaligned_le32(n, data);
 	*deadline = vssd_kv_index_time(ctrl, now, 1 + n / 64);
 	cmd->result = n;
-	cmd->kv.data = data;
-	cmd->kv.len = size;
+	vssd_kv_cmd(cmd)->data = data;
+	vssd_kv_cmd(cmd)->len = size;
 	cmd->exec = vssd_kv_exec_buffer;
 }
 
@@ -359,8 +357,8 @@ void *vssd_kv_buffer_alloc(struct vssd_cmd *cmd, u32 size)
 /* Iterate read hands its built buffer to the same data phase as List. */
 void vssd_kv_iter_data(struct vssd_cmd *cmd, void *data, u32 len)
 {
-	cmd->kv.data = data;
-	cmd->kv.len = len;
+	vssd_kv_cmd(cmd)->data = data;
+	vssd_kv_cmd(cmd)->len = len;
 	cmd->exec = vssd_kv_exec_buffer;
 }
 
@@ -369,14 +367,22 @@ u16 vssd_kv_iter_status(const struct vssd_cmd *cmd, bool end)
 	return vssd_kv_err(cmd, end ? VSSD_KV_EITER_END : VSSD_KV_EITER_SLOT);
 }
 
-/* Dispatcher: a command for a KV namespace (cmd->ns->kv is set). */
+/*
+ * Dispatcher: a command for a KV namespace.  Presented as KV, every opcode
+ * is a KV one.  Presented as NVM (kv_compat), opcodes below 80h are NVM
+ * commands on a namespace without blocks; the vendor opcodes speak KV.
+ */
 void vssd_kv_prepare(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 now, u64 *deadline)
 {
-	struct vssd_kv *kv = cmd->ns->kv;
+	struct vssd_cs_ns *ns = vssd_cmd_cs_ns(cmd);
+	struct vssd_kv *kv = ns->data;
 
-	lockdep_assert_held(&ctrl->dispatch_lock);
-
-	memset(&cmd->kv, 0, sizeof(cmd->kv));
+	vssd_assert_dispatching(ctrl);
+	if (vssd_kv_presented_csi(ns) != VSSD_CSI_KV && cmd->sqe.common.opcode < 0x80) {
+		vssd_nvm_prepare_empty(ctrl, cmd, now, deadline);
+		return;
+	}
+	memset(vssd_kv_cmd(cmd), 0, sizeof(struct vssd_kv_cmd));
 	switch (cmd->sqe.common.opcode) {
 	case nvme_cmd_flush:
 		/* The write buffer is power-loss protected: nothing to drain. */
@@ -408,7 +414,7 @@ void vssd_kv_prepare(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 now, u64 
 		break;
 	case VSSD_SKV_OP_ITER_READ:
 		*deadline = vssd_kv_index_time(ctrl, now, 1);
-		vssd_kv_iter_read(kv, cmd, (u32)ctrl->params.max_transfer_kb * 1024);
+		vssd_kv_iter_read(kv, cmd, (u32)vssd_ctrl_params(ctrl)->max_transfer_kb * 1024);
 		break;
 	default:
 		cmd->status = VSSD_SC(NVME_SC_INVALID_OPCODE);

@@ -26,7 +26,6 @@
 #include <linux/slab.h>
 #include <vssd/compat.h>
 
-#include "../drivers/vssd/vssd.h"
 #include "kv.h"
 #include "iter_seek.h"
 
@@ -90,14 +89,7 @@ void vssd_kv_iter_req(struct vssd_kv *kv, struct vssd_cmd *cmd)
 {
 	u8 opt = vssd_kv_cdw(cmd, 11) >> 8;
 	struct vssd_kv_iter *it;
-	u32 i;
 
-	if (cmd->forget) {
-		for (i = 0; i < VSSD_KV_MAX_ITERS; i++)
-			if (vssd_kv_iter_mine(&kv->iters[i], cmd))
-				vssd_kv_iter_close(kv, &kv->iters[i]);
-		return;
-	}
 	if (opt & VSSD_SKV_ITER_OPEN) {
 		if (opt & (VSSD_SKV_ITER_CLOSE | VSSD_SKV_ITER_KEY_VALUE | VSSD_SKV_ITER_DELETE))
 			cmd->status = VSSD_SC(NVME_SC_INVALID_FIELD);
@@ -192,6 +184,19 @@ void vssd_kv_iter_read(struct vssd_kv *kv, struct vssd_cmd *cmd, u32 max_bytes)
 	put_unaligned_le32(n, data);
 	cmd->result = at;
 	vssd_kv_iter_data(cmd, data, at);
+}
+
+/* Close every iterator remote host controller @owner opened. */
+void vssd_kv_iters_forget(struct vssd_kv *kv, u64 owner)
+{
+	u32 i;
+
+	for (i = 0; i < VSSD_KV_MAX_ITERS; i++) {
+		struct vssd_kv_iter *it = &kv->iters[i];
+
+		if (it->open && it->foreign && it->owner == owner)
+			vssd_kv_iter_close(kv, it);
+	}
 }
 
 void vssd_kv_iters_close_all(struct vssd_kv *kv)

@@ -27,15 +27,36 @@
 
 #include <vssd/kv_cmd.h>
 
-#include "../drivers/vssd/vssd.h"
+#include <vssd/cs.h>
 #include "decode.h"
 #include "mem.h"
 #include "vlog.h"
 
-struct vssd_ctrl;
-struct vssd_ns;
-struct vssd_cmd;
-struct vssd_buf_pos;
+#define VSSD_KV_DEFAULT_MAX_VALUE	BIT(20)
+#define VSSD_KV_DEFAULT_MAX_KEYS	BIT(20)
+#define VSSD_KV_MAX_VALUE_LIMIT		BIT(24)
+#define VSSD_KV_MAX_KEYS_LIMIT		BIT(26)
+
+/* A namespace's KV settings (its kv_* attributes in configfs). */
+struct vssd_kv_conf {
+	u32 max_value;
+	u32 max_keys;
+	bool compat;		/* presented as an NVM namespace */
+};
+
+/* A KV command between its prepare and its exec (struct vssd_cmd.cs_priv). */
+struct vssd_kv_cmd {
+	void *data;		/* a value, or a built List/Iterate buffer */
+	void *old;		/* Append: the value it extends */
+	u32 off;
+	u32 len;
+};
+
+static inline struct vssd_kv_cmd *vssd_kv_cmd(struct vssd_cmd *cmd)
+{
+	BUILD_BUG_ON(sizeof(struct vssd_kv_cmd) > sizeof(cmd->cs_priv));
+	return (struct vssd_kv_cmd *)cmd->cs_priv;
+}
 
 /*
  * Allocations on the dispatcher, under the dispatch lock that every
@@ -80,7 +101,7 @@ struct vssd_kv_iter {
 };
 
 struct vssd_kv {
-	struct vssd_ns *ns;
+	struct vssd_cs_ns *ns;
 	u32 max_value;
 	u32 max_keys;
 
@@ -142,15 +163,14 @@ u16 vssd_kv_iter_status(const struct vssd_cmd *cmd, bool end);
 /* iter.c */
 void vssd_kv_iter_req(struct vssd_kv *kv, struct vssd_cmd *cmd);
 void vssd_kv_iter_read(struct vssd_kv *kv, struct vssd_cmd *cmd, u32 max_bytes);
+void vssd_kv_iters_forget(struct vssd_kv *kv, u64 owner);
 void vssd_kv_iters_close_all(struct vssd_kv *kv);
 
-/* ns.c */
-int vssd_kv_ns_init(struct vssd_ns *ns);
-void vssd_kv_ns_exit(struct vssd_ns *ns);
-void vssd_kv_format(struct vssd_kv *kv);
-u64 vssd_kv_idle(struct vssd_ctrl *ctrl, u64 now);
-u8 vssd_kv_presented_csi(const struct vssd_ns *ns);
-void vssd_kv_identify_ns(struct vssd_ns *ns, void *data);
-int vssd_kv_stats_show(struct vssd_ctrl *ctrl, char *page, int at);
+/* ns.c: the ops table; the namespace's life, identify data, statistics */
+u8 vssd_kv_presented_csi(const struct vssd_cs_ns *ns);
+
+/* configfs.c */
+extern struct configfs_attribute *const vssd_kv_ns_attrs[];
+void vssd_kv_conf_init(void *conf);
 
 #endif /* VSSD_KV_H */

@@ -1,45 +1,43 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vssd: a KV namespace's life (power on/off, Format), its identify data,
- * background GC and statistics.
+ * vssd: the key-value command set's ops table, and a KV namespace's life
+ * (power on/off, Format), background GC, identify data and statistics.
  */
 #include <linux/slab.h>
 #include <vssd/compat.h>
 
-#include "../drivers/vssd/vssd.h"
 #include "kv.h"
 
-int vssd_kv_ns_init(struct vssd_ns *ns)
+static int vssd_kv_init(struct vssd_cs_ns *ns)
 {
 	struct vssd_ctrl *ctrl = ns->ctrl;
-	const struct vssd_params *p = &ctrl->params;
+	const struct vssd_params *p = vssd_ctrl_params(ctrl);
+	const struct vssd_kv_conf *conf = vssd_cs_conf(ns, &vssd_cs_kv);
 	u64 mdts = (u64)p->max_transfer_kb * 1024;
 	struct vssd_vlog_config cfg = {
 		.nr_dies = p->channels * p->dies_per_channel * p->planes_per_die,
 		.page_size = p->page_kb * 1024,
 		.pages_per_block = p->pages_per_block,
-		.capacity = (u64)ns->size_mb << 20,
-		.max_record = vssd_vlog_record_size(ns->kv_max_value),
+		.capacity = ns->size,
+		.max_record = vssd_vlog_record_size(conf->max_value),
 		.op_percent = p->op_percent,
 		.gc_free_percent = p->gc_free_percent,
 	};
-	struct vssd_nand *nand;
 	struct vssd_kv *kv;
 	int ret;
 
-	if (ns->kv_max_value > mdts) {
+	if (conf->max_value > mdts) {
 		pr_err("%s: namespace %u: kv_max_value %u is above the transfer limit (max_transfer_kb = %ld)\n",
-		       vssd_ctrl_name(ctrl), ns->nsid, ns->kv_max_value, p->max_transfer_kb);
+		       vssd_ctrl_name(ctrl), ns->nsid, conf->max_value, p->max_transfer_kb);
 		return -EINVAL;
 	}
 	kv = kzalloc(sizeof(*kv), GFP_KERNEL);
 	if (!kv)
 		return -ENOMEM;
 	kv->ns = ns;
-	kv->max_value = ns->kv_max_value;
-	kv->max_keys = ns->kv_max_keys;
-	nand = ctrl->model->flash ? ctrl->model->flash(ctrl) : NULL;
-	ret = vssd_vlog_init(&kv->log, &cfg, nand);
+	kv->max_value = conf->max_value;
+	kv->max_keys = conf->max_keys;
+	ret = vssd_vlog_init(&kv->log, &cfg, vssd_media_nand(ctrl));
 	if (ret) {
 		pr_err("%s: namespace %u: a value log segment (dies x pages_per_block x page_kb) of %llu bytes must hold two records of kv_max_value\n",
 		       vssd_ctrl_name(ctrl), ns->nsid,
@@ -53,64 +51,63 @@ int vssd_kv_ns_init(struct vssd_ns *ns)
 		kfree(kv);
 		return ret;
 	}
-	ns->kv = kv;
+	ns->data = kv;
 	return 0;
 }
 
-void vssd_kv_ns_exit(struct vssd_ns *ns)
+static void vssd_kv_exit(struct vssd_cs_ns *ns)
 {
-	struct vssd_kv *kv = ns->kv;
+	struct vssd_kv *kv = ns->data;
 
 	if (!kv)
 		return;
 	vssd_kv_index_destroy(kv);
 	vssd_vlog_destroy(&kv->log);
 	kfree(kv);
-	ns->kv = NULL;
+	ns->data = NULL;
 }
 
 /* Format NVM on a KV namespace: every key goes, the log is erased. */
-void vssd_kv_format(struct vssd_kv *kv)
+static void vssd_kv_format(struct vssd_cs_ns *ns)
 {
+	struct vssd_kv *kv = ns->data;
+
 	vssd_kv_index_clear(kv);
 	vssd_vlog_format(&kv->log);
 	vssd_kv_iters_close_all(kv);
 }
 
-/* Background GC of the value logs; same contract as the models' idle(). */
-u64 vssd_kv_idle(struct vssd_ctrl *ctrl, u64 now)
+/* Background GC of the value log; same contract as the models' idle(). */
+static u64 vssd_kv_idle(struct vssd_cs_ns *ns, u64 now)
 {
-	u64 next = 0;
-	u32 nsid;
+	struct vssd_kv *kv = ns->data;
 
-	lockdep_assert_held(&ctrl->dispatch_lock);
-	for (nsid = 1; nsid <= VSSD_MAX_NSID; nsid++) {
-		struct vssd_ns *ns = ctrl->ns_by_id[nsid];
-		u64 t;
+	vssd_assert_dispatching(ns->ctrl);
+	return vssd_vlog_background_gc(&kv->log, now);
+}
 
-		if (!ns || !ns->kv)
-			continue;
-		t = vssd_vlog_background_gc(&ns->kv->log, now);
-		if (t == now)
-			return now;
-		if (t && (!next || t < next))
-			next = t;
-	}
-	return next;
+static void vssd_kv_forget(struct vssd_cs_ns *ns, u64 owner)
+{
+	vssd_assert_dispatching(ns->ctrl);
+	vssd_kv_iters_forget(ns->data, owner);
 }
 
 /* What the host is told: KV (01h), or NVM in compat presentation. */
-u8 vssd_kv_presented_csi(const struct vssd_ns *ns)
+u8 vssd_kv_presented_csi(const struct vssd_cs_ns *ns)
 {
-	return ns->csi == VSSD_CSI_KV && !ns->kv_compat ? VSSD_CSI_KV : VSSD_CSI_NVM;
+	const struct vssd_kv_conf *conf = vssd_cs_conf((struct vssd_cs_ns *)ns, &vssd_cs_kv);
+
+	return conf->compat ? NVME_CSI_NVM : VSSD_CSI_KV;
 }
 
 /* KV Identify Namespace (CNS 05h, CSI 01h) into a zeroed 4 KiB page. */
-void vssd_kv_identify_ns(struct vssd_ns *ns, void *data)
+static void vssd_kv_identify_ns(struct vssd_cs_ns *ns, u8 csi, void *data)
 {
-	struct vssd_kv *kv = ns->kv;
+	struct vssd_kv *kv = ns->data;
 	u8 *raw = data, *kvf = raw + VSSD_KV_ID_KVF0;
 
+	if (csi != VSSD_CSI_KV)
+		return;
 	put_unaligned_le64(kv->log.cfg.capacity, raw + VSSD_KV_ID_NSZE);
 	put_unaligned_le64(READ_ONCE(kv->mem_used), raw + VSSD_KV_ID_NUSE);
 	raw[VSSD_KV_ID_NKVF] = 0;		/* one KV format */
@@ -122,19 +119,17 @@ void vssd_kv_identify_ns(struct vssd_ns *ns, void *data)
 }
 
 /* The kv_* lines of the controller's stats, summed over its KV namespaces. */
-int vssd_kv_stats_show(struct vssd_ctrl *ctrl, char *page, int at)
+static int vssd_kv_stats_show(struct vssd_ctrl *ctrl, char *page, int at)
 {
 	u64 keys = 0, live = 0, values = 0, used = 0, gc_runs = 0, gc_bytes = 0;
 	u64 host = 0, index = 0, stored = 0, retrieved = 0, mem = 0, steps = 0, waf100;
-	u32 nsid, nr = 0, iters = 0;
+	struct vssd_cs_ns *ns;
+	u32 nr = 0, iters = 0;
 
-	for (nsid = 1; nsid <= VSSD_MAX_NSID; nsid++) {
-		struct vssd_ns *ns = ctrl->ns_by_id[nsid];
-		struct vssd_kv *kv;
+	for (ns = vssd_cs_ns_next(ctrl, &vssd_cs_kv, NULL); ns;
+	     ns = vssd_cs_ns_next(ctrl, &vssd_cs_kv, ns)) {
+		struct vssd_kv *kv = ns->data;
 
-		if (!ns || !ns->kv)
-			continue;
-		kv = ns->kv;
 		nr++;
 		keys += READ_ONCE(kv->nr_keys);
 		live += READ_ONCE(kv->log.live);
@@ -164,3 +159,62 @@ int vssd_kv_stats_show(struct vssd_ctrl *ctrl, char *page, int at)
 			 retrieved, gc_runs, gc_bytes, waf100 / 100, waf100 % 100, index,
 			 keys ? div64_u64(index, keys) : 0ULL, iters, steps);
 }
+
+static void vssd_kv_effects_vendor(struct nvme_effects_log *log)
+{
+	const u32 supported = NVME_CMD_EFFECTS_CSUPP;
+	const u32 changes = supported | NVME_CMD_EFFECTS_LBCC;
+
+	log->iocs[VSSD_SKV_OP_STORE] = cpu_to_le32(changes);
+	log->iocs[VSSD_SKV_OP_APPEND] = cpu_to_le32(changes);
+	log->iocs[VSSD_SKV_OP_RETRIEVE] = cpu_to_le32(supported);
+	log->iocs[VSSD_SKV_OP_DELETE] = cpu_to_le32(changes);
+	log->iocs[VSSD_SKV_OP_ITER_REQ] = cpu_to_le32(supported);
+	log->iocs[VSSD_SKV_OP_ITER_READ] = cpu_to_le32(supported);
+	log->iocs[VSSD_SKV_OP_EXIST] = cpu_to_le32(supported);
+}
+
+/*
+ * CSI 01h: both families.  Any other CSI, on a controller with a KV
+ * namespace: the vendor opcodes, which work in either presentation.
+ * @ctrl is NULL for a transport's log of CSI 01h.
+ */
+static void vssd_kv_effects(struct vssd_ctrl *ctrl, u8 csi, struct nvme_effects_log *log)
+{
+	const u32 supported = NVME_CMD_EFFECTS_CSUPP;
+	const u32 changes = supported | NVME_CMD_EFFECTS_LBCC;
+
+	if (csi != VSSD_CSI_KV) {
+		if (ctrl && vssd_cs_ns_next(ctrl, &vssd_cs_kv, NULL))
+			vssd_kv_effects_vendor(log);
+		return;
+	}
+	log->iocs[nvme_cmd_flush] = cpu_to_le32(supported);
+	log->iocs[VSSD_KV_OP_STORE] = cpu_to_le32(changes);
+	log->iocs[VSSD_KV_OP_RETRIEVE] = cpu_to_le32(supported);
+	log->iocs[VSSD_KV_OP_LIST] = cpu_to_le32(supported);
+	log->iocs[VSSD_KV_OP_DELETE] = cpu_to_le32(changes);
+	log->iocs[VSSD_KV_OP_EXIST] = cpu_to_le32(supported);
+	vssd_kv_effects_vendor(log);
+}
+
+const struct vssd_cs_ops vssd_cs_kv = {
+	.name = "kv",
+	.csi = VSSD_CSI_KV,
+	.features = "kv kv-vendor kv-compat",
+	.conf_size = sizeof(struct vssd_kv_conf),
+	.conf_init = vssd_kv_conf_init,
+	.ns_attrs = vssd_kv_ns_attrs,
+	.config_fid = VSSD_FEAT_KV_CONFIG,
+	.config_mask = VSSD_KV_CONFIG_EDNEK,
+	.ns_init = vssd_kv_init,
+	.ns_exit = vssd_kv_exit,
+	.presented_csi = vssd_kv_presented_csi,
+	.prepare = vssd_kv_prepare,
+	.identify_ns = vssd_kv_identify_ns,
+	.effects = vssd_kv_effects,
+	.format = vssd_kv_format,
+	.idle = vssd_kv_idle,
+	.forget = vssd_kv_forget,
+	.stats_show = vssd_kv_stats_show,
+};

@@ -20,7 +20,6 @@
 #include <linux/slab.h>
 #include <linux/wait_bit.h>
 
-#include "../drivers/vssd/vssd.h"
 #include "kv.h"
 
 /* Bytes after the header: a packed value's storage. */

@@ -22,7 +22,7 @@
 #ifndef VSSD_KV_VLOG_H
 #define VSSD_KV_VLOG_H
 
-#include "../drivers/vssd/ftl/nand.h"
+#include <vssd/nand.h>
 
 #define VSSD_VLOG_ALIGN		32	/* record size granularity, bytes */
 #define VSSD_VLOG_HDR		32	/* key, key length, value length, crc */

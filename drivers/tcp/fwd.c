@@ -134,7 +134,7 @@ static enum vssd_fwd_kind vtcp_fwd_kind(struct nvmet_ctrl *ctrl, u32 nsid,
 
 static bool vtcp_fwd_opcode_wanted(enum vssd_fwd_kind kind, u8 opcode)
 {
-	return kind == VSSD_FWD_KV || (kind == VSSD_FWD_KV_COMPAT && opcode >= 0x80);
+	return kind == VSSD_FWD_CS || (kind == VSSD_FWD_CS_AS_NVM && opcode >= 0x80);
 }
 
 /* Before nvmet_req_init(): does this I/O command go to vssd? */
@@ -186,7 +186,7 @@ static void vtcp_fwd_submit(struct vtcp_cmd *cmd, struct vssd_ns *vns, bool admi
 	fr->sg = cmd->sg;
 	fr->len = cmd->data_len;
 	fr->owner = owner ? owner->id : 0;
-	fr->kv_config = owner ? READ_ONCE(owner->kv_config) : 0;
+	fr->cs_config = owner ? READ_ONCE(owner->kv_config) : 0;
 	fr->done = vtcp_fwd_done;
 	vssd_fwd_submit(vns, fr);
 }
@@ -296,7 +296,7 @@ static bool vtcp_fwd_identify(struct vtcp_cmd *cmd)
 		break;
 	default:
 		/* Presented as NVM: nvmet's own answers are right. */
-		if (kind == VSSD_FWD_KV_COMPAT) {
+		if (kind == VSSD_FWD_CS_AS_NVM) {
 			percpu_ref_put(&ns->ref);
 			req->ns = NULL;
 			return false;
@@ -355,7 +355,7 @@ static void vtcp_fwd_effects(struct vtcp_cmd *cmd)
 	}
 	for (i = 0; i < ARRAY_SIZE(admin); i++)
 		log->acs[admin[i]] = cpu_to_le32(NVME_CMD_EFFECTS_CSUPP);
-	vssd_fwd_kv_effects(log);
+	vssd_fwd_effects(VSSD_CSI_KV, log);
 	status = vtcp_fwd_copy(cmd, (u8 *)log + offset, sizeof(*log) - offset);
 	kfree(log);
 	nvmet_req_complete(&cmd->req, status);

@@ -9,7 +9,6 @@
  * Invalid Opcode: vssd's queues are fixed at power-on.
  */
 #include "vssd.h"
-#include "../../kv/kv.h"
 
 static struct vssd_ns *vssd_admin_ns(struct vssd_ctrl *ctrl, u32 nsid)
 {
@@ -28,8 +27,7 @@ static u16 vssd_admin_identify_check(struct vssd_ctrl *ctrl, struct vssd_cmd *cm
 		return 0;
 	case NVME_ID_CNS_CS_CTRL:
 	case VSSD_CNS_NS_ACTIVE_LIST_CS:
-		return csi == VSSD_CSI_NVM || csi == VSSD_CSI_KV ? 0 :
-		       VSSD_SC(NVME_SC_INVALID_FIELD);
+		return vssd_cs_csi_known(csi) ? 0 : VSSD_SC(NVME_SC_INVALID_FIELD);
 	case NVME_ID_CNS_NS:
 	case NVME_ID_CNS_NS_DESC_LIST:
 	case NVME_ID_CNS_NS_CS_INDEP:
@@ -41,7 +39,7 @@ static u16 vssd_admin_identify_check(struct vssd_ctrl *ctrl, struct vssd_cmd *cm
 		if (!nsid || nsid > VSSD_MAX_NSID)
 			return VSSD_SC(NVME_SC_INVALID_NS);
 		if (vssd_admin_ns(ctrl, nsid) &&
-		    csi != vssd_kv_presented_csi(vssd_admin_ns(ctrl, nsid)))
+		    csi != vssd_ns_presented_csi(vssd_admin_ns(ctrl, nsid)))
 			return VSSD_SC(NVME_SC_INVALID_IO_CMD_SET);
 		return 0;
 	default:
@@ -73,13 +71,14 @@ static void vssd_admin_get_features(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd
 {
 	u32 cdw10 = le32_to_cpu(cmd->sqe.common.cdw10);
 	u8 sel = (cdw10 >> 8) & 0x7;
+	const struct vssd_cs_ops *cs;
 
 	if (sel == 3) {			/* supported capabilities: changeable */
 		cmd->result = 0x4;
 		return;
 	}
 	switch (cdw10 & 0xff) {
-	case VSSD_FEAT_ARBITRATION:
+	case NVME_FEAT_ARBITRATION:
 		cmd->result = sel == 1 ? 0 : ctrl->features.arbitration;
 		break;
 	case NVME_FEAT_POWER_MGMT:
@@ -91,17 +90,19 @@ static void vssd_admin_get_features(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd
 	case NVME_FEAT_TEMP_THRESH:
 		cmd->result = 358;	/* 85 C, in kelvin */
 		break;
-	case VSSD_FEAT_VOLATILE_WC:
+	case NVME_FEAT_VOLATILE_WC:
 		cmd->result = sel == 1 ? 1 : ctrl->features.volatile_wc;
 		break;
-	case VSSD_FEAT_NUM_QUEUES:
+	case NVME_FEAT_NUM_QUEUES:
 		cmd->result = vssd_num_queues_result(ctrl);
 		break;
-	case VSSD_FEAT_KV_CONFIG:
-		cmd->result = sel == 1 ? 0 : ctrl->features.kv_config;
-		break;
 	default:
-		cmd->status = VSSD_SC(NVME_SC_INVALID_FIELD);
+		cs = vssd_cs_of_feature(cdw10 & 0xff);
+		if (cs)
+			cmd->result = sel == 1 ? 0 :
+				      ctrl->features.cs_config[vssd_cs_index(cs)];
+		else
+			cmd->status = VSSD_SC(NVME_SC_INVALID_FIELD);
 		break;
 	}
 }
@@ -110,29 +111,23 @@ static void vssd_admin_set_features(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd
 {
 	u32 cdw10 = le32_to_cpu(cmd->sqe.common.cdw10);
 	u32 cdw11 = le32_to_cpu(cmd->sqe.common.cdw11);
+	const struct vssd_cs_ops *cs;
 
 	if (cdw10 & BIT(31)) {
 		cmd->status = VSSD_SC(NVME_SC_FEATURE_NOT_SAVEABLE);
 		return;
 	}
 	switch (cdw10 & 0xff) {
-	case VSSD_FEAT_ARBITRATION:
+	case NVME_FEAT_ARBITRATION:
 		/* Round robin only: the burst and weights are kept, not used. */
 		ctrl->features.arbitration = cdw11;
 		break;
-	case VSSD_FEAT_VOLATILE_WC:
+	case NVME_FEAT_VOLATILE_WC:
 		ctrl->features.volatile_wc = cdw11 & 1;
 		break;
-	case VSSD_FEAT_NUM_QUEUES:
+	case NVME_FEAT_NUM_QUEUES:
 		/* Fixed at power-on: report what exists. */
 		cmd->result = vssd_num_queues_result(ctrl);
-		break;
-	case VSSD_FEAT_KV_CONFIG:
-		/* Controller-wide: every KV namespace follows it. */
-		if (cdw11 & ~VSSD_KV_CONFIG_EDNEK)
-			cmd->status = VSSD_SC(NVME_SC_INVALID_FIELD);
-		else
-			ctrl->features.kv_config = cdw11;
 		break;
 	case NVME_FEAT_POWER_MGMT:
 	case NVME_FEAT_ERR_RECOVERY:
@@ -141,7 +136,12 @@ static void vssd_admin_set_features(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd
 	case NVME_FEAT_TEMP_THRESH:
 		break;
 	default:
-		cmd->status = VSSD_SC(NVME_SC_INVALID_FIELD);
+		/* A command set's: controller-wide, its namespaces follow it. */
+		cs = vssd_cs_of_feature(cdw10 & 0xff);
+		if (!cs || (cdw11 & ~cs->config_mask))
+			cmd->status = VSSD_SC(NVME_SC_INVALID_FIELD);
+		else
+			ctrl->features.cs_config[vssd_cs_index(cs)] = cdw11;
 		break;
 	}
 }
@@ -182,10 +182,8 @@ static void vssd_admin_format(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd)
 
 		if (!ns || (nsid != NVME_NSID_ALL && nsid != i))
 			continue;
-		if (ns->kv)
-			vssd_kv_format(ns->kv);
-		else if (ctrl->model->format)
-			ctrl->model->format(ns);
+		if (ns->ops->format)
+			ns->ops->format(&ns->cs);
 	}
 	cmd->exec = vssd_admin_exec_format;
 }

@@ -11,7 +11,6 @@
 #include <vssd/compat.h>
 
 #include "vssd.h"
-#include "../../kv/kv.h"
 
 struct vssd_blk_pdu {
 	struct vssd_cmd cmd;
@@ -103,15 +102,14 @@ static blk_status_t vssd_blk_queue_rq(struct blk_mq_hw_ctx *hctx,
 	default:
 		return BLK_STS_NOTSUPP;
 	}
-	cmd->sqe.common.nsid = cpu_to_le32(ns->nsid);
+	cmd->sqe.common.nsid = cpu_to_le32(ns->cs.nsid);
 	cmd->qid = hctx->queue_num + 1;
 	cmd->foreign = false;
-	cmd->forget = false;
 	cmd->owner = 0;
 	cmd->complete = vssd_blk_complete;
 	cmd->private = rq;
 	blk_mq_start_request(rq);
-	vssd_submit_direct(ns->ctrl, cmd);
+	vssd_submit_direct(ns->cs.ctrl, cmd);
 	return BLK_STS_OK;
 }
 
@@ -130,14 +128,14 @@ static int vssd_blk_open_disk(struct gendisk *disk)
 {
 	struct vssd_ns *ns = disk->private_data;
 
-	return vssd_ctrl_open(ns->ctrl);
+	return vssd_ctrl_open(ns->cs.ctrl);
 }
 
 static void vssd_blk_release_disk(struct gendisk *disk)
 {
 	struct vssd_ns *ns = disk->private_data;
 
-	vssd_ctrl_release(ns->ctrl);
+	vssd_ctrl_release(ns->cs.ctrl);
 }
 
 #ifdef VSSD_HAVE_BLK_MODE
@@ -168,7 +166,7 @@ static int vssd_blk_ioctl(struct block_device *bdev, fmode_t mode,
 {
 	struct vssd_ns *ns = bdev->bd_disk->private_data;
 
-	return vssd_passthru_ioctl(ns->ctrl, ns, cmd, (void __user *)arg);
+	return vssd_passthru_ioctl(ns->cs.ctrl, ns, cmd, (void __user *)arg);
 }
 
 static const struct block_device_operations vssd_blk_fops = {
@@ -220,7 +218,7 @@ void vssd_blk_exit(struct vssd_ctrl *ctrl)
 
 int vssd_blk_add_ns(struct vssd_ns *ns)
 {
-	struct vssd_ctrl *ctrl = ns->ctrl;
+	struct vssd_ctrl *ctrl = ns->cs.ctrl;
 	u32 max_bytes = ctrl->params.max_transfer_kb * 1024;
 	struct vssd_disk_limits lim = {
 		.logical_block_size = ns->block_size,
@@ -241,9 +239,9 @@ int vssd_blk_add_ns(struct vssd_ns *ns)
 	disk->fops = &vssd_blk_fops;
 	disk->private_data = ns;
 	disk->flags |= GENHD_FL_NO_PART;
-	snprintf(disk->disk_name, DISK_NAME_LEN, "vssd%dn%u", ctrl->index, ns->nsid);
-	/* A KV namespace shown as KV has no blocks: the node is for ioctls. */
-	if (vssd_kv_presented_csi(ns) == VSSD_CSI_NVM)
+	snprintf(disk->disk_name, DISK_NAME_LEN, "vssd%dn%u", ctrl->index, ns->cs.nsid);
+	/* A namespace not presented as NVM has no blocks: the node is for ioctls. */
+	if (vssd_ns_presented_csi(ns) == NVME_CSI_NVM)
 		set_capacity(disk, ns->nr_lbas << (ns->lba_shift - SECTOR_SHIFT));
 
 	ret = add_disk(disk);

@@ -6,8 +6,8 @@
  *   /sys/kernel/config/vssd/<ctrl>/             a controller (mkdir)
  *       <parameter>, model, preset, worker_cpus, power, index, stats
  *   /sys/kernel/config/vssd/<ctrl>/namespaces/<nsid>/   a namespace (mkdir)
- *       csi, size_mb, block_size, uuid, kv_max_value, kv_max_keys,
- *       kv_compat, device
+ *       csi, size_mb, block_size, uuid, device, and each command set's
+ *       own (struct vssd_cs_ops.ns_attrs)
  *
  * Everything but power and stats is writable only while the controller is
  * powered off; a powered controller and its namespaces cannot be removed
@@ -25,10 +25,9 @@
 
 /*
  * What this build can do, space-separated: the fixed part, then a word per
- * model and preset (from their tables), then the command sets'.
+ * model and preset (from their tables), then the command sets' words.
  */
 #define VSSD_FEATURES_BASE	"controllers nvm blk ioctl"
-#define VSSD_FEATURES_KV	"kv kv-vendor kv-compat"
 
 static struct configfs_subsystem vssd_subsys;
 
@@ -320,131 +319,32 @@ static struct configfs_attribute *vssd_ctrl_attrs[] = {
 
 /* ---- namespace attributes ---- */
 
-static ssize_t vssd_ns_store_locked(struct vssd_ns *ns, size_t count,
-				    int (*set)(struct vssd_ns *ns, const char *page),
-				    const char *page)
+static struct vssd_ns *vssd_ns_of(struct vssd_cs_ns *cs)
 {
-	struct vssd_ctrl *ctrl = ns->ctrl;
+	return container_of(cs, struct vssd_ns, cs);
+}
+
+struct vssd_cs_ns *vssd_cs_ns_of_item(struct config_item *item)
+{
+	return &to_vssd_ns(item)->cs;
+}
+
+ssize_t vssd_cs_ns_store(struct config_item *item, size_t count,
+			 int (*set)(struct vssd_cs_ns *ns, const char *page),
+			 const char *page)
+{
+	struct vssd_ns *ns = to_vssd_ns(item);
+	struct vssd_ctrl *ctrl = ns->cs.ctrl;
 	ssize_t ret;
 
 	mutex_lock(&ctrl->lock);
-	ret = ctrl->state != VSSD_CTRL_OFF ? -EBUSY : set(ns, page);
+	ret = ctrl->state != VSSD_CTRL_OFF ? -EBUSY : set(&ns->cs, page);
 	mutex_unlock(&ctrl->lock);
 	return ret ? ret : count;
 }
 
-static const char *const vssd_csi_names[] = {
-	[VSSD_CSI_NVM] = "nvm",
-	[VSSD_CSI_KV] = "kv",
-};
-
-static ssize_t vssd_ns_csi_show(struct config_item *item, char *page)
-{
-	return sysfs_emit(page, "%s\n", vssd_csi_names[to_vssd_ns(item)->csi]);
-}
-
-static int vssd_ns_set_csi(struct vssd_ns *ns, const char *page)
-{
-	int i = sysfs_match_string(vssd_csi_names, page);
-
-	if (i < 0) {
-		pr_warn("namespace %u: csi \"%.*s\" refused: nvm or kv\n", ns->nsid,
-			(int)strcspn(page, "\n"), page);
-		return -EINVAL;
-	}
-	ns->csi = i;
-	return 0;
-}
-
-static ssize_t vssd_ns_csi_store(struct config_item *item, const char *page,
-				 size_t count)
-{
-	return vssd_ns_store_locked(to_vssd_ns(item), count, vssd_ns_set_csi, page);
-}
-CONFIGFS_ATTR(vssd_ns_, csi);
-
-static ssize_t vssd_ns_size_mb_show(struct config_item *item, char *page)
-{
-	return sysfs_emit(page, "%lu\n", to_vssd_ns(item)->size_mb);
-}
-
-static int vssd_ns_set_size_mb(struct vssd_ns *ns, const char *page)
-{
-	unsigned long v;
-	int ret = kstrtoul(page, 0, &v);
-
-	if (ret)
-		return ret;
-	if (!v || v > VSSD_MAX_SIZE_MB) {
-		pr_warn("namespace %u: size_mb=%lu refused: must be 1..%lu\n",
-			ns->nsid, v, VSSD_MAX_SIZE_MB);
-		return -EINVAL;
-	}
-	ns->size_mb = v;
-	return 0;
-}
-
-static ssize_t vssd_ns_size_mb_store(struct config_item *item, const char *page,
-				     size_t count)
-{
-	return vssd_ns_store_locked(to_vssd_ns(item), count, vssd_ns_set_size_mb, page);
-}
-CONFIGFS_ATTR(vssd_ns_, size_mb);
-
-static ssize_t vssd_ns_block_size_show(struct config_item *item, char *page)
-{
-	return sysfs_emit(page, "%u\n", to_vssd_ns(item)->block_size);
-}
-
-static int vssd_ns_set_block_size(struct vssd_ns *ns, const char *page)
-{
-	unsigned int v;
-	int ret = kstrtouint(page, 0, &v);
-
-	if (ret)
-		return ret;
-	if (v != 512 && v != 4096) {
-		pr_warn("namespace %u: block_size=%u refused: 512 or 4096\n", ns->nsid, v);
-		return -EINVAL;
-	}
-	ns->block_size = v;
-	return 0;
-}
-
-static ssize_t vssd_ns_block_size_store(struct config_item *item, const char *page,
-					size_t count)
-{
-	return vssd_ns_store_locked(to_vssd_ns(item), count, vssd_ns_set_block_size,
-				    page);
-}
-CONFIGFS_ATTR(vssd_ns_, block_size);
-
-static ssize_t vssd_ns_uuid_show(struct config_item *item, char *page)
-{
-	return sysfs_emit(page, "%pUb\n", &to_vssd_ns(item)->uuid);
-}
-
-static int vssd_ns_set_uuid(struct vssd_ns *ns, const char *page)
-{
-	char text[UUID_STRING_LEN + 1];
-
-	if (strcspn(page, "\n") != UUID_STRING_LEN)
-		return -EINVAL;
-	memcpy(text, page, UUID_STRING_LEN);
-	text[UUID_STRING_LEN] = 0;
-	return uuid_parse(text, &ns->uuid);
-}
-
-static ssize_t vssd_ns_uuid_store(struct config_item *item, const char *page,
-				  size_t count)
-{
-	return vssd_ns_store_locked(to_vssd_ns(item), count, vssd_ns_set_uuid, page);
-}
-CONFIGFS_ATTR(vssd_ns_, uuid);
-
-/* kv_max_value, kv_max_keys, kv_compat: unsigned values within limits. */
-static int vssd_ns_parse_u32(struct vssd_ns *ns, const char *page, const char *name,
-			     u32 lo, u32 hi, u32 *out)
+int vssd_cs_ns_parse_u32(struct vssd_cs_ns *ns, const char *page, const char *name,
+			 u32 lo, u32 hi, u32 *out)
 {
 	u32 v;
 	int ret = kstrtou32(page, 0, &v);
@@ -459,63 +359,97 @@ static int vssd_ns_parse_u32(struct vssd_ns *ns, const char *page, const char *n
 	return 0;
 }
 
-static ssize_t vssd_ns_kv_max_value_show(struct config_item *item, char *page)
+static ssize_t vssd_ns_csi_get(struct vssd_cs_ns *cs, char *page)
 {
-	return sysfs_emit(page, "%u\n", to_vssd_ns(item)->kv_max_value);
+	return sysfs_emit(page, "%s\n", vssd_ns_of(cs)->ops->name);
 }
 
-static int vssd_ns_set_kv_max_value(struct vssd_ns *ns, const char *page)
+static const char *vssd_cs_name(unsigned int i)
 {
-	return vssd_ns_parse_u32(ns, page, "kv_max_value", 1, VSSD_KV_MAX_VALUE_LIMIT,
-				 &ns->kv_max_value);
+	return vssd_cs_at(i) ? vssd_cs_at(i)->name : NULL;
 }
 
-static ssize_t vssd_ns_kv_max_value_store(struct config_item *item, const char *page,
-					  size_t count)
+static int vssd_ns_csi_set(struct vssd_cs_ns *cs, const char *page)
 {
-	return vssd_ns_store_locked(to_vssd_ns(item), count, vssd_ns_set_kv_max_value, page);
-}
-CONFIGFS_ATTR(vssd_ns_, kv_max_value);
+	const struct vssd_cs_ops *ops = vssd_cs_find(page);
+	char names[64];
 
-static ssize_t vssd_ns_kv_max_keys_show(struct config_item *item, char *page)
-{
-	return sysfs_emit(page, "%u\n", to_vssd_ns(item)->kv_max_keys);
+	if (!ops) {
+		vssd_names_join(names, sizeof(names), vssd_cs_name);
+		pr_warn("namespace %u: csi \"%.*s\" refused: %s\n", cs->nsid,
+			(int)strcspn(page, "\n"), page, names);
+		return -EINVAL;
+	}
+	vssd_ns_of(cs)->ops = ops;
+	cs->csi = ops->csi;
+	return 0;
 }
+VSSD_CS_NS_ATTR(vssd_ns_, csi);
 
-static int vssd_ns_set_kv_max_keys(struct vssd_ns *ns, const char *page)
+static ssize_t vssd_ns_size_mb_get(struct vssd_cs_ns *cs, char *page)
 {
-	return vssd_ns_parse_u32(ns, page, "kv_max_keys", 1, VSSD_KV_MAX_KEYS_LIMIT,
-				 &ns->kv_max_keys);
-}
-
-static ssize_t vssd_ns_kv_max_keys_store(struct config_item *item, const char *page,
-					 size_t count)
-{
-	return vssd_ns_store_locked(to_vssd_ns(item), count, vssd_ns_set_kv_max_keys, page);
-}
-CONFIGFS_ATTR(vssd_ns_, kv_max_keys);
-
-static ssize_t vssd_ns_kv_compat_show(struct config_item *item, char *page)
-{
-	return sysfs_emit(page, "%d\n", to_vssd_ns(item)->kv_compat);
+	return sysfs_emit(page, "%lu\n", vssd_ns_of(cs)->size_mb);
 }
 
-static int vssd_ns_set_kv_compat(struct vssd_ns *ns, const char *page)
+static int vssd_ns_size_mb_set(struct vssd_cs_ns *cs, const char *page)
 {
-	return kstrtobool(page, &ns->kv_compat);
+	unsigned long v;
+	int ret = kstrtoul(page, 0, &v);
+
+	if (ret)
+		return ret;
+	if (!v || v > VSSD_MAX_SIZE_MB) {
+		pr_warn("namespace %u: size_mb=%lu refused: must be 1..%lu\n",
+			cs->nsid, v, VSSD_MAX_SIZE_MB);
+		return -EINVAL;
+	}
+	vssd_ns_of(cs)->size_mb = v;
+	return 0;
+}
+VSSD_CS_NS_ATTR(vssd_ns_, size_mb);
+
+static ssize_t vssd_ns_block_size_get(struct vssd_cs_ns *cs, char *page)
+{
+	return sysfs_emit(page, "%u\n", vssd_ns_of(cs)->block_size);
 }
 
-static ssize_t vssd_ns_kv_compat_store(struct config_item *item, const char *page,
-				       size_t count)
+static int vssd_ns_block_size_set(struct vssd_cs_ns *cs, const char *page)
 {
-	return vssd_ns_store_locked(to_vssd_ns(item), count, vssd_ns_set_kv_compat, page);
+	unsigned int v;
+	int ret = kstrtouint(page, 0, &v);
+
+	if (ret)
+		return ret;
+	if (v != 512 && v != 4096) {
+		pr_warn("namespace %u: block_size=%u refused: 512 or 4096\n", cs->nsid, v);
+		return -EINVAL;
+	}
+	vssd_ns_of(cs)->block_size = v;
+	return 0;
 }
-CONFIGFS_ATTR(vssd_ns_, kv_compat);
+VSSD_CS_NS_ATTR(vssd_ns_, block_size);
+
+static ssize_t vssd_ns_uuid_get(struct vssd_cs_ns *cs, char *page)
+{
+	return sysfs_emit(page, "%pUb\n", &cs->uuid);
+}
+
+static int vssd_ns_uuid_set(struct vssd_cs_ns *cs, const char *page)
+{
+	char text[UUID_STRING_LEN + 1];
+
+	if (strcspn(page, "\n") != UUID_STRING_LEN)
+		return -EINVAL;
+	memcpy(text, page, UUID_STRING_LEN);
+	text[UUID_STRING_LEN] = 0;
+	return uuid_parse(text, &cs->uuid);
+}
+VSSD_CS_NS_ATTR(vssd_ns_, uuid);
 
 static ssize_t vssd_ns_device_show(struct config_item *item, char *page)
 {
 	struct vssd_ns *ns = to_vssd_ns(item);
-	struct vssd_ctrl *ctrl = ns->ctrl;
+	struct vssd_ctrl *ctrl = ns->cs.ctrl;
 	ssize_t n;
 
 	mutex_lock(&ctrl->lock);
@@ -528,30 +462,52 @@ static ssize_t vssd_ns_device_show(struct config_item *item, char *page)
 }
 CONFIGFS_ATTR_RO(vssd_ns_, device);
 
-static struct configfs_attribute *vssd_ns_attrs[] = {
+static struct configfs_attribute *const vssd_ns_core_attrs[] = {
 	&vssd_ns_attr_csi,
 	&vssd_ns_attr_size_mb,
 	&vssd_ns_attr_block_size,
 	&vssd_ns_attr_uuid,
-	&vssd_ns_attr_kv_max_value,
-	&vssd_ns_attr_kv_max_keys,
-	&vssd_ns_attr_kv_compat,
 	&vssd_ns_attr_device,
-	NULL,
 };
+
+/* The core's namespace attributes, then each command set's (built at init). */
+static struct configfs_attribute **vssd_ns_attrs;
+
+static int vssd_ns_attrs_build(void)
+{
+	const struct vssd_cs_ops *cs;
+	unsigned int i, j, n = ARRAY_SIZE(vssd_ns_core_attrs);
+
+	for (i = 0; (cs = vssd_cs_at(i)); i++)
+		for (j = 0; cs->ns_attrs && cs->ns_attrs[j]; j++)
+			n++;
+	vssd_ns_attrs = kcalloc(n + 1, sizeof(*vssd_ns_attrs), GFP_KERNEL);
+	if (!vssd_ns_attrs)
+		return -ENOMEM;
+	n = 0;
+	for (j = 0; j < ARRAY_SIZE(vssd_ns_core_attrs); j++)
+		vssd_ns_attrs[n++] = vssd_ns_core_attrs[j];
+	for (i = 0; (cs = vssd_cs_at(i)); i++)
+		for (j = 0; cs->ns_attrs && cs->ns_attrs[j]; j++)
+			vssd_ns_attrs[n++] = cs->ns_attrs[j];
+	return 0;
+}
 
 static void vssd_ns_release(struct config_item *item)
 {
-	kfree(to_vssd_ns(item));
+	struct vssd_ns *ns = to_vssd_ns(item);
+
+	vssd_cs_ns_free_conf(ns);
+	kfree(ns);
 }
 
 static struct configfs_item_operations vssd_ns_item_ops = {
 	.release	= vssd_ns_release,
 };
 
-static const struct config_item_type vssd_ns_type = {
+/* ct_attrs: vssd_ns_attrs, set before the subsystem is registered. */
+static struct config_item_type vssd_ns_type = {
 	.ct_item_ops	= &vssd_ns_item_ops,
-	.ct_attrs	= vssd_ns_attrs,
 	.ct_owner	= THIS_MODULE,
 };
 
@@ -578,24 +534,29 @@ static struct config_group *vssd_ns_make(struct config_group *group, const char 
 	ns = kzalloc(sizeof(*ns), GFP_KERNEL);
 	if (!ns)
 		return ERR_PTR(-ENOMEM);
-	ns->ctrl = ctrl;
-	ns->nsid = nsid;
-	ns->csi = VSSD_CSI_NVM;
+	ns->cs.ctrl = ctrl;
+	ns->cs.nsid = nsid;
+	ns->ops = vssd_cs_at(0);
+	ns->cs.csi = ns->ops->csi;
 	ns->block_size = 512;
 	ns->size_mb = 1024;
-	ns->kv_max_value = VSSD_KV_DEFAULT_MAX_VALUE;
-	ns->kv_max_keys = VSSD_KV_DEFAULT_MAX_KEYS;
-	uuid_gen(&ns->uuid);
+	uuid_gen(&ns->cs.uuid);
+	ret = vssd_cs_ns_alloc_conf(ns);
+	if (ret) {
+		kfree(ns);
+		return ERR_PTR(ret);
+	}
 
 	mutex_lock(&ctrl->lock);
 	ret = ctrl->state != VSSD_CTRL_OFF ? -EBUSY : 0;
 	list_for_each_entry(other, &ctrl->ns_list, link)
-		if (other->nsid == nsid)
+		if (other->cs.nsid == nsid)
 			ret = -EEXIST;
 	if (!ret)
 		list_add_tail(&ns->link, &ctrl->ns_list);
 	mutex_unlock(&ctrl->lock);
 	if (ret) {
+		vssd_cs_ns_free_conf(ns);
 		kfree(ns);
 		return ERR_PTR(ret);
 	}
@@ -674,7 +635,10 @@ static ssize_t vssd_root_features_show(struct config_item *item, char *page)
 		n += sysfs_emit_at(page, n, " model-%s", name);
 	for (i = 0; (name = vssd_preset_name(i)); i++)
 		n += sysfs_emit_at(page, n, " preset-%s", name);
-	n += sysfs_emit_at(page, n, " %s\n", VSSD_FEATURES_KV);
+	for (i = 0; vssd_cs_at(i); i++)
+		if (vssd_cs_at(i)->features)
+			n += sysfs_emit_at(page, n, " %s", vssd_cs_at(i)->features);
+	n += sysfs_emit_at(page, n, "\n");
 	return n;
 }
 CONFIGFS_ATTR_RO(vssd_root_, features);
@@ -701,12 +665,21 @@ static struct configfs_subsystem vssd_subsys = {
 
 int vssd_configfs_init(void)
 {
+	int ret = vssd_ns_attrs_build();
+
+	if (ret)
+		return ret;
+	vssd_ns_type.ct_attrs = vssd_ns_attrs;
 	config_group_init(&vssd_subsys.su_group);
 	mutex_init(&vssd_subsys.su_mutex);
-	return configfs_register_subsystem(&vssd_subsys);
+	ret = configfs_register_subsystem(&vssd_subsys);
+	if (ret)
+		kfree(vssd_ns_attrs);
+	return ret;
 }
 
 void vssd_configfs_exit(void)
 {
 	configfs_unregister_subsystem(&vssd_subsys);
+	kfree(vssd_ns_attrs);
 }

@@ -13,7 +13,6 @@
 #include <linux/slab.h>
 
 #include "vssd.h"
-#include "../../kv/kv.h"
 
 static DEFINE_IDA(vssd_index_ida);
 
@@ -75,9 +74,10 @@ static int vssd_ns_prepare(struct vssd_ctrl *ctrl, struct vssd_ns *ns)
 	u64 size = (u64)ns->size_mb << 20;
 
 	if (!ns->size_mb) {
-		pr_err("%s: namespace %u: size_mb is 0\n", vssd_ctrl_name(ctrl), ns->nsid);
+		pr_err("%s: namespace %u: size_mb is 0\n", vssd_ctrl_name(ctrl), ns->cs.nsid);
 		return -EINVAL;
 	}
+	ns->cs.size = size;
 	ns->lba_shift = ilog2(ns->block_size);
 	ns->nr_lbas = size >> ns->lba_shift;
 	vssd_store_init(&ns->store, size);
@@ -93,9 +93,9 @@ static void vssd_ctrl_models_exit(struct vssd_ctrl *ctrl)
 
 		if (!ns)
 			continue;
-		if (ns->model_data && ctrl->model->ns_exit)
-			ctrl->model->ns_exit(ns);
-		vssd_kv_ns_exit(ns);
+		/* Also after a failed or skipped ns_init(). */
+		if (ns->ops->ns_exit)
+			ns->ops->ns_exit(&ns->cs);
 		vssd_store_destroy(&ns->store);
 		ctrl->ns_by_id[nsid] = NULL;
 	}
@@ -121,13 +121,9 @@ static int vssd_ctrl_models_init(struct vssd_ctrl *ctrl)
 		ret = vssd_ns_prepare(ctrl, ns);
 		if (ret)
 			goto out_exit;
-		ctrl->ns_by_id[ns->nsid] = ns;
-		if (ns->csi == VSSD_CSI_KV) {
-			ret = vssd_kv_ns_init(ns);
-			if (ret)
-				goto out_exit;
-		} else if (ctrl->model->ns_init) {
-			ret = ctrl->model->ns_init(ns);
+		ctrl->ns_by_id[ns->cs.nsid] = ns;
+		if (ns->ops->ns_init) {
+			ret = ns->ops->ns_init(&ns->cs);
 			if (ret)
 				goto out_exit;
 		}

@@ -40,7 +40,6 @@
 #include <linux/slab.h>
 
 #include "vssd.h"
-#include "../../kv/kv.h"
 
 static void vssd_submit_init(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd)
 {
@@ -80,7 +79,7 @@ static u64 vssd_prepare(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd)
 	if (cmd->qid == 0)
 		vssd_admin_prepare(ctrl, cmd, now, &deadline);
 	else
-		vssd_nvm_prepare(ctrl, cmd, now, &deadline);
+		vssd_io_prepare(ctrl, cmd, now, &deadline);
 	latency = max(deadline, now) - now;
 	vssd_stats_count(ctrl, cmd, latency);
 	if (cmd->status)
@@ -140,19 +139,26 @@ static bool vssd_sqs_empty(struct vssd_ctrl *ctrl)
 	return true;
 }
 
-/* Dispatch lock held: background work of the model and the KV FTL. */
+/*
+ * Dispatch lock held: background work of the model, then of the command
+ * sets' namespaces; stops at the first that did some (returns @now).
+ */
 static u64 vssd_idle_work(struct vssd_ctrl *ctrl, u64 now)
 {
-	u64 next = 0;
+	u64 next = 0, t;
+	u32 nsid;
 
 	lockdep_assert_held(&ctrl->dispatch_lock);
 	if (ctrl->model->idle)
 		next = ctrl->model->idle(ctrl, now);
-	if (!next || next > now) {
-		u64 kv_next = vssd_kv_idle(ctrl, now);
+	for (nsid = 1; nsid <= VSSD_MAX_NSID && next != now; nsid++) {
+		struct vssd_ns *ns = ctrl->ns_by_id[nsid];
 
-		if (kv_next && (!next || kv_next < next))
-			next = kv_next;
+		if (!ns || !ns->ops->idle)
+			continue;
+		t = ns->ops->idle(&ns->cs, now);
+		if (t && (!next || t < next))
+			next = t;
 	}
 	return next;
 }

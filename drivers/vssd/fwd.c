@@ -6,11 +6,11 @@
  * A forwarded command becomes a vssd_cmd on one of the controller's queues
  * like a passthrough ioctl, with the transport's scatterlist as its buffer,
  * and is timed and completed by the same engine.  It carries the remote
- * controller it came from (its "owner"): Samsung iterators it opens belong
- * to that owner and are closed by vssd_fwd_forget() when the owner's
- * connection ends, and Delete follows the owner's feature 20h.
+ * controller it came from (its "owner") and that host's value of the
+ * command set's configuration feature: what a command set keeps open for
+ * an owner is closed by vssd_fwd_forget() when the owner's
+ * connection ends.
  */
-#include <linux/completion.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
@@ -18,7 +18,6 @@
 #include <vssd/fwd.h>
 
 #include "vssd.h"
-#include "../../kv/kv.h"
 
 /* Every controller, for vssd_fwd_forget(); taken before any ctrl->lock. */
 static LIST_HEAD(vssd_fwd_ctrls);
@@ -43,17 +42,17 @@ enum vssd_fwd_kind vssd_fwd_lookup(struct block_device *bdev, struct vssd_ns **n
 	struct vssd_ns *ns = bdev ? vssd_blk_ns(bdev) : NULL;
 
 	*nsp = NULL;
-	if (!ns || !ns->kv)
+	/* nvmet serves block namespaces itself. */
+	if (!ns || ns->ops == &vssd_cs_nvm)
 		return VSSD_FWD_NONE;
 	*nsp = ns;
-	return ns->kv_compat ? VSSD_FWD_KV_COMPAT : VSSD_FWD_KV;
+	return vssd_ns_presented_csi(ns) == NVME_CSI_NVM ? VSSD_FWD_CS_AS_NVM : VSSD_FWD_CS;
 }
 EXPORT_SYMBOL_GPL(vssd_fwd_lookup);
 
 struct vssd_fwd_cmd {
 	struct vssd_cmd cmd;
 	struct vssd_fwd_req *req;
-	struct completion *wait;	/* vssd_fwd_forget() */
 	struct bio_vec bvecs[];
 };
 
@@ -62,10 +61,6 @@ static void vssd_fwd_done(struct vssd_cmd *cmd)
 	struct vssd_fwd_cmd *fc = container_of(cmd, struct vssd_fwd_cmd, cmd);
 	struct vssd_fwd_req *req = fc->req;
 
-	if (fc->wait) {
-		complete(fc->wait);
-		return;
-	}
 	req->status = cmd->status;
 	req->result = cmd->result;
 	kfree(fc);
@@ -102,7 +97,7 @@ static struct vssd_fwd_cmd *vssd_fwd_alloc(struct scatterlist *sgl, u32 len)
 
 void vssd_fwd_submit(struct vssd_ns *ns, struct vssd_fwd_req *req)
 {
-	struct vssd_ctrl *ctrl = ns->ctrl;
+	struct vssd_ctrl *ctrl = ns->cs.ctrl;
 	struct vssd_fwd_cmd *fc;
 
 	if (req->len > ctrl->params.max_transfer_kb * 1024) {
@@ -120,34 +115,16 @@ void vssd_fwd_submit(struct vssd_ns *ns, struct vssd_fwd_req *req)
 	}
 	fc->req = req;
 	fc->cmd.sqe = req->sqe;
-	fc->cmd.sqe.common.nsid = cpu_to_le32(ns->nsid);
+	fc->cmd.sqe.common.nsid = cpu_to_le32(ns->cs.nsid);
 	fc->cmd.qid = req->admin ? 0 : vssd_pick_io_queue(ctrl);
 	fc->cmd.foreign = true;
 	fc->cmd.owner = req->owner;
-	fc->cmd.kv_config = req->kv_config;
+	fc->cmd.cs_config = req->cs_config;
 	fc->cmd.complete = vssd_fwd_done;
 	/* The transport sleeps here and takes a completion before return. */
 	vssd_submit_direct(ctrl, &fc->cmd);
 }
 EXPORT_SYMBOL_GPL(vssd_fwd_submit);
-
-/* On the dispatcher: close @owner's iterators of one KV namespace. */
-static void vssd_fwd_forget_ns(struct vssd_ctrl *ctrl, struct vssd_ns *ns, u64 owner)
-{
-	DECLARE_COMPLETION_ONSTACK(done);
-	struct vssd_fwd_cmd fc = {};
-
-	fc.wait = &done;
-	fc.cmd.sqe.common.opcode = VSSD_SKV_OP_ITER_REQ;
-	fc.cmd.sqe.common.nsid = cpu_to_le32(ns->nsid);
-	fc.cmd.qid = vssd_pick_io_queue(ctrl);
-	fc.cmd.foreign = true;
-	fc.cmd.forget = true;
-	fc.cmd.owner = owner;
-	fc.cmd.complete = vssd_fwd_done;
-	vssd_submit(ctrl, &fc.cmd);
-	wait_for_completion(&done);
-}
 
 void vssd_fwd_forget(u64 owner)
 {
@@ -161,9 +138,11 @@ void vssd_fwd_forget(u64 owner)
 		mutex_lock(&ctrl->lock);
 		/* Power-off takes ctrl->lock: the engine stays up meanwhile. */
 		if (ctrl->state == VSSD_CTRL_LIVE) {
+			mutex_lock(&ctrl->dispatch_lock);
 			list_for_each_entry(ns, &ctrl->ns_list, link)
-				if (ns->kv)
-					vssd_fwd_forget_ns(ctrl, ns, owner);
+				if (ns->ops->forget)
+					ns->ops->forget(&ns->cs, owner);
+			mutex_unlock(&ctrl->dispatch_lock);
 		}
 		mutex_unlock(&ctrl->lock);
 	}
@@ -171,8 +150,13 @@ void vssd_fwd_forget(u64 owner)
 }
 EXPORT_SYMBOL_GPL(vssd_fwd_forget);
 
-void vssd_fwd_kv_effects(struct nvme_effects_log *log)
+void vssd_fwd_effects(u8 csi, struct nvme_effects_log *log)
 {
-	vssd_log_effects_kv(log);
+	const struct vssd_cs_ops *cs;
+	unsigned int i;
+
+	for (i = 0; (cs = vssd_cs_at(i)); i++)
+		if (cs->csi == csi && cs->effects)
+			cs->effects(NULL, csi, log);
 }
-EXPORT_SYMBOL_GPL(vssd_fwd_kv_effects);
+EXPORT_SYMBOL_GPL(vssd_fwd_effects);

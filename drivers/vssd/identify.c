@@ -9,7 +9,6 @@
 #include <vssd/compat.h>
 
 #include "vssd.h"
-#include "../../kv/kv.h"
 
 #define VSSD_ID_SIZE	4096
 
@@ -93,7 +92,7 @@ static void vssd_identify_ns(struct vssd_ctrl *ctrl, struct vssd_ns *ns,
 	put_unaligned_le32(min_t(u64, max_single * VSSD_MAX_COPY_RANGES, U32_MAX),
 			   raw + VSSD_ID_NS_MCL_OFFSET);
 	raw[VSSD_ID_NS_MSRC_OFFSET] = VSSD_MAX_COPY_RANGES - 1;
-	memcpy(id->nguid, &ns->uuid, sizeof(id->nguid));
+	memcpy(id->nguid, &ns->cs.uuid, sizeof(id->nguid));
 }
 
 static void vssd_identify_ns_list(struct vssd_ctrl *ctrl, u32 after, int csi,
@@ -105,7 +104,7 @@ static void vssd_identify_ns_list(struct vssd_ctrl *ctrl, u32 after, int csi,
 	for (nsid = after + 1; nsid <= VSSD_MAX_NSID && n < VSSD_ID_SIZE / 4; nsid++) {
 		struct vssd_ns *ns = ctrl->ns_by_id[nsid];
 
-		if (ns && (csi < 0 || vssd_kv_presented_csi(ns) == csi))
+		if (ns && (csi < 0 || vssd_ns_presented_csi(ns) == csi))
 			list[n++] = cpu_to_le32(nsid);
 	}
 }
@@ -122,11 +121,11 @@ static void *vssd_id_desc(void *p, u8 type, u8 len, const void *value)
 
 static void vssd_identify_desc_list(struct vssd_ns *ns, void *data)
 {
-	u8 csi = vssd_kv_presented_csi(ns);
+	u8 csi = vssd_ns_presented_csi(ns);
 	void *p = data;
 
-	p = vssd_id_desc(p, NVME_NIDT_NGUID, NVME_NIDT_NGUID_LEN, &ns->uuid);
-	p = vssd_id_desc(p, NVME_NIDT_UUID, NVME_NIDT_UUID_LEN, &ns->uuid);
+	p = vssd_id_desc(p, NVME_NIDT_NGUID, NVME_NIDT_NGUID_LEN, &ns->cs.uuid);
+	p = vssd_id_desc(p, NVME_NIDT_UUID, NVME_NIDT_UUID_LEN, &ns->cs.uuid);
 	vssd_id_desc(p, NVME_NIDT_CSI, NVME_NIDT_CSI_LEN, &csi);
 }
 
@@ -155,8 +154,8 @@ void vssd_identify_exec(struct vssd_cmd *cmd)
 		vssd_identify_ctrl(ctrl, data);
 		break;
 	case NVME_ID_CNS_NS:
-		/* NVM data; a namespace presented as KV has none. */
-		if (ns && vssd_kv_presented_csi(ns) == VSSD_CSI_NVM)
+		/* NVM data; a namespace presented otherwise has none. */
+		if (ns && vssd_ns_presented_csi(ns) == NVME_CSI_NVM)
 			vssd_identify_ns(ctrl, ns, data);
 		break;
 	case NVME_ID_CNS_NS_ACTIVE_LIST:
@@ -174,12 +173,12 @@ void vssd_identify_exec(struct vssd_cmd *cmd)
 			vssd_identify_cs_indep(ns, data);
 		break;
 	case NVME_ID_CNS_CS_NS:
-		/* KV: the KV format; NVM: no limits, no protection: zeros. */
-		if (ns && ns->kv && cmd->sqe.identify.csi == VSSD_CSI_KV)
-			vssd_kv_identify_ns(ns, data);
+		/* The command set's; NVM: no limits, no protection: zeros. */
+		if (ns && ns->ops->identify_ns)
+			ns->ops->identify_ns(&ns->cs, cmd->sqe.identify.csi, data);
 		break;
 	case NVME_ID_CNS_CS_CTRL:
-		/* Nothing the KV or NVM command set defines applies: zeros. */
+		/* Nothing a command set defines here applies: zeros. */
 		break;
 	}
 	vssd_buf_pos_init(&pos, &cmd->buf);

@@ -187,7 +187,7 @@ long vssd_passthru_ioctl(struct vssd_ctrl *ctrl, struct vssd_ns *ns,
 {
 	switch (cmd) {
 	case NVME_IOCTL_ID:
-		return ns ? ns->nsid : -ENOTTY;
+		return ns ? ns->cs.nsid : -ENOTTY;
 	case NVME_IOCTL_ADMIN_CMD:
 		return vssd_user_cmd32(ctrl, ns, argp, true);
 	case NVME_IOCTL_ADMIN64_CMD:

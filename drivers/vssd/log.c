@@ -103,49 +103,12 @@ static u32 vssd_log_fw_slot(struct nvme_fw_slot_info_log *log)
 	return sizeof(*log);
 }
 
-static bool vssd_log_has_kv(struct vssd_ctrl *ctrl)
-{
-	u32 nsid;
-
-	for (nsid = 1; nsid <= VSSD_MAX_NSID; nsid++)
-		if (ctrl->ns_by_id[nsid] && ctrl->ns_by_id[nsid]->csi == VSSD_CSI_KV)
-			return true;
-	return false;
-}
-
-static void vssd_log_effects_vendor(struct nvme_effects_log *log)
-{
-	const u32 supported = NVME_CMD_EFFECTS_CSUPP;
-	const u32 changes = supported | NVME_CMD_EFFECTS_LBCC;
-
-	log->iocs[VSSD_SKV_OP_STORE] = cpu_to_le32(changes);
-	log->iocs[VSSD_SKV_OP_APPEND] = cpu_to_le32(changes);
-	log->iocs[VSSD_SKV_OP_RETRIEVE] = cpu_to_le32(supported);
-	log->iocs[VSSD_SKV_OP_DELETE] = cpu_to_le32(changes);
-	log->iocs[VSSD_SKV_OP_ITER_REQ] = cpu_to_le32(supported);
-	log->iocs[VSSD_SKV_OP_ITER_READ] = cpu_to_le32(supported);
-	log->iocs[VSSD_SKV_OP_EXIST] = cpu_to_le32(supported);
-}
-
-/* The I/O commands of a KV namespace (CSI 01h), both families. */
-void vssd_log_effects_kv(struct nvme_effects_log *log)
-{
-	const u32 supported = NVME_CMD_EFFECTS_CSUPP;
-	const u32 changes = supported | NVME_CMD_EFFECTS_LBCC;
-
-	log->iocs[nvme_cmd_flush] = cpu_to_le32(supported);
-	log->iocs[VSSD_KV_OP_STORE] = cpu_to_le32(changes);
-	log->iocs[VSSD_KV_OP_RETRIEVE] = cpu_to_le32(supported);
-	log->iocs[VSSD_KV_OP_LIST] = cpu_to_le32(supported);
-	log->iocs[VSSD_KV_OP_DELETE] = cpu_to_le32(changes);
-	log->iocs[VSSD_KV_OP_EXIST] = cpu_to_le32(supported);
-	vssd_log_effects_vendor(log);
-}
-
 static u32 vssd_log_effects(struct vssd_ctrl *ctrl, u8 csi, struct nvme_effects_log *log)
 {
 	const u32 supported = NVME_CMD_EFFECTS_CSUPP;
 	const u32 changes = supported | NVME_CMD_EFFECTS_LBCC;
+	const struct vssd_cs_ops *cs;
+	unsigned int i;
 
 	log->acs[nvme_admin_get_log_page] = cpu_to_le32(supported);
 	log->acs[nvme_admin_identify] = cpu_to_le32(supported);
@@ -156,22 +119,10 @@ static u32 vssd_log_effects(struct vssd_ctrl *ctrl, u8 csi, struct nvme_effects_
 	log->acs[nvme_admin_format_nvm] =
 		cpu_to_le32(changes | NVME_CMD_EFFECTS_NCC | NVME_CMD_EFFECTS_NIC |
 			    (1 << 16));		/* per namespace */
-	if (csi == VSSD_CSI_KV) {
-		vssd_log_effects_kv(log);
-		return sizeof(*log);
-	}
-	/* The Samsung opcodes work on KV namespaces in either presentation. */
-	if (vssd_log_has_kv(ctrl))
-		vssd_log_effects_vendor(log);
-	if (csi != VSSD_CSI_NVM)
-		return sizeof(*log);
-	log->iocs[nvme_cmd_flush] = cpu_to_le32(supported);
-	log->iocs[nvme_cmd_read] = cpu_to_le32(supported);
-	log->iocs[nvme_cmd_compare] = cpu_to_le32(supported);
-	log->iocs[nvme_cmd_write] = cpu_to_le32(changes);
-	log->iocs[nvme_cmd_write_zeroes] = cpu_to_le32(changes);
-	log->iocs[nvme_cmd_dsm] = cpu_to_le32(changes);
-	log->iocs[VSSD_NVM_CMD_COPY] = cpu_to_le32(changes);
+	/* Each command set adds its I/O commands (those of @csi, or others). */
+	for (i = 0; (cs = vssd_cs_at(i)); i++)
+		if (cs->effects)
+			cs->effects(ctrl, csi, log);
 	return sizeof(*log);
 }
 

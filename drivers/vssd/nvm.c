@@ -7,7 +7,6 @@
  * the deadline and picks the data-phase function the worker will run.
  */
 #include "vssd.h"
-#include "../../kv/kv.h"
 
 /* Byte offset and length of a Read, Write or Compare (checked on dispatch). */
 static void vssd_nvm_rw_range(struct vssd_cmd *cmd, u64 *off, u32 *len,
@@ -283,20 +282,13 @@ static void vssd_nvm_exec_read_zeros(struct vssd_cmd *cmd)
 }
 
 /*
- * A KV namespace.  Presented as KV, every opcode is a KV one.  Presented
- * as NVM (kv_compat), opcodes below 80h are NVM commands: reads see zeros,
- * Flush succeeds, the rest (writes) are refused; the vendor opcodes speak KV.
+ * A namespace presented as NVM that holds no blocks (<vssd/cs.h>): reads
+ * see zeros, Flush succeeds, everything else (writes) is refused.
  */
-static void vssd_nvm_kv(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 now,
-			u64 *deadline)
+void vssd_nvm_prepare_empty(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 now,
+			    u64 *deadline)
 {
-	u8 opcode = cmd->sqe.common.opcode;
-
-	if (!cmd->ns->kv_compat || opcode >= 0x80) {
-		vssd_kv_prepare(ctrl, cmd, now, deadline);
-		return;
-	}
-	switch (opcode) {
+	switch (cmd->sqe.common.opcode) {
 	case nvme_cmd_flush:
 		break;
 	case nvme_cmd_read:
@@ -310,29 +302,10 @@ static void vssd_nvm_kv(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 now,
 	}
 }
 
-void vssd_nvm_prepare(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 now,
-		      u64 *deadline)
+static void vssd_nvm_prepare(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 now,
+			     u64 *deadline)
 {
-	u32 nsid = le32_to_cpu(cmd->sqe.common.nsid);
-	u8 opcode = cmd->sqe.common.opcode;
-
-	lockdep_assert_held(&ctrl->dispatch_lock);
-	*deadline = now;
-	if (opcode == nvme_cmd_flush && nsid == NVME_NSID_ALL) {
-		*deadline = ctrl->model->flush(ctrl, now);
-		return;
-	}
-	if (nsid && nsid <= VSSD_MAX_NSID)
-		cmd->ns = ctrl->ns_by_id[nsid];
-	if (!cmd->ns) {
-		cmd->status = VSSD_SC(NVME_SC_INVALID_NS);
-		return;
-	}
-	if (cmd->ns->kv) {
-		vssd_nvm_kv(ctrl, cmd, now, deadline);
-		return;
-	}
-	switch (opcode) {
+	switch (cmd->sqe.common.opcode) {
 	case nvme_cmd_flush:
 		*deadline = ctrl->model->flush(ctrl, now);
 		break;
@@ -355,3 +328,55 @@ void vssd_nvm_prepare(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 now,
 		break;
 	}
 }
+
+static void vssd_nvm_effects(struct vssd_ctrl *ctrl, u8 csi, struct nvme_effects_log *log)
+{
+	const u32 supported = NVME_CMD_EFFECTS_CSUPP;
+	const u32 changes = supported | NVME_CMD_EFFECTS_LBCC;
+
+	if (csi != NVME_CSI_NVM)
+		return;
+	log->iocs[nvme_cmd_flush] = cpu_to_le32(supported);
+	log->iocs[nvme_cmd_read] = cpu_to_le32(supported);
+	log->iocs[nvme_cmd_compare] = cpu_to_le32(supported);
+	log->iocs[nvme_cmd_write] = cpu_to_le32(changes);
+	log->iocs[nvme_cmd_write_zeroes] = cpu_to_le32(changes);
+	log->iocs[nvme_cmd_dsm] = cpu_to_le32(changes);
+	log->iocs[VSSD_NVM_CMD_COPY] = cpu_to_le32(changes);
+}
+
+/* The FTL of the controller's model keeps a block namespace's state. */
+static int vssd_nvm_ns_init(struct vssd_cs_ns *cs)
+{
+	struct vssd_ns *ns = container_of(cs, struct vssd_ns, cs);
+	struct vssd_ctrl *ctrl = cs->ctrl;
+
+	return ctrl->model->ns_init ? ctrl->model->ns_init(ns) : 0;
+}
+
+static void vssd_nvm_ns_exit(struct vssd_cs_ns *cs)
+{
+	struct vssd_ns *ns = container_of(cs, struct vssd_ns, cs);
+	struct vssd_ctrl *ctrl = cs->ctrl;
+
+	if (ns->model_data && ctrl->model->ns_exit)
+		ctrl->model->ns_exit(ns);
+}
+
+static void vssd_nvm_format(struct vssd_cs_ns *cs)
+{
+	struct vssd_ctrl *ctrl = cs->ctrl;
+
+	if (ctrl->model->format)
+		ctrl->model->format(container_of(cs, struct vssd_ns, cs));
+}
+
+const struct vssd_cs_ops vssd_cs_nvm = {
+	.name = "nvm",
+	.csi = NVME_CSI_NVM,
+	.ns_init = vssd_nvm_ns_init,
+	.ns_exit = vssd_nvm_ns_exit,
+	.prepare = vssd_nvm_prepare,
+	.effects = vssd_nvm_effects,
+	.format = vssd_nvm_format,
+};

@@ -10,7 +10,7 @@
 #include <linux/module.h>
 #include <linux/string.h>
 
-#include "params.h"
+#include <vssd/params.h>
 #include "vssd.h"
 
 /* Defaults of new controllers; each is a read-only module parameter. */

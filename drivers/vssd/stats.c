@@ -9,14 +9,13 @@
 #include <linux/slab.h>
 
 #include "vssd.h"
-#include "../../kv/kv.h"
 
 static enum vssd_stat_kind vssd_stat_kind_of(struct vssd_cmd *cmd)
 {
 	if (cmd->qid == 0)
 		return VSSD_STAT_ADMIN;
-	if (cmd->ns && cmd->ns->kv)
-		return VSSD_STAT_KV;
+	if (cmd->ns && cmd->ns->ops != &vssd_cs_nvm)
+		return VSSD_STAT_CS;
 	switch (cmd->sqe.common.opcode) {
 	case nvme_cmd_read:
 		return VSSD_STAT_READ;
@@ -50,6 +49,12 @@ void vssd_stats_count(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 modelled
 		return;
 	}
 	kind = vssd_stat_kind_of(cmd);
+	if (kind == VSSD_STAT_CS) {
+		unsigned int i = vssd_cs_index(cmd->ns->ops);
+
+		WRITE_ONCE(s->cs_cmds[i], s->cs_cmds[i] + 1);
+		return;
+	}
 	WRITE_ONCE(s->cmds[kind], s->cmds[kind] + 1);
 	if (kind != VSSD_STAT_READ && kind != VSSD_STAT_WRITE)
 		return;
@@ -73,7 +78,7 @@ static const char *const vssd_stat_names[VSSD_NR_STATS] = {
 	[VSSD_STAT_DSM]			= "dsm_cmds",
 	[VSSD_STAT_COMPARE]		= "compare_cmds",
 	[VSSD_STAT_COPY]		= "copy_cmds",
-	[VSSD_STAT_KV]			= "kv_cmds",
+	/* VSSD_STAT_CS: "<name>_cmds" per command set */
 	[VSSD_STAT_OTHER_IO]		= "other_io_cmds",
 	[VSSD_STAT_ADMIN]		= "admin_cmds",
 	[VSSD_STAT_ERRORS]		= "error_cmds",
@@ -109,9 +114,21 @@ ssize_t vssd_stats_show(struct vssd_ctrl *ctrl, char *page)
 	view = kzalloc(sizeof(*view), GFP_KERNEL);
 	if (!view)
 		return -ENOMEM;
-	for (i = 0; i < VSSD_NR_STATS; i++)
-		n += sysfs_emit_at(page, n, "%s %llu\n", vssd_stat_names[i],
-				   READ_ONCE(s->cmds[i]));
+	for (i = 0; i < VSSD_NR_STATS; i++) {
+		const struct vssd_cs_ops *cs;
+		unsigned int j;
+
+		if (i != VSSD_STAT_CS) {
+			n += sysfs_emit_at(page, n, "%s %llu\n", vssd_stat_names[i],
+					   READ_ONCE(s->cmds[i]));
+			continue;
+		}
+		/* One line per command set but NVM (counted by opcode). */
+		for (j = 0; (cs = vssd_cs_at(j)); j++)
+			if (cs != &vssd_cs_nvm)
+				n += sysfs_emit_at(page, n, "%s_cmds %llu\n", cs->name,
+						   READ_ONCE(s->cs_cmds[j]));
+	}
 	n += sysfs_emit_at(page, n, "bytes_read %llu\nbytes_written %llu\n",
 			   READ_ONCE(s->bytes_read), READ_ONCE(s->bytes_written));
 	n += sysfs_emit_at(page, n, "bytes_copied %llu\nbytes_deallocated %llu\n",
@@ -133,8 +150,12 @@ ssize_t vssd_stats_show(struct vssd_ctrl *ctrl, char *page)
 	n += sysfs_emit_at(page, n, "free_blocks %llu\ntotal_blocks %llu\n",
 			   c.free_blocks, c.total_blocks);
 	if (ctrl->state == VSSD_CTRL_LIVE) {
+		const struct vssd_cs_ops *cs;
+
 		vssd_engine_view(ctrl, view);
-		n += vssd_kv_stats_show(ctrl, page, n);
+		for (i = 0; (cs = vssd_cs_at(i)); i++)
+			if (cs->stats_show)
+				n += cs->stats_show(ctrl, page, n);
 	}
 	n += sysfs_emit_at(page, n, "completions %llu\ndirect_completions %llu\n",
 			   view->lateness.count, view->direct);

@@ -25,10 +25,10 @@
 #include <linux/uuid.h>
 #include <linux/xarray.h>
 
-#include <vssd/kv_cmd.h>
+#include <vssd/cs.h>
 #include <vssd/nvme_ext.h>
+#include <vssd/params.h>
 
-#include "params.h"
 #include "hist.h"
 
 #define VSSD_MAX_CTRLS		64
@@ -38,76 +38,11 @@
 #define VSSD_UNIT_SHIFT		12	/* FTL mapping unit: 4 KiB */
 #define VSSD_UNIT_SIZE		BIT(VSSD_UNIT_SHIFT)
 #define VSSD_MAX_SIZE_MB	BIT(20)		/* 1 TiB per namespace */
-#define VSSD_KV_DEFAULT_MAX_VALUE	BIT(20)
-#define VSSD_KV_DEFAULT_MAX_KEYS	BIT(20)
-#define VSSD_KV_MAX_VALUE_LIMIT		BIT(24)
-#define VSSD_KV_MAX_KEYS_LIMIT		BIT(26)
 
 struct vssd_ctrl;
 struct vssd_ns;
 struct vssd_cmd;
 struct vssd_nand;
-struct vssd_kv;
-
-/* Where a command's data lives: a block request's bios or a bvec table. */
-struct vssd_buf {
-	struct bio *bio;
-	const struct bio_vec *bvec;
-	u32 len;
-};
-
-/* A position inside a vssd_buf, advanced as data is copied. */
-struct vssd_buf_pos {
-	struct bio *bio;
-	const struct bio_vec *bvec;
-	struct bvec_iter iter;
-};
-
-void vssd_buf_pos_init(struct vssd_buf_pos *pos, const struct vssd_buf *buf);
-void vssd_buf_copy_to(struct vssd_buf_pos *pos, const void *src, u32 len);
-void vssd_buf_copy_from(struct vssd_buf_pos *pos, void *dst, u32 len);
-void vssd_buf_zero(struct vssd_buf_pos *pos, u32 len);
-bool vssd_buf_equal(struct vssd_buf_pos *pos, const void *src, u32 len);
-int vssd_buf_read_at(const struct vssd_buf *buf, u32 offset, void *dst, u32 len);
-
-typedef void (*vssd_exec_fn)(struct vssd_cmd *cmd);
-
-struct vssd_cmd {
-	struct nvme_command sqe;
-	struct vssd_buf buf;
-	u16 qid;
-	u16 status;		/* SCT << 8 | SC, with VSSD_SC_DNR */
-	u64 result;		/* CQE dwords 0 and 1 */
-
-	/* Set at submission and by the dispatcher. */
-	struct vssd_ctrl *ctrl;
-	struct vssd_ns *ns;
-	vssd_exec_fn exec;	/* data phase, run by the worker */
-	u64 submit_ns;
-	struct timerqueue_node deadline;
-	struct llist_node node;
-
-	/* Data phase of a KV command (kv/cmd.c): value refs or a built buffer. */
-	struct {
-		void *data;
-		void *old;
-		u32 off;
-		u32 len;
-	} kv;
-
-	/*
-	 * Commands a transport forwards for a remote host (fwd.c): their
-	 * iterators belong to @owner and Delete follows the host's feature
-	 * 20h, not the controller's; @forget closes @owner's iterators.
-	 */
-	bool foreign;
-	bool forget;
-	u32 kv_config;
-	u64 owner;
-
-	void (*complete)(struct vssd_cmd *cmd);
-	void *private;		/* the front end's */
-};
 
 /* Backing store: sparse RAM pages keyed by byte offset >> PAGE_SHIFT. */
 struct vssd_store {
@@ -166,7 +101,7 @@ struct vssd_model_ops {
 	 */
 	u64 (*idle)(struct vssd_ctrl *ctrl, u64 now);
 	void (*counters)(struct vssd_ctrl *ctrl, struct vssd_model_counters *c);
-	/* The NAND array KV namespaces place their value logs on, if any. */
+	/* The NAND array other command sets' namespaces share, if any. */
 	struct vssd_nand *(*flash)(struct vssd_ctrl *ctrl);
 };
 
@@ -222,7 +157,7 @@ enum vssd_stat_kind {
 	VSSD_STAT_DSM,
 	VSSD_STAT_COMPARE,
 	VSSD_STAT_COPY,
-	VSSD_STAT_KV,
+	VSSD_STAT_CS,		/* on a namespace of another command set */
 	VSSD_STAT_OTHER_IO,
 	VSSD_STAT_ADMIN,
 	VSSD_STAT_ERRORS,
@@ -231,6 +166,7 @@ enum vssd_stat_kind {
 
 struct vssd_stats {
 	u64 cmds[VSSD_NR_STATS];
+	u64 cs_cmds[VSSD_CS_MAX];	/* VSSD_STAT_CS by command set */
 	u64 bytes_read;
 	u64 bytes_written;
 	u64 bytes_copied;
@@ -251,33 +187,29 @@ struct vssd_error_log {
 };
 
 struct vssd_ns {
+	struct vssd_cs_ns cs;		/* first: see vssd_cs_ns() */
 	struct config_group group;
-	struct vssd_ctrl *ctrl;
 	struct list_head link;
-	u32 nsid;
 
 	/* Configuration, fixed while the controller is powered. */
-	u8 csi;
+	const struct vssd_cs_ops *ops;	/* its command set (cs.csi) */
 	u32 block_size;
 	unsigned long size_mb;
-	uuid_t uuid;
-	u32 kv_max_value;
-	u32 kv_max_keys;
-	bool kv_compat;
 
 	/* Live state. */
 	u8 lba_shift;
 	u64 nr_lbas;
 	struct vssd_store store;
 	void *model_data;
-	struct vssd_kv *kv;		/* csi=kv only */
 	struct gendisk *disk;
 };
+
+static_assert(offsetof(struct vssd_ns, cs) == 0);
 
 struct vssd_features {
 	bool volatile_wc;
 	u32 arbitration;
-	u32 kv_config;		/* feature 20h */
+	u32 cs_config[VSSD_CS_MAX];	/* each command set's config_fid */
 };
 
 struct vssd_ctrl {
@@ -335,11 +267,6 @@ static inline struct vssd_ns *to_vssd_ns(struct config_item *item)
 	return container_of(to_config_group(item), struct vssd_ns, group);
 }
 
-static inline const char *vssd_ctrl_name(struct vssd_ctrl *ctrl)
-{
-	return config_item_name(&ctrl->group.cg_item);
-}
-
 /* main.c / params.c */
 int vssd_params_init(void);
 
@@ -381,9 +308,9 @@ void vssd_get_log_exec(struct vssd_cmd *cmd);
 void vssd_error_log_add(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd);
 u8 vssd_ns_lbaf_shift(struct vssd_ns *ns);
 
-/* nvm.c: NVM command set */
-void vssd_nvm_prepare(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 now,
-		      u64 *deadline);
+/* cs.c: I/O commands */
+void vssd_io_prepare(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 now,
+		     u64 *deadline);
 
 /* blk.c: block devices */
 int vssd_blk_init(struct vssd_ctrl *ctrl);
@@ -403,18 +330,19 @@ long vssd_passthru_ioctl(struct vssd_ctrl *ctrl, struct vssd_ns *ns,
 void vssd_fwd_add_ctrl(struct vssd_ctrl *ctrl);
 void vssd_fwd_remove_ctrl(struct vssd_ctrl *ctrl);
 
-/* log.c, shared with fwd.c */
-void vssd_log_effects_kv(struct nvme_effects_log *log);
+/* cs.c: the command sets */
+const struct vssd_cs_ops *vssd_cs_find(const char *name);
+const struct vssd_cs_ops *vssd_cs_at(unsigned int i);
+unsigned int vssd_cs_index(const struct vssd_cs_ops *cs);
+bool vssd_cs_csi_known(u8 csi);
+const struct vssd_cs_ops *vssd_cs_of_feature(u8 fid);
+u8 vssd_ns_presented_csi(struct vssd_ns *ns);
+int vssd_cs_ns_alloc_conf(struct vssd_ns *ns);
+void vssd_cs_ns_free_conf(struct vssd_ns *ns);
 
 /* stats.c */
 ssize_t vssd_stats_show(struct vssd_ctrl *ctrl, char *page);
 void vssd_stats_reset(struct vssd_ctrl *ctrl);
 void vssd_stats_count(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 modelled);
-
-/*
- * <linux/nvme.h>'s NVME_SC_* values carry the status code type in bits 10:8,
- * as the status field does; errors vssd reports are final, so set DNR.
- */
-#define VSSD_SC(sc)	((u16)((sc) | VSSD_SC_DNR))
 
 #endif /* VSSD_PRIVATE_H */

@@ -2,8 +2,8 @@
 /*
  * The vssd API a transport calls to hand a command to a vssd namespace it
  * exports: vssd.ko exports these functions, vssd_tcp.ko uses them for the
- * key-value and vendor commands nvmet cannot parse, and for the identify
- * data of KV namespaces.
+ * commands of command sets nvmet cannot parse (key-value and vendor
+ * opcodes), and for such a namespace's identify data.
  *
  * A transport finds the namespace from the block device it holds open (an
  * open vssd block device keeps its controller powered, so the namespace
@@ -20,9 +20,9 @@
 struct vssd_ns;
 
 enum vssd_fwd_kind {
-	VSSD_FWD_NONE,		/* not a vssd KV namespace */
-	VSSD_FWD_KV,		/* KV, presented with CSI 01h */
-	VSSD_FWD_KV_COMPAT,	/* KV, presented as an NVM namespace */
+	VSSD_FWD_NONE,		/* not vssd's, or a block (NVM) namespace */
+	VSSD_FWD_CS,		/* another command set, presented with its CSI */
+	VSSD_FWD_CS_AS_NVM,	/* another command set, presented as NVM */
 };
 
 struct vssd_fwd_req {
@@ -31,8 +31,8 @@ struct vssd_fwd_req {
 	bool admin;
 	struct scatterlist *sg;		/* the data buffer, @len bytes */
 	u32 len;
-	u64 owner;		/* iterators opened belong to it; 0: nobody */
-	u32 kv_config;		/* feature 20h as the owner's host set it */
+	u64 owner;		/* what it opens belongs to it; 0: nobody */
+	u32 cs_config;		/* its command set's feature, as the host set it */
 	void (*done)(struct vssd_fwd_req *req);
 
 	/* Filled by vssd before done() is called, from any context. */
@@ -40,7 +40,7 @@ struct vssd_fwd_req {
 	u64 result;		/* CQE dwords 0 and 1 */
 };
 
-/* What @bdev is; *@ns is set for the KV kinds. */
+/* What @bdev is; *@ns is set for the command set kinds. */
 enum vssd_fwd_kind vssd_fwd_lookup(struct block_device *bdev, struct vssd_ns **ns);
 
 /*
@@ -51,10 +51,10 @@ enum vssd_fwd_kind vssd_fwd_lookup(struct block_device *bdev, struct vssd_ns **n
  */
 void vssd_fwd_submit(struct vssd_ns *ns, struct vssd_fwd_req *req);
 
-/* Close every iterator @owner opened on any vssd namespace.  May sleep. */
+/* Close what @owner holds open (KV iterators) on any vssd namespace.  May sleep. */
 void vssd_fwd_forget(u64 owner);
 
-/* The I/O commands of a KV namespace for the effects log (CSI 01h). */
-void vssd_fwd_kv_effects(struct nvme_effects_log *log);
+/* Add the I/O commands of command set @csi to an effects log. */
+void vssd_fwd_effects(u8 csi, struct nvme_effects_log *log);
 
 #endif /* VSSD_FWD_H */

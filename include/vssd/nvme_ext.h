@@ -39,13 +39,7 @@ struct vssd_copy_range {
 
 /* Identify CNS values for the command-set specific structures. */
 #define VSSD_CNS_NS_ACTIVE_LIST_CS	0x07
-#define VSSD_CSI_NVM			0x00
-#define VSSD_CSI_KV			0x01
-
-/* Features vssd implements beyond <linux/nvme.h>'s names. */
-#define VSSD_FEAT_ARBITRATION		0x01
-#define VSSD_FEAT_VOLATILE_WC		0x06
-#define VSSD_FEAT_NUM_QUEUES		0x07
+#define VSSD_CSI_KV			0x01	/* Key Value Command Set */
 
 /* Get Log Page: commands supported and effects is per command set (CSI). */
 #define VSSD_LOG_CSI_SHIFT		24

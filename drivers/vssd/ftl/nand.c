@@ -2,7 +2,7 @@
 /*
  * vssd: NAND flash timing (see nand.h).
  */
-#include "nand.h"
+#include <vssd/nand.h>
 
 static u64 vssd_max(u64 a, u64 b)
 {

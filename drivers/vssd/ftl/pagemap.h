@@ -16,7 +16,7 @@
 #ifndef VSSD_FTL_PAGEMAP_H
 #define VSSD_FTL_PAGEMAP_H
 
-#include "nand.h"
+#include <vssd/nand.h>
 
 #define VSSD_PAGEMAP_UNMAPPED	0xffffffffU
 #define VSSD_PAGEMAP_GC_RESERVE	1

@@ -9,7 +9,7 @@
 #include <linux/slab.h>
 
 #include "../vssd.h"
-#include "nand.h"
+#include <vssd/nand.h>
 
 struct vssd_simple {
 	u64 read_free;
@@ -32,7 +32,7 @@ static void vssd_simple_ctrl_exit(struct vssd_ctrl *ctrl)
 
 static u64 vssd_simple_read(struct vssd_ns *ns, u64 off, u64 len, u64 now)
 {
-	struct vssd_ctrl *ctrl = ns->ctrl;
+	struct vssd_ctrl *ctrl = ns->cs.ctrl;
 	struct vssd_simple *s = ctrl->model_data;
 
 	lockdep_assert_held(&ctrl->dispatch_lock);
@@ -43,7 +43,7 @@ static u64 vssd_simple_read(struct vssd_ns *ns, u64 off, u64 len, u64 now)
 
 static int vssd_simple_write(struct vssd_ns *ns, u64 off, u64 len, u64 now, u64 *done)
 {
-	struct vssd_ctrl *ctrl = ns->ctrl;
+	struct vssd_ctrl *ctrl = ns->cs.ctrl;
 	struct vssd_simple *s = ctrl->model_data;
 
 	lockdep_assert_held(&ctrl->dispatch_lock);

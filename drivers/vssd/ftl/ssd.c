@@ -8,7 +8,7 @@
 #include <linux/slab.h>
 
 #include "../vssd.h"
-#include "nand.h"
+#include <vssd/nand.h>
 #include "pagemap.h"
 
 static struct vssd_nand *vssd_ssd_nand(struct vssd_ctrl *ctrl)
@@ -61,7 +61,7 @@ static void vssd_ssd_ctrl_exit(struct vssd_ctrl *ctrl)
 
 static int vssd_ssd_ns_init(struct vssd_ns *ns)
 {
-	struct vssd_ctrl *ctrl = ns->ctrl;
+	struct vssd_ctrl *ctrl = ns->cs.ctrl;
 	struct vssd_pagemap *pm = kzalloc(sizeof(*pm), GFP_KERNEL);
 	u64 units = ns->store.size >> VSSD_UNIT_SHIFT;
 	int ret;
@@ -72,7 +72,7 @@ static int vssd_ssd_ns_init(struct vssd_ns *ns)
 				ctrl->params.op_percent, ctrl->params.gc_free_percent);
 	if (ret) {
 		pr_err("vssd: %s: namespace %u: cannot build the FTL (%d)\n",
-		       vssd_ctrl_name(ctrl), ns->nsid, ret);
+		       vssd_ctrl_name(ctrl), ns->cs.nsid, ret);
 		kfree(pm);
 		return ret;
 	}
@@ -98,7 +98,7 @@ static u64 vssd_ssd_read(struct vssd_ns *ns, u64 off, u64 len, u64 now)
 {
 	u64 first, count;
 
-	lockdep_assert_held(&ns->ctrl->dispatch_lock);
+	lockdep_assert_held(&ns->cs.ctrl->dispatch_lock);
 	vssd_ssd_units(off, len, &first, &count);
 	return vssd_pagemap_read(ns->model_data, first, count, now);
 }
@@ -107,10 +107,10 @@ static int vssd_ssd_write(struct vssd_ns *ns, u64 off, u64 len, u64 now, u64 *do
 {
 	u64 first, count;
 
-	lockdep_assert_held(&ns->ctrl->dispatch_lock);
+	lockdep_assert_held(&ns->cs.ctrl->dispatch_lock);
 	vssd_ssd_units(off, len, &first, &count);
 	return vssd_pagemap_write(ns->model_data, first, count, now,
-				  !ns->ctrl->features.volatile_wc, done);
+				  !ns->cs.ctrl->features.volatile_wc, done);
 }
 
 /* Only units wholly inside the range can be forgotten. */
@@ -119,7 +119,7 @@ static void vssd_ssd_trim(struct vssd_ns *ns, u64 off, u64 len)
 	u64 first = (off + VSSD_UNIT_SIZE - 1) >> VSSD_UNIT_SHIFT;
 	u64 end = (off + len) >> VSSD_UNIT_SHIFT;
 
-	lockdep_assert_held(&ns->ctrl->dispatch_lock);
+	lockdep_assert_held(&ns->cs.ctrl->dispatch_lock);
 	if (end > first)
 		vssd_pagemap_trim(ns->model_data, first, end - first);
 }
@@ -196,7 +196,7 @@ static void vssd_ssd_counters(struct vssd_ctrl *ctrl, struct vssd_model_counters
 		c->avg_erase_count_x100 = div64_u64(erase_sum * 100, lines);
 }
 
-/* KV namespaces put their value logs on the same dies. */
+/* Namespaces of other command sets (a KV value log) use the same dies. */
 static struct vssd_nand *vssd_ssd_flash(struct vssd_ctrl *ctrl)
 {
 	return vssd_ssd_nand(ctrl);

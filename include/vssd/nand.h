@@ -10,8 +10,8 @@
  *
  * Pure code (see include/vssd/pure.h): selftests/unit runs it in userspace.
  */
-#ifndef VSSD_FTL_NAND_H
-#define VSSD_FTL_NAND_H
+#ifndef VSSD_NAND_H
+#define VSSD_NAND_H
 
 #include <vssd/pure.h>
 
@@ -76,4 +76,4 @@ u64 vssd_nand_busy_until(const struct vssd_nand *nand);
 u64 vssd_wb_admit(struct vssd_nand *nand, u64 start);
 void vssd_wb_release(struct vssd_nand *nand, u32 units, u64 time);
 
-#endif /* VSSD_FTL_NAND_H */
+#endif /* VSSD_NAND_H */

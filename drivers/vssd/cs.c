@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vssd: the I/O command sets by name and CSI, and what the core offers
+ * them (<vssd/cs.h>).  Adding a command set means adding its ops table
+ * here; the core reaches it only through the table.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/lockdep.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "vssd.h"
+
+static const struct vssd_cs_ops *const vssd_cs_table[] = {
+	&vssd_cs_nvm,		/* first: the default of a new namespace */
+	&vssd_cs_kv,
+};
+
+static_assert(ARRAY_SIZE(vssd_cs_table) <= VSSD_CS_MAX);
+
+const struct vssd_cs_ops *vssd_cs_at(unsigned int i)
+{
+	return i < ARRAY_SIZE(vssd_cs_table) ? vssd_cs_table[i] : NULL;
+}
+
+const struct vssd_cs_ops *vssd_cs_find(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(vssd_cs_table); i++)
+		if (sysfs_streq(name, vssd_cs_table[i]->name))
+			return vssd_cs_table[i];
+	return NULL;
+}
+
+unsigned int vssd_cs_index(const struct vssd_cs_ops *cs)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(vssd_cs_table); i++)
+		if (vssd_cs_table[i] == cs)
+			return i;
+	return 0;
+}
+
+/*
+ * Dispatch lock held: an I/O command goes to its namespace's command set;
+ * a Flush of every namespace is the model's.
+ */
+void vssd_io_prepare(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 now, u64 *deadline)
+{
+	u32 nsid = le32_to_cpu(cmd->sqe.common.nsid);
+
+	lockdep_assert_held(&ctrl->dispatch_lock);
+	*deadline = now;
+	if (cmd->sqe.common.opcode == nvme_cmd_flush && nsid == NVME_NSID_ALL) {
+		*deadline = ctrl->model->flush(ctrl, now);
+		return;
+	}
+	if (nsid && nsid <= VSSD_MAX_NSID)
+		cmd->ns = ctrl->ns_by_id[nsid];
+	if (!cmd->ns) {
+		cmd->status = VSSD_SC(NVME_SC_INVALID_NS);
+		return;
+	}
+	if (!cmd->foreign)
+		cmd->cs_config = ctrl->features.cs_config[vssd_cs_index(cmd->ns->ops)];
+	cmd->ns->ops->prepare(ctrl, cmd, now, deadline);
+}
+
+bool vssd_cs_csi_known(u8 csi)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(vssd_cs_table); i++)
+		if (vssd_cs_table[i]->csi == csi)
+			return true;
+	return false;
+}
+
+/* The command set that owns feature @fid, if one does. */
+const struct vssd_cs_ops *vssd_cs_of_feature(u8 fid)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(vssd_cs_table); i++)
+		if (fid && vssd_cs_table[i]->config_fid == fid)
+			return vssd_cs_table[i];
+	return NULL;
+}
+
+/* What the host is told of @ns (powered): its command set may present another. */
+u8 vssd_ns_presented_csi(struct vssd_ns *ns)
+{
+	const struct vssd_cs_ops *cs = ns->ops;
+
+	return cs->presented_csi ? cs->presented_csi(&ns->cs) : cs->csi;
+}
+
+/* At mkdir: every command set's configuration of the namespace, at its defaults. */
+int vssd_cs_ns_alloc_conf(struct vssd_ns *ns)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(vssd_cs_table); i++) {
+		const struct vssd_cs_ops *cs = vssd_cs_table[i];
+
+		if (!cs->conf_size)
+			continue;
+		ns->cs.conf[i] = kzalloc(cs->conf_size, GFP_KERNEL);
+		if (!ns->cs.conf[i]) {
+			vssd_cs_ns_free_conf(ns);
+			return -ENOMEM;
+		}
+		if (cs->conf_init)
+			cs->conf_init(ns->cs.conf[i]);
+	}
+	return 0;
+}
+
+void vssd_cs_ns_free_conf(struct vssd_ns *ns)
+{
+	unsigned int i;
+
+	for (i = 0; i < VSSD_CS_MAX; i++) {
+		kfree(ns->cs.conf[i]);
+		ns->cs.conf[i] = NULL;
+	}
+}
+
+void *vssd_cs_conf(struct vssd_cs_ns *ns, const struct vssd_cs_ops *cs)
+{
+	return ns->conf[vssd_cs_index(cs)];
+}
+
+const char *vssd_ctrl_name(struct vssd_ctrl *ctrl)
+{
+	return config_item_name(&ctrl->group.cg_item);
+}
+
+const struct vssd_params *vssd_ctrl_params(struct vssd_ctrl *ctrl)
+{
+	return &ctrl->params;
+}
+
+void vssd_assert_dispatching(struct vssd_ctrl *ctrl)
+{
+	lockdep_assert_held(&ctrl->dispatch_lock);
+}
+
+/* The next powered namespace of @ctrl after @prev whose command set is @cs. */
+struct vssd_cs_ns *vssd_cs_ns_next(struct vssd_ctrl *ctrl, const struct vssd_cs_ops *cs,
+				   struct vssd_cs_ns *prev)
+{
+	u32 nsid;
+
+	for (nsid = prev ? prev->nsid + 1 : 1; nsid <= VSSD_MAX_NSID; nsid++) {
+		struct vssd_ns *ns = ctrl->ns_by_id[nsid];
+
+		if (ns && ns->ops == cs)
+			return &ns->cs;
+	}
+	return NULL;
+}
+
+bool vssd_media_untimed(struct vssd_ctrl *ctrl)
+{
+	return ctrl->model->untimed;
+}
+
+struct vssd_nand *vssd_media_nand(struct vssd_ctrl *ctrl)
+{
+	return ctrl->model->flash ? ctrl->model->flash(ctrl) : NULL;
+}
+
+u64 vssd_media_read(struct vssd_cs_ns *ns, u64 off, u64 len, u64 now)
+{
+	struct vssd_ctrl *ctrl = ns->ctrl;
+
+	return ctrl->model->read(container_of(ns, struct vssd_ns, cs), off, len, now);
+}
+
+int vssd_media_write(struct vssd_cs_ns *ns, u64 off, u64 len, u64 now, u64 *done)
+{
+	struct vssd_ctrl *ctrl = ns->ctrl;
+
+	return ctrl->model->write(container_of(ns, struct vssd_ns, cs), off, len, now, done);
+}

@@ -1,0 +1,246 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vssd: the seam between the core of vssd.ko and its I/O command sets.
+ *
+ * The core (drivers/vssd/) owns controllers, queues, the engine that times
+ * and completes commands, the timing models and the admin command set.  A
+ * command set (NVM in drivers/vssd/nvm.c, key-value in kv/) fills in a
+ * struct vssd_cs_ops and sees of the core only what this header declares:
+ * commands and their data buffers, what it needs to know of a namespace
+ * (struct vssd_cs_ns) and of its controller (accessor functions), and the
+ * media timing of the controller's model.  Adding a command set is one ops
+ * table in vssd_cs_table[] (drivers/vssd/cs.c) plus its own files; see
+ * Documentation/emulator.rst, "Adding a command set".
+ */
+#ifndef VSSD_CS_H
+#define VSSD_CS_H
+
+#include <linux/bvec.h>
+#include <linux/configfs.h>
+#include <linux/llist.h>
+#include <linux/nvme.h>
+#include <linux/sysfs.h>
+#include <linux/timerqueue.h>
+#include <linux/types.h>
+#include <linux/uuid.h>
+
+#include <vssd/nvme_ext.h>
+#include <vssd/params.h>
+
+struct bio;
+struct vssd_ctrl;
+struct vssd_ns;
+struct vssd_nand;
+struct vssd_cmd;
+
+/* Where a command's data lives: a block request's bios or a bvec table. */
+struct vssd_buf {
+	struct bio *bio;
+	const struct bio_vec *bvec;
+	u32 len;
+};
+
+/* A position inside a vssd_buf, advanced as data is copied. */
+struct vssd_buf_pos {
+	struct bio *bio;
+	const struct bio_vec *bvec;
+	struct bvec_iter iter;
+};
+
+void vssd_buf_pos_init(struct vssd_buf_pos *pos, const struct vssd_buf *buf);
+void vssd_buf_copy_to(struct vssd_buf_pos *pos, const void *src, u32 len);
+void vssd_buf_copy_from(struct vssd_buf_pos *pos, void *dst, u32 len);
+void vssd_buf_zero(struct vssd_buf_pos *pos, u32 len);
+bool vssd_buf_equal(struct vssd_buf_pos *pos, const void *src, u32 len);
+int vssd_buf_read_at(const struct vssd_buf *buf, u32 offset, void *dst, u32 len);
+
+typedef void (*vssd_exec_fn)(struct vssd_cmd *cmd);
+
+#define VSSD_CMD_CS_PRIV	4
+#define VSSD_CS_MAX		4	/* command sets in vssd_cs_table[] */
+
+struct vssd_cmd {
+	struct nvme_command sqe;
+	struct vssd_buf buf;
+	u16 qid;
+	u16 status;		/* SCT << 8 | SC, with VSSD_SC_DNR */
+	u64 result;		/* CQE dwords 0 and 1 */
+
+	/* Set at submission and by the dispatcher. */
+	struct vssd_ctrl *ctrl;
+	struct vssd_ns *ns;
+	vssd_exec_fn exec;	/* data phase, run by the worker */
+	u64 submit_ns;
+	struct timerqueue_node deadline;
+	struct llist_node node;
+
+	/* The command set's own, from its prepare() to its exec(). */
+	unsigned long cs_priv[VSSD_CMD_CS_PRIV];
+
+	/*
+	 * A command a transport forwards for a remote host (fwd.c): @owner
+	 * is that host's controller, and @cs_config its value of the
+	 * namespace's command set configuration feature (struct
+	 * vssd_cs_ops.config_fid); local commands get the controller's.
+	 */
+	bool foreign;
+	u64 owner;
+	u32 cs_config;
+
+	void (*complete)(struct vssd_cmd *cmd);
+	void *private;		/* the front end's */
+};
+
+/*
+ * What a command set sees of a namespace.  The configuration fields are
+ * fixed while the controller is powered; @data is the command set's
+ * state, from its ns_init() to its ns_exit().
+ */
+struct vssd_cs_ns {
+	struct vssd_ctrl *ctrl;
+	u32 nsid;
+	u8 csi;			/* configured */
+	uuid_t uuid;
+	u64 size;		/* bytes */
+	void *conf[VSSD_CS_MAX];	/* each command set's configfs values */
+	void *data;
+};
+
+/* The first member of the core's namespace (static_assert in vssd.h). */
+static inline struct vssd_cs_ns *vssd_cs_ns(struct vssd_ns *ns)
+{
+	return (struct vssd_cs_ns *)ns;
+}
+
+static inline struct vssd_cs_ns *vssd_cmd_cs_ns(const struct vssd_cmd *cmd)
+{
+	return vssd_cs_ns(cmd->ns);
+}
+
+/**
+ * struct vssd_cs_ops - an I/O command set
+ * @name: its csi attribute value in configfs ("nvm", "kv")
+ * @csi: the Command Set Identifier it implements
+ * @features: words it adds to /sys/kernel/config/vssd/features
+ * @conf_size: bytes of its namespace configuration (struct vssd_cs_ns.conf)
+ * @conf_init: set that configuration to its defaults (at mkdir)
+ * @ns_attrs: configfs attributes of every namespace directory that set it
+ * @config_fid: a controller-wide feature it owns (0: none); the core keeps
+ *	its value per controller and hands it to commands as cs_config
+ * @config_mask: the bits of that feature a host may set
+ * @ns_init: power on: build the namespace's state
+ * @ns_exit: power off (or a failed power on): free what ns_init() built, if any
+ * @presented_csi: the CSI the host is told (may differ from @csi)
+ * @prepare: check a command, update state, set cmd->exec and the deadline
+ * @identify_ns: Identify CNS 05h for @csi into a zeroed 4 KiB page
+ * @effects: add its I/O commands to the effects log of @csi
+ * @format: Format NVM: forget everything
+ * @idle: background work, as the models' idle()
+ * @forget: close what remote host controller @owner holds open
+ * @stats_show: its lines of the controller's stats; returns bytes written
+ *
+ * Every hook but conf_init, ns_init, ns_exit and stats_show runs under the
+ * controller's dispatch lock.  Only @name, @csi and @prepare are required.
+ */
+struct vssd_cs_ops {
+	const char *name;
+	u8 csi;
+	const char *features;
+	size_t conf_size;
+	void (*conf_init)(void *conf);
+	struct configfs_attribute *const *ns_attrs;
+	u8 config_fid;
+	u32 config_mask;
+	int (*ns_init)(struct vssd_cs_ns *ns);
+	void (*ns_exit)(struct vssd_cs_ns *ns);
+	u8 (*presented_csi)(const struct vssd_cs_ns *ns);
+	void (*prepare)(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 now,
+			u64 *deadline);
+	void (*identify_ns)(struct vssd_cs_ns *ns, u8 csi, void *data);
+	void (*effects)(struct vssd_ctrl *ctrl, u8 csi, struct nvme_effects_log *log);
+	void (*format)(struct vssd_cs_ns *ns);
+	u64 (*idle)(struct vssd_cs_ns *ns, u64 now);
+	void (*forget)(struct vssd_cs_ns *ns, u64 owner);
+	int (*stats_show)(struct vssd_ctrl *ctrl, char *page, int at);
+};
+
+/* The command sets, in the order of vssd_cs_table[] (drivers/vssd/cs.c). */
+extern const struct vssd_cs_ops vssd_cs_nvm;
+extern const struct vssd_cs_ops vssd_cs_kv;
+
+/* @cs's configuration of @ns (struct vssd_cs_ops.conf_size bytes). */
+void *vssd_cs_conf(struct vssd_cs_ns *ns, const struct vssd_cs_ops *cs);
+
+/* The controller, as a command set may see it. */
+const char *vssd_ctrl_name(struct vssd_ctrl *ctrl);
+const struct vssd_params *vssd_ctrl_params(struct vssd_ctrl *ctrl);
+void vssd_assert_dispatching(struct vssd_ctrl *ctrl);
+/* @ctrl's next namespace of @cs after @prev (NULL: the first), while powered. */
+struct vssd_cs_ns *vssd_cs_ns_next(struct vssd_ctrl *ctrl, const struct vssd_cs_ops *cs,
+				   struct vssd_cs_ns *prev);
+
+/* The media of the controller's timing model (dispatch lock held). */
+bool vssd_media_untimed(struct vssd_ctrl *ctrl);
+struct vssd_nand *vssd_media_nand(struct vssd_ctrl *ctrl);
+u64 vssd_media_read(struct vssd_cs_ns *ns, u64 off, u64 len, u64 now);
+int vssd_media_write(struct vssd_cs_ns *ns, u64 off, u64 len, u64 now, u64 *done);
+
+/*
+ * A namespace presented as NVM that holds no blocks (a command set's
+ * compatibility presentation): reads return zeros, Flush succeeds, other
+ * NVM opcodes are refused.
+ */
+void vssd_nvm_prepare_empty(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 now,
+			    u64 *deadline);
+
+/*
+ * A namespace attribute's write: @set runs under the controller's lock
+ * while the controller is off (else -EBUSY).  Returns @count or an error.
+ */
+ssize_t vssd_cs_ns_store(struct config_item *item, size_t count,
+			 int (*set)(struct vssd_cs_ns *ns, const char *page),
+			 const char *page);
+struct vssd_cs_ns *vssd_cs_ns_of_item(struct config_item *item);
+/* Parse a number in [@lo, @hi] into *@out, or log why not and fail. */
+int vssd_cs_ns_parse_u32(struct vssd_cs_ns *ns, const char *page, const char *name,
+			 u32 lo, u32 hi, u32 *out);
+
+/*
+ * Namespace attribute @name (a file of every namespace directory) from
+ * @pfx##@name##_get(struct vssd_cs_ns *, char *page) and
+ * @pfx##@name##_set(struct vssd_cs_ns *, const char *page): defines
+ * @pfx##attr_##@name for an attribute array.
+ */
+#define VSSD_CS_NS_ATTR(pfx, name)					\
+static ssize_t pfx##name##_show(struct config_item *item, char *page)	\
+{									\
+	return pfx##name##_get(vssd_cs_ns_of_item(item), page);		\
+}									\
+static ssize_t pfx##name##_store(struct config_item *item,		\
+				 const char *page, size_t count)	\
+{									\
+	return vssd_cs_ns_store(item, count, pfx##name##_set, page);	\
+}									\
+CONFIGFS_ATTR(pfx, name)
+
+/* The same for the u32 at @offset of command set @cs's configuration, in [@lo, @hi]. */
+#define VSSD_CS_NS_U32_ATTR(pfx, name, cs, offset, lo, hi)		\
+static u32 *pfx##name##_ptr(struct vssd_cs_ns *ns)			\
+{									\
+	return (u32 *)((u8 *)vssd_cs_conf(ns, cs) + (offset));		\
+}									\
+static ssize_t pfx##name##_get(struct vssd_cs_ns *ns, char *page)	\
+{									\
+	return sysfs_emit(page, "%u\n", *pfx##name##_ptr(ns));		\
+}									\
+static int pfx##name##_set(struct vssd_cs_ns *ns, const char *page)	\
+{									\
+	return vssd_cs_ns_parse_u32(ns, page, #name, lo, hi,		\
+				    pfx##name##_ptr(ns));		\
+}									\
+VSSD_CS_NS_ATTR(pfx, name)
+
+/* Errors vssd reports are final: with DNR. */
+#define VSSD_SC(sc)	((u16)((sc) | VSSD_SC_DNR))
+
+#endif /* VSSD_CS_H */
