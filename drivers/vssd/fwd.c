@@ -37,6 +37,15 @@ void vssd_fwd_remove_ctrl(struct vssd_ctrl *ctrl)
 	mutex_unlock(&vssd_fwd_lock);
 }
 
+/**
+ * vssd_fwd_lookup() - what a block device a transport exports is
+ * @bdev: the device (may be NULL)
+ * @nsp: set to its vssd namespace when the kind is not VSSD_FWD_NONE
+ *
+ * Return: VSSD_FWD_NONE for anything nvmet serves itself (not vssd's, or
+ * an NVM namespace), else whether the namespace is presented with its
+ * command set's CSI or as NVM.
+ */
 enum vssd_fwd_kind vssd_fwd_lookup(struct block_device *bdev, struct vssd_ns **nsp)
 {
 	struct vssd_ns *ns = bdev ? vssd_blk_ns(bdev) : NULL;
@@ -95,6 +104,13 @@ static struct vssd_fwd_cmd *vssd_fwd_alloc(struct scatterlist *sgl, u32 len)
 	return fc;
 }
 
+/**
+ * vssd_fwd_submit() - run a remote host's command on a vssd namespace
+ * @ns: from vssd_fwd_lookup(), while the transport holds the device open
+ * @req: the command; its done() is always called, maybe before this returns
+ *
+ * Context: may sleep.
+ */
 void vssd_fwd_submit(struct vssd_ns *ns, struct vssd_fwd_req *req)
 {
 	struct vssd_ctrl *ctrl = ns->cs.ctrl;
@@ -126,6 +142,12 @@ void vssd_fwd_submit(struct vssd_ns *ns, struct vssd_fwd_req *req)
 }
 EXPORT_SYMBOL_GPL(vssd_fwd_submit);
 
+/**
+ * vssd_fwd_forget() - close what a remote host controller holds open
+ * @owner: the id the transport gave it in struct vssd_fwd_req (0: nothing)
+ *
+ * Context: may sleep; takes every controller's lock and dispatch lock.
+ */
 void vssd_fwd_forget(u64 owner)
 {
 	struct vssd_ctrl *ctrl;
@@ -150,6 +172,11 @@ void vssd_fwd_forget(u64 owner)
 }
 EXPORT_SYMBOL_GPL(vssd_fwd_forget);
 
+/**
+ * vssd_fwd_effects() - the I/O commands of a command set for an effects log
+ * @csi: the command set (e.g. 01h, key-value)
+ * @log: the log page to add them to
+ */
 void vssd_fwd_effects(u8 csi, struct nvme_effects_log *log)
 {
 	const struct vssd_cs_ops *cs;
