@@ -29,6 +29,7 @@
 #include <vssd/fwd.h>
 #include <vssd/kv_cmd.h>
 #include <vssd/nvme_ext.h>
+#include <vssd/nvme_fields.h>
 
 #include "vtcp.h"
 
@@ -229,16 +230,6 @@ static u16 vtcp_fwd_copy(struct vtcp_cmd *cmd, const void *buf, u32 len)
 	return 0;
 }
 
-static u8 *vtcp_fwd_desc(u8 *p, u8 type, u8 len, const void *value)
-{
-	struct nvme_ns_id_desc *desc = (void *)p;
-
-	desc->nidt = type;
-	desc->nidl = len;
-	memcpy(desc + 1, value, len);
-	return p + sizeof(*desc) + len;
-}
-
 /* CNS 03h: nvmet's identifiers, with the KV command set. */
 static void vtcp_fwd_desc_list(struct nvmet_ns *ns, u8 *data)
 {
@@ -246,10 +237,10 @@ static void vtcp_fwd_desc_list(struct nvmet_ns *ns, u8 *data)
 	u8 *p = data;
 
 	if (!uuid_is_null(&ns->uuid))
-		p = vtcp_fwd_desc(p, NVME_NIDT_UUID, NVME_NIDT_UUID_LEN, &ns->uuid);
+		p = vssd_put_ns_desc(p, NVME_NIDT_UUID, NVME_NIDT_UUID_LEN, &ns->uuid);
 	if (memchr_inv(ns->nguid, 0, sizeof(ns->nguid)))
-		p = vtcp_fwd_desc(p, NVME_NIDT_NGUID, NVME_NIDT_NGUID_LEN, ns->nguid);
-	vtcp_fwd_desc(p, NVME_NIDT_CSI, NVME_NIDT_CSI_LEN, &csi);
+		p = vssd_put_ns_desc(p, NVME_NIDT_NGUID, NVME_NIDT_NGUID_LEN, ns->nguid);
+	vssd_put_ns_desc(p, NVME_NIDT_CSI, NVME_NIDT_CSI_LEN, &csi);
 }
 
 /* CNS 08h: I/O command set independent identify namespace. */
@@ -330,9 +321,7 @@ zeros:
 static void vtcp_fwd_effects(struct vtcp_cmd *cmd)
 {
 	const struct nvme_command *sqe = &cmd->sqe;
-	u32 numd = (le16_to_cpu(sqe->get_log_page.numdu) << 16 |
-		    le16_to_cpu(sqe->get_log_page.numdl)) + 1;
-	u64 offset = le64_to_cpu(sqe->get_log_page.lpo);
+	u64 len = vssd_get_log_len(sqe), offset = vssd_get_log_offset(sqe);
 	struct nvme_effects_log *log;
 	static const u8 admin[] = {
 		nvme_admin_get_log_page, nvme_admin_identify, nvme_admin_abort_cmd,
@@ -342,7 +331,7 @@ static void vtcp_fwd_effects(struct vtcp_cmd *cmd)
 	u16 status;
 	u32 i;
 
-	if (!nvmet_check_transfer_len(&cmd->req, numd * 4))
+	if (!nvmet_check_transfer_len(&cmd->req, len))
 		return;
 	if (offset >= sizeof(*log) || offset & 3) {
 		nvmet_req_complete(&cmd->req, NVME_SC_INVALID_FIELD | NVME_STATUS_DNR);

@@ -10,11 +10,6 @@
  */
 #include "vssd.h"
 
-static struct vssd_ns *vssd_admin_ns(struct vssd_ctrl *ctrl, u32 nsid)
-{
-	return nsid && nsid <= VSSD_MAX_NSID ? ctrl->ns_by_id[nsid] : NULL;
-}
-
 static u16 vssd_admin_identify_check(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd)
 {
 	u32 nsid = le32_to_cpu(cmd->sqe.identify.nsid);
@@ -38,8 +33,8 @@ static u16 vssd_admin_identify_check(struct vssd_ctrl *ctrl, struct vssd_cmd *cm
 	case NVME_ID_CNS_CS_NS:
 		if (!nsid || nsid > VSSD_MAX_NSID)
 			return VSSD_SC(NVME_SC_INVALID_NS);
-		if (vssd_admin_ns(ctrl, nsid) &&
-		    csi != vssd_ns_presented_csi(vssd_admin_ns(ctrl, nsid)))
+		if (vssd_ns_get(ctrl, nsid) &&
+		    csi != vssd_ns_presented_csi(vssd_ns_get(ctrl, nsid)))
 			return VSSD_SC(NVME_SC_INVALID_IO_CMD_SET);
 		return 0;
 	default:
@@ -49,13 +44,8 @@ static u16 vssd_admin_identify_check(struct vssd_ctrl *ctrl, struct vssd_cmd *cm
 
 static u16 vssd_admin_get_log_check(struct vssd_cmd *cmd)
 {
-	u32 cdw10 = le32_to_cpu(cmd->sqe.common.cdw10);
-	u32 cdw11 = le32_to_cpu(cmd->sqe.common.cdw11);
-	u64 numd = ((u64)(cdw11 & 0xffff) << 16 | cdw10 >> 16) + 1;
-	u64 offset = le32_to_cpu(cmd->sqe.common.cdw12) |
-		     (u64)le32_to_cpu(cmd->sqe.common.cdw13) << 32;
-
-	if (numd * 4 > cmd->buf.len || offset & 3)
+	if (vssd_get_log_len(&cmd->sqe) > cmd->buf.len ||
+	    vssd_get_log_offset(&cmd->sqe) & 3)
 		return VSSD_SC(NVME_SC_INVALID_FIELD);
 	return 0;
 }
@@ -149,14 +139,12 @@ static void vssd_admin_set_features(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd
 static void vssd_admin_exec_format(struct vssd_cmd *cmd)
 {
 	struct vssd_ctrl *ctrl = cmd->ctrl;
-	u32 nsid = le32_to_cpu(cmd->sqe.format.nsid), i;
+	u32 nsid = le32_to_cpu(cmd->sqe.format.nsid);
+	struct vssd_ns *ns;
 
-	for (i = 1; i <= VSSD_MAX_NSID; i++) {
-		struct vssd_ns *ns = ctrl->ns_by_id[i];
-
-		if (ns && (nsid == NVME_NSID_ALL || nsid == i))
+	for (ns = vssd_ns_after(ctrl, 0); ns; ns = vssd_ns_after(ctrl, ns->cs.nsid))
+		if (nsid == NVME_NSID_ALL || nsid == ns->cs.nsid)
 			vssd_store_discard(&ns->store, 0, ns->store.size);
-	}
 }
 
 /*
@@ -167,9 +155,9 @@ static void vssd_admin_format(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd)
 {
 	u32 nsid = le32_to_cpu(cmd->sqe.format.nsid);
 	u32 cdw10 = le32_to_cpu(cmd->sqe.format.cdw10);
-	u32 i;
+	struct vssd_ns *ns;
 
-	if (nsid != NVME_NSID_ALL && !vssd_admin_ns(ctrl, nsid)) {
+	if (nsid != NVME_NSID_ALL && !vssd_ns_get(ctrl, nsid)) {
 		cmd->status = VSSD_SC(NVME_SC_INVALID_NS);
 		return;
 	}
@@ -177,14 +165,9 @@ static void vssd_admin_format(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd)
 		cmd->status = VSSD_SC(NVME_SC_INVALID_FORMAT);
 		return;
 	}
-	for (i = 1; i <= VSSD_MAX_NSID; i++) {
-		struct vssd_ns *ns = ctrl->ns_by_id[i];
-
-		if (!ns || (nsid != NVME_NSID_ALL && nsid != i))
-			continue;
-		if (ns->ops->format)
+	for (ns = vssd_ns_after(ctrl, 0); ns; ns = vssd_ns_after(ctrl, ns->cs.nsid))
+		if ((nsid == NVME_NSID_ALL || nsid == ns->cs.nsid) && ns->ops->format)
 			ns->ops->format(&ns->cs);
-	}
 	cmd->exec = vssd_admin_exec_format;
 }
 

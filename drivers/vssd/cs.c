@@ -58,8 +58,7 @@ void vssd_io_prepare(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 now, u64 
 		*deadline = ctrl->model->flush(ctrl, now);
 		return;
 	}
-	if (nsid && nsid <= VSSD_MAX_NSID)
-		cmd->ns = ctrl->ns_by_id[nsid];
+	cmd->ns = vssd_ns_get(ctrl, nsid);
 	if (!cmd->ns) {
 		cmd->status = VSSD_SC(NVME_SC_INVALID_NS);
 		return;
@@ -153,14 +152,12 @@ void vssd_assert_dispatching(struct vssd_ctrl *ctrl)
 struct vssd_cs_ns *vssd_cs_ns_next(struct vssd_ctrl *ctrl, const struct vssd_cs_ops *cs,
 				   struct vssd_cs_ns *prev)
 {
-	u32 nsid;
+	struct vssd_ns *ns;
 
-	for (nsid = prev ? prev->nsid + 1 : 1; nsid <= VSSD_MAX_NSID; nsid++) {
-		struct vssd_ns *ns = ctrl->ns_by_id[nsid];
-
-		if (ns && ns->ops == cs)
+	for (ns = vssd_ns_after(ctrl, prev ? prev->nsid : 0); ns;
+	     ns = vssd_ns_after(ctrl, ns->cs.nsid))
+		if (ns->ops == cs)
 			return &ns->cs;
-	}
 	return NULL;
 }
 

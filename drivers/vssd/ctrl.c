@@ -86,18 +86,14 @@ static int vssd_ns_prepare(struct vssd_ctrl *ctrl, struct vssd_ns *ns)
 
 static void vssd_ctrl_models_exit(struct vssd_ctrl *ctrl)
 {
-	u32 nsid;
+	struct vssd_ns *ns;
 
-	for (nsid = 1; nsid <= VSSD_MAX_NSID; nsid++) {
-		struct vssd_ns *ns = ctrl->ns_by_id[nsid];
-
-		if (!ns)
-			continue;
+	while ((ns = vssd_ns_after(ctrl, 0))) {
 		/* Also after a failed or skipped ns_init(). */
 		if (ns->ops->ns_exit)
 			ns->ops->ns_exit(&ns->cs);
 		vssd_store_destroy(&ns->store);
-		ctrl->ns_by_id[nsid] = NULL;
+		ctrl->ns_by_id[ns->cs.nsid] = NULL;
 	}
 	if (ctrl->model && ctrl->model->ctrl_exit)
 		ctrl->model->ctrl_exit(ctrl);

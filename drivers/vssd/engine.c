@@ -145,16 +145,15 @@ static bool vssd_sqs_empty(struct vssd_ctrl *ctrl)
  */
 static u64 vssd_idle_work(struct vssd_ctrl *ctrl, u64 now)
 {
+	struct vssd_ns *ns;
 	u64 next = 0, t;
-	u32 nsid;
 
 	lockdep_assert_held(&ctrl->dispatch_lock);
 	if (ctrl->model->idle)
 		next = ctrl->model->idle(ctrl, now);
-	for (nsid = 1; nsid <= VSSD_MAX_NSID && next != now; nsid++) {
-		struct vssd_ns *ns = ctrl->ns_by_id[nsid];
-
-		if (!ns || !ns->ops->idle)
+	for (ns = vssd_ns_after(ctrl, 0); ns && next != now;
+	     ns = vssd_ns_after(ctrl, ns->cs.nsid)) {
+		if (!ns->ops->idle)
 			continue;
 		t = ns->ops->idle(&ns->cs, now);
 		if (t && (!next || t < next))

@@ -12,24 +12,21 @@
 
 #define VSSD_ID_SIZE	4096
 
+/* An Identify string field: ASCII, space-padded, no terminating NUL. */
 static void vssd_copy_padded(char *dst, size_t size, const char *src)
 {
-	size_t n = strnlen(src, size);
-
-	memset(dst, ' ', size);
-	memcpy(dst, src, n);
+	memcpy_and_pad(dst, size, src, strnlen(src, size), ' ');
 }
 
 static void vssd_identify_ctrl(struct vssd_ctrl *ctrl, struct nvme_id_ctrl *id)
 {
 	char model_name[40];
 	u64 capacity = 0;
-	u32 nsid;
+	struct vssd_ns *ns;
 	u8 *raw = (u8 *)id;
 
-	for (nsid = 1; nsid <= VSSD_MAX_NSID; nsid++)
-		if (ctrl->ns_by_id[nsid])
-			capacity += ctrl->ns_by_id[nsid]->store.size;
+	for (ns = vssd_ns_after(ctrl, 0); ns; ns = vssd_ns_after(ctrl, ns->cs.nsid))
+		capacity += ns->store.size;
 
 	vssd_copy_padded(id->sn, sizeof(id->sn), ctrl->serial);
 	snprintf(model_name, sizeof(model_name), "vssd %s %s", ctrl->params.model,
@@ -99,24 +96,12 @@ static void vssd_identify_ns_list(struct vssd_ctrl *ctrl, u32 after, int csi,
 				  __le32 *list)
 {
 	unsigned int n = 0;
-	u32 nsid;
+	struct vssd_ns *ns;
 
-	for (nsid = after + 1; nsid <= VSSD_MAX_NSID && n < VSSD_ID_SIZE / 4; nsid++) {
-		struct vssd_ns *ns = ctrl->ns_by_id[nsid];
-
-		if (ns && (csi < 0 || vssd_ns_presented_csi(ns) == csi))
-			list[n++] = cpu_to_le32(nsid);
-	}
-}
-
-static void *vssd_id_desc(void *p, u8 type, u8 len, const void *value)
-{
-	struct nvme_ns_id_desc *desc = p;
-
-	desc->nidt = type;
-	desc->nidl = len;
-	memcpy(desc + 1, value, len);
-	return (u8 *)(desc + 1) + len;
+	for (ns = vssd_ns_after(ctrl, after); ns && n < VSSD_ID_SIZE / 4;
+	     ns = vssd_ns_after(ctrl, ns->cs.nsid))
+		if (csi < 0 || vssd_ns_presented_csi(ns) == csi)
+			list[n++] = cpu_to_le32(ns->cs.nsid);
 }
 
 static void vssd_identify_desc_list(struct vssd_ns *ns, void *data)
@@ -124,9 +109,9 @@ static void vssd_identify_desc_list(struct vssd_ns *ns, void *data)
 	u8 csi = vssd_ns_presented_csi(ns);
 	void *p = data;
 
-	p = vssd_id_desc(p, NVME_NIDT_NGUID, NVME_NIDT_NGUID_LEN, &ns->cs.uuid);
-	p = vssd_id_desc(p, NVME_NIDT_UUID, NVME_NIDT_UUID_LEN, &ns->cs.uuid);
-	vssd_id_desc(p, NVME_NIDT_CSI, NVME_NIDT_CSI_LEN, &csi);
+	p = vssd_put_ns_desc(p, NVME_NIDT_NGUID, NVME_NIDT_NGUID_LEN, &ns->cs.uuid);
+	p = vssd_put_ns_desc(p, NVME_NIDT_UUID, NVME_NIDT_UUID_LEN, &ns->cs.uuid);
+	vssd_put_ns_desc(p, NVME_NIDT_CSI, NVME_NIDT_CSI_LEN, &csi);
 }
 
 static void vssd_identify_cs_indep(struct vssd_ns *ns, struct nvme_id_ns_cs_indep *id)
@@ -140,7 +125,7 @@ void vssd_identify_exec(struct vssd_cmd *cmd)
 {
 	struct vssd_ctrl *ctrl = cmd->ctrl;
 	u32 nsid = le32_to_cpu(cmd->sqe.identify.nsid);
-	struct vssd_ns *ns = nsid && nsid <= VSSD_MAX_NSID ? ctrl->ns_by_id[nsid] : NULL;
+	struct vssd_ns *ns = vssd_ns_get(ctrl, nsid);
 	struct vssd_buf_pos pos;
 	void *data = kzalloc(VSSD_ID_SIZE, GFP_KERNEL);
 	u32 len = min_t(u32, cmd->buf.len, VSSD_ID_SIZE);

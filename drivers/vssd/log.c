@@ -94,12 +94,9 @@ static u32 vssd_log_smart(struct vssd_ctrl *ctrl, struct nvme_smart_log *log)
 
 static u32 vssd_log_fw_slot(struct nvme_fw_slot_info_log *log)
 {
-	char rev[8];
-
 	log->afi = 1;
-	memset(rev, ' ', sizeof(rev));
-	memcpy(rev, VSSD_VERSION, min(strlen(VSSD_VERSION), sizeof(rev)));
-	memcpy(&log->frs[0], rev, sizeof(rev));
+	memcpy_and_pad(&log->frs[0], sizeof(log->frs[0]), VSSD_VERSION,
+		       strnlen(VSSD_VERSION, sizeof(log->frs[0])), ' ');
 	return sizeof(*log);
 }
 
@@ -131,10 +128,9 @@ void vssd_get_log_exec(struct vssd_cmd *cmd)
 {
 	struct vssd_ctrl *ctrl = cmd->ctrl;
 	u32 cdw10 = le32_to_cpu(cmd->sqe.common.cdw10);
-	u32 cdw11 = le32_to_cpu(cmd->sqe.common.cdw11);
-	u32 len = (((cdw11 & 0xffff) << 16 | cdw10 >> 16) + 1) * 4;
-	u64 offset = le32_to_cpu(cmd->sqe.common.cdw12) |
-		     (u64)le32_to_cpu(cmd->sqe.common.cdw13) << 32;
+	/* At most the buffer (checked on the dispatcher): fits in a u32. */
+	u32 len = vssd_get_log_len(&cmd->sqe);
+	u64 offset = vssd_get_log_offset(&cmd->sqe);
 	u8 csi = le32_to_cpu(cmd->sqe.common.cdw14) >> VSSD_LOG_CSI_SHIFT;
 	struct vssd_buf_pos pos;
 	void *data;

@@ -27,6 +27,7 @@
 
 #include <vssd/cs.h>
 #include <vssd/nvme_ext.h>
+#include <vssd/nvme_fields.h>
 #include <vssd/params.h>
 
 #include "hist.h"
@@ -256,6 +257,23 @@ struct vssd_ctrl {
 	struct vssd_stats stats;
 	struct vssd_error_log errors;
 };
+
+/* Namespace @nsid of a powered controller, or NULL (any @nsid). */
+static inline struct vssd_ns *vssd_ns_get(struct vssd_ctrl *ctrl, u32 nsid)
+{
+	return nsid && nsid <= VSSD_MAX_NSID ? ctrl->ns_by_id[nsid] : NULL;
+}
+
+/* The first namespace of a powered controller after NSID @after, or NULL. */
+static inline struct vssd_ns *vssd_ns_after(struct vssd_ctrl *ctrl, u32 after)
+{
+	u32 nsid;
+
+	for (nsid = after + 1; nsid <= VSSD_MAX_NSID; nsid++)
+		if (ctrl->ns_by_id[nsid])
+			return ctrl->ns_by_id[nsid];
+	return NULL;
+}
 
 static inline struct vssd_ctrl *to_vssd_ctrl(struct config_item *item)
 {

@@ -126,16 +126,13 @@ static void vssd_ssd_trim(struct vssd_ns *ns, u64 off, u64 len)
 
 static u64 vssd_ssd_flush(struct vssd_ctrl *ctrl, u64 now)
 {
+	struct vssd_ns *ns;
 	u64 done = now;
-	u32 nsid;
 
 	lockdep_assert_held(&ctrl->dispatch_lock);
-	for (nsid = 1; nsid <= VSSD_MAX_NSID; nsid++) {
-		struct vssd_ns *ns = ctrl->ns_by_id[nsid];
-
-		if (ns && ns->model_data)
+	for (ns = vssd_ns_after(ctrl, 0); ns; ns = vssd_ns_after(ctrl, ns->cs.nsid))
+		if (ns->model_data)
 			done = max(done, vssd_pagemap_flush(ns->model_data, now));
-	}
 	return done;
 }
 
@@ -147,15 +144,12 @@ static void vssd_ssd_format(struct vssd_ns *ns)
 /* Background GC, one line at a time, when no die is busy. */
 static u64 vssd_ssd_idle(struct vssd_ctrl *ctrl, u64 now)
 {
-	u64 next = 0;
-	u32 nsid;
+	struct vssd_ns *ns;
+	u64 next = 0, t;
 
 	lockdep_assert_held(&ctrl->dispatch_lock);
-	for (nsid = 1; nsid <= VSSD_MAX_NSID; nsid++) {
-		struct vssd_ns *ns = ctrl->ns_by_id[nsid];
-		u64 t;
-
-		if (!ns || !ns->model_data)
+	for (ns = vssd_ns_after(ctrl, 0); ns; ns = vssd_ns_after(ctrl, ns->cs.nsid)) {
+		if (!ns->model_data)
 			continue;
 		t = vssd_pagemap_background_gc(ns->model_data, now);
 		if (t && (!next || t < next))
@@ -169,13 +163,13 @@ static u64 vssd_ssd_idle(struct vssd_ctrl *ctrl, u64 now)
 static void vssd_ssd_counters(struct vssd_ctrl *ctrl, struct vssd_model_counters *c)
 {
 	u64 erase_sum = 0, lines = 0;
-	u32 nsid, i;
+	struct vssd_ns *ns;
+	u32 i;
 
-	for (nsid = 1; nsid <= VSSD_MAX_NSID; nsid++) {
-		struct vssd_ns *ns = ctrl->ns_by_id[nsid];
+	for (ns = vssd_ns_after(ctrl, 0); ns; ns = vssd_ns_after(ctrl, ns->cs.nsid)) {
 		struct vssd_pagemap *pm;
 
-		if (!ns || !ns->model_data)
+		if (!ns->model_data)
 			continue;
 		pm = ns->model_data;
 		c->gc_runs += READ_ONCE(pm->gc_runs);
