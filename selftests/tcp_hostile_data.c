@@ -610,6 +610,46 @@ static int c_log_page_tail_zero(void)
 	return ret;
 }
 
+/*
+ * Get Log Page 05h (commands supported and effects) for CSI 01h, which
+ * vssd_tcp answers itself: NUMD all ones asks for 16 GiB and must be
+ * refused against a transfer of none (a 32-bit length wraps to 0 and
+ * "succeeds"); the same log asked for properly lists the KV Store command.
+ */
+static int c_effects_log_numd_max(void)
+{
+	static u8 got[4096];
+	struct conn a;
+	struct cqe cqe;
+	struct sqe s;
+	int ret = 0;
+
+	if (admin_queue(&a, 0, 0))
+		return 1;
+	s = sqe_make(0x02, 72, 0, SGL_TRANSPORT, 0);
+	put32(&s.b[40], 0x05 | 0xffffu << 16);	/* LID 05h, NUMDL */
+	put32(&s.b[44], 0xffff);		/* NUMDU */
+	put32(&s.b[56], 0x01u << 24);		/* CSI 01h */
+	send_capsule(&a, &s, NULL, 0);
+	if (recv_until(&a, &cqe, NULL, 0, NULL) != VTCP_CAPSULE_RESP) {
+		conn_close(&a);
+		return failf("no response to a Get Log Page of 16 GiB");
+	}
+	if (!cqe.status)
+		ret = failf("a Get Log Page of 16 GiB into no buffer succeeded");
+	memset(got, 0xee, sizeof(got));
+	s = sqe_make(0x02, 73, 0, SGL_TRANSPORT, sizeof(got));
+	put32(&s.b[40], 0x05 | (sizeof(got) / 4 - 1) << 16);
+	put32(&s.b[56], 0x01u << 24);
+	send_capsule(&a, &s, NULL, 0);
+	if (recv_until(&a, &cqe, got, sizeof(got), NULL) != VTCP_CAPSULE_RESP || cqe.status)
+		ret = ret ?: failf("the effects log of CSI 01h failed afterwards");
+	else if (!(get32(&got[1024 + 4 * 0x01]) & 1))
+		ret = ret ?: failf("the effects log of CSI 01h does not list KV Store");
+	conn_close(&a);
+	return ret;
+}
+
 const struct test_case tcp_data_cases[] = {
 	{ "r2t_write_then_read", c_r2t_write_and_read },
 	{ "h2c_split_in_pdus", c_h2c_split },
@@ -633,6 +673,7 @@ const struct test_case tcp_data_cases[] = {
 	{ "h2c_before_r2t_same_segment", c_h2c_before_r2t_same_segment },
 	{ "h2c_while_r2t_unsent", c_h2c_while_r2t_unsent },
 	{ "log_page_tail_zero", c_log_page_tail_zero },
+	{ "effects_log_numd_max", c_effects_log_numd_max },
 };
 
 const unsigned int tcp_data_cases_n = ARRAY_SIZE(tcp_data_cases);
