@@ -673,6 +673,117 @@ out_param:
 	return ret;
 }
 
+/*
+ * A write that failed (a data digest error) while its next R2T waited
+ * behind read data the host did not take: that R2T leaves once the host
+ * reads again, the host never sends its data, and the write (failed, so
+ * asking for nothing more) must still end data_timeout_ms after the R2T
+ * left: C2HTermReq, PDU sequence error.  MAXR2T 1 (two R2Ts at a time),
+ * r2t_chunk 4 KiB, a write of three chunks.
+ */
+#define FAILED_CID	84
+#define FAILED_READS	4
+#define FAILED_READ_LEN	(256u << 10)
+#define FAILED_TIMEOUT	1000
+
+static int c_failed_write_data_deadline(void)
+{
+	static u8 d[4096];
+	long timeout = param_get("data_timeout_ms"), chunk = param_get("r2t_chunk");
+	u8 *buf = malloc(FAILED_READ_LEN + 256);
+	struct vtcp_data_pdu *p = (void *)buf;
+	struct vtcp_r2t_pdu r2t[2];
+	struct conn a, c;
+	struct cqe cqe;
+	struct sqe s;
+	int i, type, ret = 0;
+	long t0;
+	u32 dg;
+	u16 st;
+
+	if (!buf || timeout < 0 || chunk < 0) {
+		free(buf);
+		return failf("no memory, or vssd_tcp lacks data_timeout_ms or r2t_chunk");
+	}
+	if (param_set("data_timeout_ms", FAILED_TIMEOUT) || param_set("r2t_chunk", 4096)) {
+		ret = failf("cannot set data_timeout_ms and r2t_chunk");
+		goto out_param;
+	}
+	if (admin_queue(&a, 0, 0)) {
+		ret = 1;
+		goto out_param;
+	}
+	if (conn_open_small(&c, 4096, 1024)) {
+		conn_close(&a);
+		ret = failf("cannot open the I/O connection");
+		goto out_param;
+	}
+	if (icreq(&c, VTCP_DIGEST_HEADER | VTCP_DIGEST_DATA, 1) ||
+	    fabric_connect(&c, 1, a.cntlid, g_nqn, &st) || st) {
+		ret = failf("I/O queue set-up failed");
+		goto out;
+	}
+	/* The write's first two R2Ts arrive; then reads fill the send path. */
+	s = sqe_rw(0x01, FAILED_CID, 16384, 3 * sizeof(d), SGL_TRANSPORT);
+	send_capsule(&c, &s, NULL, 0);
+	for (i = 0; i < 2; i++) {
+		if (recv_until(&c, &cqe, NULL, 0, &r2t[i]) != VTCP_R2T) {
+			ret = failf("R2T %d of the write did not come", i + 1);
+			goto out;
+		}
+	}
+	for (i = 0; i < FAILED_READS; i++) {
+		s = sqe_rw(0x02, 70 + i, i * (FAILED_READ_LEN / 512), FAILED_READ_LEN,
+			   SGL_TRANSPORT);
+		send_capsule(&c, &s, NULL, 0);
+	}
+	usleep(500 * 1000);
+	/* Chunk 1 in: R2T 3 is queued behind the reads.  Chunk 2: a bad digest. */
+	pattern(d, sizeof(d), 9);
+	send_h2c(&c, FAILED_CID, r2t[0].ttag, le32toh(r2t[0].r2t_offset), d, sizeof(d), true);
+	memset(buf, 0, 28);
+	p->hdr = ch(VTCP_H2C_DATA, VTCP_F_HDGST | VTCP_F_DDGST | VTCP_F_DATA_LAST, 24, 28,
+		    28 + sizeof(d) + 4);
+	p->command_id = htole16(FAILED_CID);
+	p->ttag = r2t[1].ttag;
+	p->data_offset = r2t[1].r2t_offset;
+	p->data_length = htole32(sizeof(d));
+	dg = crc32c_digest(buf, 24);
+	memcpy(buf + 24, &dg, 4);
+	memcpy(buf + 28, d, sizeof(d));
+	dg = ~crc32c_digest(d, sizeof(d));
+	memcpy(buf + 28 + sizeof(d), &dg, 4);
+	send_all(&c, buf, 28 + sizeof(d) + 4);
+	/* Past the deadline the first R2Ts set, then read everything. */
+	usleep(2 * FAILED_TIMEOUT * 1000);
+	t0 = now_ms();
+	for (;;) {
+		type = recv_pdu(&c, buf, FAILED_READ_LEN + 256, NULL);
+		if (type != VTCP_C2H_DATA && type != VTCP_CAPSULE_RESP && type != VTCP_R2T)
+			break;
+		if (now_ms() - t0 > 8 * FAILED_TIMEOUT)
+			break;
+	}
+	if (type == -3 || type == VTCP_C2H_DATA || type == VTCP_CAPSULE_RESP ||
+	    type == VTCP_R2T)
+		ret = failf("the failed write still held its slot %ld ms after its last R2T could leave",
+			    now_ms() - t0);
+	else if (type != VTCP_C2H_TERM)
+		ret = failf("expected C2HTermReq, got %d", type);
+	else
+		printf("# terminated %ld ms after the host read again\n", now_ms() - t0);
+out:
+	conn_close(&c);
+	conn_close(&a);
+out_param:
+	free(buf);
+	param_set("data_timeout_ms", timeout);
+	param_set("r2t_chunk", chunk);
+	if (!ret)
+		ret = serves_again(85, 96, 8192, 24);
+	return ret;
+}
+
 /* ---- hosts that stop reading ----------------------------------------- */
 
 /*
@@ -891,6 +1002,7 @@ const struct test_case tcp_limit_cases[] = {
 	{ "no_data_for_r2t_times_out", c_no_data_for_r2t_times_out },
 	{ "buffer_wait_times_out", c_buffer_wait_times_out },
 	{ "h2c_trickle_times_out", c_h2c_trickle_times_out },
+	{ "failed_write_data_deadline", c_failed_write_data_deadline },
 	{ "stopped_reader_closed", c_stopped_reader_closed },
 	{ "connection_flood_refused", c_connection_flood_refused },
 };

@@ -397,11 +397,15 @@ static void vtcp_cmd_r2t_sent(struct vtcp_tx_item *item)
 			vtcp_cmd_put(cmd);
 		return;
 	}
-	if (live && cmd->state == VTCP_CMD_RECV && !cmd->status) {
-		/* The host has its R2Ts now: their data is due from here. */
+	if (live && cmd->state == VTCP_CMD_RECV) {
+		/*
+		 * The host has its R2Ts now: their data is due from here, even
+		 * for a command that already failed and asks for no more.
+		 */
 		cmd->wait_since = jiffies;
 		vtcp_cmd_arm_timer(cmd->queue);
-		vtcp_cmd_issue_r2t(cmd);
+		if (!cmd->status)
+			vtcp_cmd_issue_r2t(cmd);
 	}
 }
 
