@@ -766,7 +766,7 @@ static int c_failed_write_data_deadline(void)
 	}
 	if (type == -3 || type == VTCP_C2H_DATA || type == VTCP_CAPSULE_RESP ||
 	    type == VTCP_R2T)
-		ret = failf("the failed write still held its slot %ld ms after its last R2T could leave",
+		ret = failf("the failed write was still waiting %ld ms after its R2T left",
 			    now_ms() - t0);
 	else if (type != VTCP_C2H_TERM)
 		ret = failf("expected C2HTermReq, got %d", type);
