@@ -95,7 +95,7 @@ static void vssd_kv_forget(struct vssd_cs_ns *ns, u64 owner)
 /* What the host is told: KV (01h), or NVM in compat presentation. */
 u8 vssd_kv_presented_csi(const struct vssd_cs_ns *ns)
 {
-	const struct vssd_kv_conf *conf = vssd_cs_conf((struct vssd_cs_ns *)ns, &vssd_cs_kv);
+	const struct vssd_kv_conf *conf = vssd_cs_conf(ns, &vssd_cs_kv);
 
 	return conf->compat ? NVME_CSI_NVM : VSSD_CSI_KV;
 }

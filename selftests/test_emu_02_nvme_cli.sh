@@ -95,6 +95,10 @@ nvme smart-log "$VSSD_CHR" -o json | json num_err_log_entries | grep -qx 1 ||
 nvme error-log "$VSSD_CHR" -e 1 >"$tmp/err" || fail "error-log"
 grep -q "status_field.*0x4080(LBA Out of Range" "$tmp/err" ||
 	fail "error log entry: $(cat "$tmp/err")"
+# Active namespaces after NSID FFFFFFFFh: Invalid Namespace, not the whole list.
+out=$(nvme admin-passthru "$VSSD_CHR" -o 0x06 --cdw10=2 -n 0xffffffff -l 4096 -r 2>&1) &&
+	fail "active namespace list after FFFFFFFFh succeeded: $out"
+echo "$out" | grep -qi "Invalid Namespace" || fail "active list after FFFFFFFFh: $out"
 out=$(nvme admin-passthru "$VSSD_CHR" -o 0xc5 2>&1) && fail "unknown admin opcode succeeded"
 echo "$out" | grep -q "Invalid Command Opcode" || fail "unknown admin opcode: $out"
 out=$(nvme io-passthru "$n1" -o 0x7f -n 1 2>&1) && fail "unknown I/O opcode succeeded"

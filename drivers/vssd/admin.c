@@ -18,10 +18,16 @@ static u16 vssd_admin_identify_check(struct vssd_ctrl *ctrl, struct vssd_cmd *cm
 
 	switch (cns) {
 	case NVME_ID_CNS_CTRL:
-	case NVME_ID_CNS_NS_ACTIVE_LIST:
 		return 0;
-	case NVME_ID_CNS_CS_CTRL:
+	case NVME_ID_CNS_NS_ACTIVE_LIST:
 	case VSSD_CNS_NS_ACTIVE_LIST_CS:
+		/* The namespaces after NSID: none can follow FFFFFFFEh. */
+		if (nsid >= NVME_NSID_ALL - 1)
+			return VSSD_SC(NVME_SC_INVALID_NS);
+		if (cns == NVME_ID_CNS_NS_ACTIVE_LIST)
+			return 0;
+		fallthrough;
+	case NVME_ID_CNS_CS_CTRL:
 		return vssd_cs_csi_known(csi) ? 0 : VSSD_SC(NVME_SC_INVALID_FIELD);
 	case NVME_ID_CNS_NS:
 	case NVME_ID_CNS_NS_DESC_LIST:

@@ -307,13 +307,13 @@ CONFIGFS_ATTR(vssd_ctrl_, stats);
 	(&vssd_ctrl_attr_##field),
 
 static struct configfs_attribute *vssd_ctrl_attrs[] = {
-	&vssd_ctrl_attr_model,
+	VSSD_PARAM_LIST(VSSD_CTRL_PARAM_ATTR_PTR)
+	(&vssd_ctrl_attr_model),
 	&vssd_ctrl_attr_preset,
 	&vssd_ctrl_attr_worker_cpus,
 	&vssd_ctrl_attr_power,
 	&vssd_ctrl_attr_index,
 	&vssd_ctrl_attr_stats,
-	VSSD_PARAM_LIST(VSSD_CTRL_PARAM_ATTR_PTR)
 	NULL,
 };
 
@@ -380,8 +380,7 @@ static int vssd_ns_csi_set(struct vssd_cs_ns *cs, const char *page)
 			(int)strcspn(page, "\n"), page, names);
 		return -EINVAL;
 	}
-	vssd_ns_of(cs)->ops = ops;
-	cs->csi = ops->csi;
+	vssd_ns_set_ops(vssd_ns_of(cs), ops);
 	return 0;
 }
 VSSD_CS_NS_ATTR(vssd_ns_, csi);
@@ -467,16 +466,15 @@ static struct configfs_attribute *const vssd_ns_core_attrs[] = {
 	&vssd_ns_attr_size_mb,
 	&vssd_ns_attr_block_size,
 	&vssd_ns_attr_uuid,
-	&vssd_ns_attr_device,
 };
 
-/* The core's namespace attributes, then each command set's (built at init). */
+/* The core's namespace attributes, each command set's, then device (built at init). */
 static struct configfs_attribute **vssd_ns_attrs;
 
 static int vssd_ns_attrs_build(void)
 {
 	const struct vssd_cs_ops *cs;
-	unsigned int i, j, n = ARRAY_SIZE(vssd_ns_core_attrs);
+	unsigned int i, j, n = ARRAY_SIZE(vssd_ns_core_attrs) + 1;
 
 	for (i = 0; (cs = vssd_cs_at(i)); i++)
 		for (j = 0; cs->ns_attrs && cs->ns_attrs[j]; j++)
@@ -490,6 +488,7 @@ static int vssd_ns_attrs_build(void)
 	for (i = 0; (cs = vssd_cs_at(i)); i++)
 		for (j = 0; cs->ns_attrs && cs->ns_attrs[j]; j++)
 			vssd_ns_attrs[n++] = cs->ns_attrs[j];
+	vssd_ns_attrs[n] = &vssd_ns_attr_device;
 	return 0;
 }
 
@@ -536,8 +535,7 @@ static struct config_group *vssd_ns_make(struct config_group *group, const char 
 		return ERR_PTR(-ENOMEM);
 	ns->cs.ctrl = ctrl;
 	ns->cs.nsid = nsid;
-	ns->ops = vssd_cs_at(0);
-	ns->cs.csi = ns->ops->csi;
+	vssd_ns_set_ops(ns, vssd_cs_at(0));
 	ns->block_size = 512;
 	ns->size_mb = 1024;
 	uuid_gen(&ns->cs.uuid);

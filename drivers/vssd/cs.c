@@ -41,7 +41,16 @@ unsigned int vssd_cs_index(const struct vssd_cs_ops *cs)
 	for (i = 0; i < ARRAY_SIZE(vssd_cs_table); i++)
 		if (vssd_cs_table[i] == cs)
 			return i;
+	/* An ops table missing from vssd_cs_table[]: a build mistake. */
+	WARN_ON_ONCE(1);
 	return 0;
+}
+
+/* Configuration (controller off): @ns belongs to command set @cs. */
+void vssd_ns_set_ops(struct vssd_ns *ns, const struct vssd_cs_ops *cs)
+{
+	ns->ops = cs;
+	ns->cs_index = vssd_cs_index(cs);
 }
 
 /*
@@ -64,7 +73,7 @@ void vssd_io_prepare(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 now, u64 
 		return;
 	}
 	if (!cmd->foreign)
-		cmd->cs_config = ctrl->features.cs_config[vssd_cs_index(cmd->ns->ops)];
+		cmd->cs_config = ctrl->features.cs_config[cmd->ns->cs_index];
 	cmd->ns->ops->prepare(ctrl, cmd, now, deadline);
 }
 
@@ -128,7 +137,7 @@ void vssd_cs_ns_free_conf(struct vssd_ns *ns)
 	}
 }
 
-void *vssd_cs_conf(struct vssd_cs_ns *ns, const struct vssd_cs_ops *cs)
+void *vssd_cs_conf(const struct vssd_cs_ns *ns, const struct vssd_cs_ops *cs)
 {
 	return ns->conf[vssd_cs_index(cs)];
 }

@@ -50,7 +50,7 @@ void vssd_stats_count(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 modelled
 	}
 	kind = vssd_stat_kind_of(cmd);
 	if (kind == VSSD_STAT_CS) {
-		unsigned int i = vssd_cs_index(cmd->ns->ops);
+		unsigned int i = cmd->ns->cs_index;
 
 		WRITE_ONCE(s->cs_cmds[i], s->cs_cmds[i] + 1);
 		return;

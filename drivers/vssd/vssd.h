@@ -193,7 +193,8 @@ struct vssd_ns {
 	struct list_head link;
 
 	/* Configuration, fixed while the controller is powered. */
-	const struct vssd_cs_ops *ops;	/* its command set (cs.csi) */
+	const struct vssd_cs_ops *ops;	/* its command set */
+	unsigned int cs_index;		/* of ops in vssd_cs_table[] */
 	u32 block_size;
 	unsigned long size_mb;
 
@@ -269,6 +270,8 @@ static inline struct vssd_ns *vssd_ns_after(struct vssd_ctrl *ctrl, u32 after)
 {
 	u32 nsid;
 
+	if (after >= VSSD_MAX_NSID)
+		return NULL;
 	for (nsid = after + 1; nsid <= VSSD_MAX_NSID; nsid++)
 		if (ctrl->ns_by_id[nsid])
 			return ctrl->ns_by_id[nsid];
@@ -352,6 +355,7 @@ void vssd_fwd_remove_ctrl(struct vssd_ctrl *ctrl);
 const struct vssd_cs_ops *vssd_cs_find(const char *name);
 const struct vssd_cs_ops *vssd_cs_at(unsigned int i);
 unsigned int vssd_cs_index(const struct vssd_cs_ops *cs);
+void vssd_ns_set_ops(struct vssd_ns *ns, const struct vssd_cs_ops *cs);
 bool vssd_cs_csi_known(u8 csi);
 const struct vssd_cs_ops *vssd_cs_of_feature(u8 fid);
 u8 vssd_ns_presented_csi(struct vssd_ns *ns);

@@ -99,7 +99,6 @@ struct vssd_cmd {
 struct vssd_cs_ns {
 	struct vssd_ctrl *ctrl;
 	u32 nsid;
-	u8 csi;			/* configured */
 	uuid_t uuid;
 	u64 size;		/* bytes */
 	void *conf[VSSD_CS_MAX];	/* each command set's configfs values */
@@ -139,8 +138,14 @@ static inline struct vssd_cs_ns *vssd_cmd_cs_ns(const struct vssd_cmd *cmd)
  * @forget: close what remote host controller @owner holds open
  * @stats_show: its lines of the controller's stats; returns bytes written
  *
- * Every hook but conf_init, ns_init, ns_exit and stats_show runs under the
- * controller's dispatch lock.  Only @name, @csi and @prepare are required.
+ * Context: @prepare, @format, @idle and @forget run under the controller's
+ * dispatch lock, the only lock the command set's state needs.  @identify_ns,
+ * @effects and @stats_show run without it (on a worker, or reading stats,
+ * while the controller is powered): they may read counters with READ_ONCE()
+ * and configuration, nothing the dispatcher changes otherwise; @effects may
+ * get a NULL @ctrl (a transport's log of @csi).  @presented_csi reads only
+ * configuration.  @conf_init runs at mkdir, @ns_init and @ns_exit at power
+ * on and off.  Only @name, @csi and @prepare are required.
  */
 struct vssd_cs_ops {
 	const char *name;
@@ -169,7 +174,7 @@ extern const struct vssd_cs_ops vssd_cs_nvm;
 extern const struct vssd_cs_ops vssd_cs_kv;
 
 /* @cs's configuration of @ns (struct vssd_cs_ops.conf_size bytes). */
-void *vssd_cs_conf(struct vssd_cs_ns *ns, const struct vssd_cs_ops *cs);
+void *vssd_cs_conf(const struct vssd_cs_ns *ns, const struct vssd_cs_ops *cs);
 
 /* The controller, as a command set may see it. */
 const char *vssd_ctrl_name(struct vssd_ctrl *ctrl);
@@ -179,7 +184,10 @@ void vssd_assert_dispatching(struct vssd_ctrl *ctrl);
 struct vssd_cs_ns *vssd_cs_ns_next(struct vssd_ctrl *ctrl, const struct vssd_cs_ops *cs,
 				   struct vssd_cs_ns *prev);
 
-/* The media of the controller's timing model (dispatch lock held). */
+/*
+ * The media of the controller's timing model: read and write timing under
+ * the dispatch lock; whether it is timed and its NAND array at any time.
+ */
 bool vssd_media_untimed(struct vssd_ctrl *ctrl);
 struct vssd_nand *vssd_media_nand(struct vssd_ctrl *ctrl);
 u64 vssd_media_read(struct vssd_cs_ns *ns, u64 off, u64 len, u64 now);
