@@ -22,7 +22,7 @@
 #include "vtcp.h"
 
 #define VTCP_CID_BITS		BIT(16)
-#define VTCP_TERM_GRACE_MS	2000	/* time for a C2HTermReq to leave */
+#define VTCP_TERM_GRACE_MS	2000	/* the host reads nothing: close */
 #define VTCP_IO_ROUNDS		16
 
 static LIST_HEAD(vtcp_queue_list);
@@ -84,6 +84,8 @@ void vtcp_queue_fatal(struct vtcp_queue *queue, const struct vtcp_fatal *fatal,
 
 	if (old != VTCP_Q_WAIT_ICREQ && old != VTCP_Q_LIVE)
 		return;
+	queue->term_since = jiffies;
+	queue->term_una = READ_ONCE(tcp_sk(queue->sock->sk)->snd_una);
 	if (cmpxchg(&queue->state, old, VTCP_Q_TERMINATING) != old)
 		return;
 	pr_warn_ratelimited("queue %u: fatal protocol error (FES %u, field offset %u): terminating the connection\n",
@@ -108,6 +110,25 @@ void vtcp_queue_fatal(struct vtcp_queue *queue, const struct vtcp_fatal *fatal,
 	/* A host that never reads must not keep the queue alive. */
 	mod_delayed_work(vtcp_wq, &queue->deadline_work,
 			 msecs_to_jiffies(VTCP_TERM_GRACE_MS));
+}
+
+/*
+ * The C2HTermReq waits behind data the host has not read yet.  Wait on
+ * while the host takes some every VTCP_TERM_GRACE_MS (a slow reader still
+ * gets to see why it is cut off), at most send_timeout_ms in all.
+ */
+static bool vtcp_term_waits(struct vtcp_queue *queue)
+{
+	u32 una = READ_ONCE(tcp_sk(queue->sock->sk)->snd_una);
+	unsigned long limit = msecs_to_jiffies(READ_ONCE(vtcp_send_timeout_ms));
+	bool read = una != queue->term_una;
+
+	queue->term_una = una;
+	if (!read || !time_before(jiffies, queue->term_since + limit))
+		return false;
+	mod_delayed_work(vtcp_wq, &queue->deadline_work,
+			 msecs_to_jiffies(VTCP_TERM_GRACE_MS));
+	return true;
 }
 
 /* Spread queues over the online CPUs, round robin. */
@@ -176,7 +197,7 @@ static void vtcp_deadline_work(struct work_struct *work)
 		why = "no ICReq in time";
 	else if (state == VTCP_Q_LIVE && !READ_ONCE(queue->nvme_sq.ctrl))
 		why = "no Connect in time";
-	else if (state == VTCP_Q_TERMINATING)
+	else if (state == VTCP_Q_TERMINATING && !vtcp_term_waits(queue))
 		why = "termination not taken";
 	if (why) {
 		pr_info_ratelimited("queue %u: %s: closing\n", queue->id, why);

@@ -184,6 +184,9 @@ struct vtcp_queue {
 	struct work_struct	io_work;
 	struct work_struct	release_work;
 	struct delayed_work	deadline_work;
+	/* deadline_work's, while TERMINATING: is the host still reading? */
+	unsigned long		term_since;
+	u32			term_una;	/* tcp snd_una at the last look */
 
 	void			(*old_data_ready)(struct sock *sk);
 	void			(*old_write_space)(struct sock *sk);
