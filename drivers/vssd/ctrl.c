@@ -158,7 +158,7 @@ static void vssd_ctrl_devices_down(struct vssd_ctrl *ctrl, bool chardev)
 	mutex_lock(&ctrl->lock);
 }
 
-/* Called with ctrl->lock held, from the "power" attribute. */
+/* Called with ctrl->lock held, from the "power" attribute; drops it while devices are added. */
 int vssd_ctrl_power_on(struct vssd_ctrl *ctrl)
 {
 	char why[96];
@@ -183,6 +183,10 @@ int vssd_ctrl_power_on(struct vssd_ctrl *ctrl)
 	}
 	ctrl->index = ret;
 	ctrl->state = VSSD_CTRL_STARTING;
+	/* From here on rmdir of the controller or a namespace is refused. */
+	ret = vssd_configfs_depend(ctrl, true);
+	if (ret)
+		goto out_ida;
 	ctrl->nr_io_queues = ctrl->params.nr_io_queues ?: num_online_cpus();
 	ctrl->features.volatile_wc = true;
 	ctrl->features.arbitration = 0;
@@ -193,7 +197,7 @@ int vssd_ctrl_power_on(struct vssd_ctrl *ctrl)
 	if (ret) {
 		pr_err("%s: cannot power on: the %s model failed: %d\n",
 		       vssd_ctrl_name(ctrl), ctrl->params.model, ret);
-		goto out_ida;
+		goto out_depend;
 	}
 	ret = vssd_engine_start(ctrl);
 	if (ret)
@@ -201,17 +205,23 @@ int vssd_ctrl_power_on(struct vssd_ctrl *ctrl)
 	ret = vssd_blk_init(ctrl);
 	if (ret)
 		goto out_engine;
+	/*
+	 * Adding a disk or the misc device waits on locks an opener holds
+	 * while it waits for ctrl->lock (a disk's open_mutex, misc_mtx):
+	 * drop ours meanwhile.  STARTING keeps openers, namespace changes
+	 * and power writes out, and ns_list cannot change.
+	 */
+	mutex_unlock(&ctrl->lock);
 	list_for_each_entry(ns, &ctrl->ns_list, link) {
 		ret = vssd_blk_add_ns(ns);
 		if (ret)
-			goto out_disks;
+			break;
 	}
-	ret = vssd_chardev_add(ctrl);
+	if (!ret)
+		ret = vssd_chardev_add(ctrl);
+	mutex_lock(&ctrl->lock);
 	if (ret)
 		goto out_disks;
-	ret = vssd_configfs_depend(ctrl, true);
-	if (ret)
-		goto out_chardev;
 
 	ctrl->power_on_ns = ktime_get_ns();
 	ctrl->power_cycles++;
@@ -222,9 +232,6 @@ int vssd_ctrl_power_on(struct vssd_ctrl *ctrl)
 		ctrl->nr_workers);
 	return 0;
 
-out_chardev:
-	vssd_ctrl_devices_down(ctrl, true);
-	goto out_models;
 out_disks:
 	vssd_ctrl_devices_down(ctrl, false);
 	goto out_models;
@@ -232,6 +239,8 @@ out_engine:
 	vssd_engine_stop(ctrl);
 out_models:
 	vssd_ctrl_models_exit(ctrl);
+out_depend:
+	vssd_configfs_depend(ctrl, false);
 out_ida:
 	ida_free(&vssd_index_ida, ctrl->index);
 	ctrl->index = -1;
