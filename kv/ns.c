@@ -5,6 +5,7 @@
  */
 #include <linux/slab.h>
 #include <vssd/compat.h>
+#include <vssd/nvme_fields.h>
 
 #include "kv.h"
 
@@ -160,42 +161,36 @@ static int vssd_kv_stats_show(struct vssd_ctrl *ctrl, char *page, int at)
 			 keys ? div64_u64(index, keys) : 0ULL, iters, steps);
 }
 
-static void vssd_kv_effects_vendor(struct nvme_effects_log *log)
-{
-	const u32 supported = NVME_CMD_EFFECTS_CSUPP;
-	const u32 changes = supported | NVME_CMD_EFFECTS_LBCC;
+/* The Samsung/NVMeVirt vendor opcodes: they work in either presentation. */
+static const struct vssd_effect vssd_kv_vendor_effects[] = {
+	{ VSSD_SKV_OP_STORE, VSSD_EFFECT_CHANGES }, { VSSD_SKV_OP_APPEND, VSSD_EFFECT_CHANGES },
+	{ VSSD_SKV_OP_DELETE, VSSD_EFFECT_CHANGES }, { VSSD_SKV_OP_EXIST, VSSD_EFFECT_SUPPORTED },
+	{ VSSD_SKV_OP_RETRIEVE, VSSD_EFFECT_SUPPORTED },
+	{ VSSD_SKV_OP_ITER_REQ, VSSD_EFFECT_SUPPORTED },
+	{ VSSD_SKV_OP_ITER_READ, VSSD_EFFECT_SUPPORTED },
+};
 
-	log->iocs[VSSD_SKV_OP_STORE] = cpu_to_le32(changes);
-	log->iocs[VSSD_SKV_OP_APPEND] = cpu_to_le32(changes);
-	log->iocs[VSSD_SKV_OP_RETRIEVE] = cpu_to_le32(supported);
-	log->iocs[VSSD_SKV_OP_DELETE] = cpu_to_le32(changes);
-	log->iocs[VSSD_SKV_OP_ITER_REQ] = cpu_to_le32(supported);
-	log->iocs[VSSD_SKV_OP_ITER_READ] = cpu_to_le32(supported);
-	log->iocs[VSSD_SKV_OP_EXIST] = cpu_to_le32(supported);
-}
+/* The NVMe KV command set (CSI 01h). */
+static const struct vssd_effect vssd_kv_io_effects[] = {
+	{ VSSD_KV_OP_STORE, VSSD_EFFECT_CHANGES }, { VSSD_KV_OP_DELETE, VSSD_EFFECT_CHANGES },
+	{ nvme_cmd_flush, VSSD_EFFECT_SUPPORTED }, { VSSD_KV_OP_RETRIEVE, VSSD_EFFECT_SUPPORTED },
+	{ VSSD_KV_OP_LIST, VSSD_EFFECT_SUPPORTED }, { VSSD_KV_OP_EXIST, VSSD_EFFECT_SUPPORTED },
+};
 
 /*
  * CSI 01h: both families.  Any other CSI, on a controller with a KV
- * namespace: the vendor opcodes, which work in either presentation.
- * @ctrl is NULL for a transport's log of CSI 01h.
+ * namespace: the vendor opcodes.  @ctrl is NULL for a transport's log of
+ * CSI 01h.
  */
 static void vssd_kv_effects(struct vssd_ctrl *ctrl, u8 csi, struct nvme_effects_log *log)
 {
-	const u32 supported = NVME_CMD_EFFECTS_CSUPP;
-	const u32 changes = supported | NVME_CMD_EFFECTS_LBCC;
-
-	if (csi != VSSD_CSI_KV) {
-		if (ctrl && vssd_cs_ns_next(ctrl, &vssd_cs_kv, NULL))
-			vssd_kv_effects_vendor(log);
+	if (csi == VSSD_CSI_KV)
+		vssd_effects_fill(log->iocs, vssd_kv_io_effects,
+				  ARRAY_SIZE(vssd_kv_io_effects));
+	else if (!ctrl || !vssd_cs_ns_next(ctrl, &vssd_cs_kv, NULL))
 		return;
-	}
-	log->iocs[nvme_cmd_flush] = cpu_to_le32(supported);
-	log->iocs[VSSD_KV_OP_STORE] = cpu_to_le32(changes);
-	log->iocs[VSSD_KV_OP_RETRIEVE] = cpu_to_le32(supported);
-	log->iocs[VSSD_KV_OP_LIST] = cpu_to_le32(supported);
-	log->iocs[VSSD_KV_OP_DELETE] = cpu_to_le32(changes);
-	log->iocs[VSSD_KV_OP_EXIST] = cpu_to_le32(supported);
-	vssd_kv_effects_vendor(log);
+	vssd_effects_fill(log->iocs, vssd_kv_vendor_effects,
+			  ARRAY_SIZE(vssd_kv_vendor_effects));
 }
 
 const struct vssd_cs_ops vssd_cs_kv = {

@@ -292,8 +292,8 @@ int send_capsule(struct conn *c, const struct sqe *s, const void *data, u32 len)
 	return ret;
 }
 
-int send_h2c(struct conn *c, u16 cid, u16 ttag, u32 offset,
-	     const void *data, u32 len, bool last)
+static int h2c_pdu(struct conn *c, u16 cid, u16 ttag, u32 offset,
+		   const void *data, u32 len, bool last, bool bad_digest)
 {
 	u8 *buf = malloc(24 + 8 + len + 8);
 	struct vtcp_data_pdu *p = (void *)buf;
@@ -321,12 +321,29 @@ int send_h2c(struct conn *c, u16 cid, u16 ttag, u32 offset,
 	if (c->dd) {
 		u32 d = crc32c_digest(data, len);
 
+		if (bad_digest)
+			d = ~d;
 		memcpy(buf + off, &d, 4);
 		off += 4;
 	}
 	ret = send_all(c, buf, off);
 	free(buf);
 	return ret;
+}
+
+int send_h2c(struct conn *c, u16 cid, u16 ttag, u32 offset,
+	     const void *data, u32 len, bool last)
+{
+	return h2c_pdu(c, cid, ttag, offset, data, len, last, false);
+}
+
+/* The last H2CData PDU of a transfer, with a wrong data digest. */
+int send_h2c_bad_digest(struct conn *c, u16 cid, u16 ttag, u32 offset,
+			const void *data, u32 len)
+{
+	if (!c->dd)
+		return -1;
+	return h2c_pdu(c, cid, ttag, offset, data, len, true, true);
 }
 
 /* The data an R2T asked for, in H2CData PDUs of at most MAXH2CDATA. */

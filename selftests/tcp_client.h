@@ -74,6 +74,8 @@ struct sqe sqe_rw(u8 opcode, u16 cid, u64 slba, u32 bytes, u8 sgl_type);
 int send_capsule(struct conn *c, const struct sqe *s, const void *data, u32 len);
 int send_h2c(struct conn *c, u16 cid, u16 ttag, u32 offset,
 	     const void *data, u32 len, bool last);
+int send_h2c_bad_digest(struct conn *c, u16 cid, u16 ttag, u32 offset,
+			const void *data, u32 len);
 int send_h2c_split(struct conn *c, u16 cid, u16 ttag, u32 offset,
 		   const void *data, u32 len);
 int recv_until(struct conn *c, struct cqe *cqe, u8 *rbuf, u32 rlen,

@@ -269,33 +269,14 @@ static int c_data_digest_error_h2c(void)
 	struct sqe s = sqe_rw(0x01, 42, 4096, sizeof(d), SGL_TRANSPORT);
 	struct vtcp_r2t_pdu r2t;
 	struct cqe cqe;
-	u8 *b = malloc(28 + sizeof(d) + 4);
-	struct vtcp_data_pdu *p = (void *)b;
-	u32 dg;
 	int ret;
 
-	if (io_queue(&a, &c, VTCP_DIGEST_HEADER | VTCP_DIGEST_DATA, 0)) {
-		free(b);
+	if (io_queue(&a, &c, VTCP_DIGEST_HEADER | VTCP_DIGEST_DATA, 0))
 		return 1;
-	}
 	send_capsule(&c, &s, NULL, 0);
-	if (recv_until(&c, &cqe, NULL, 0, &r2t) != VTCP_R2T) {
-		free(b);
+	if (recv_until(&c, &cqe, NULL, 0, &r2t) != VTCP_R2T)
 		return failf("no R2T");
-	}
-	memset(b, 0, 28);
-	p->hdr = ch(VTCP_H2C_DATA, VTCP_F_HDGST | VTCP_F_DDGST | VTCP_F_DATA_LAST, 24, 28,
-		    28 + sizeof(d) + 4);
-	p->command_id = htole16(42);
-	p->ttag = r2t.ttag;
-	p->data_length = htole32(sizeof(d));
-	dg = crc32c_digest(b, 24);
-	memcpy(b + 24, &dg, 4);
-	memcpy(b + 28, d, sizeof(d));
-	dg = ~crc32c_digest(d, sizeof(d));
-	memcpy(b + 28 + sizeof(d), &dg, 4);
-	send_all(&c, b, 28 + sizeof(d) + 4);
-	free(b);
+	send_h2c_bad_digest(&c, 42, r2t.ttag, 0, d, sizeof(d));
 	ret = expect_status(&c, 42, 0x22);
 	if (!ret) {
 		pattern(d, sizeof(d), 6);
@@ -612,7 +593,7 @@ static int c_log_page_tail_zero(void)
 
 /*
  * Get Log Page 05h (commands supported and effects) for CSI 01h, which
- * vssd_tcp answers itself: NUMD all ones asks for 16 GiB and must be
+ * vssd_tcp answers itself while vssd.ko is loaded: NUMD all ones asks for 16 GiB and must be
  * refused against a transfer of none (a 32-bit length wraps to 0 and
  * "succeeds"); the same log asked for properly lists the KV Store command.
  */

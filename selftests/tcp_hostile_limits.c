@@ -691,14 +691,12 @@ static int c_failed_write_data_deadline(void)
 	static u8 d[4096];
 	long timeout = param_get("data_timeout_ms"), chunk = param_get("r2t_chunk");
 	u8 *buf = malloc(FAILED_READ_LEN + 256);
-	struct vtcp_data_pdu *p = (void *)buf;
 	struct vtcp_r2t_pdu r2t[2];
 	struct conn a, c;
 	struct cqe cqe;
 	struct sqe s;
 	int i, type, ret = 0;
 	long t0;
-	u32 dg;
 	u16 st;
 
 	if (!buf || timeout < 0 || chunk < 0) {
@@ -741,19 +739,8 @@ static int c_failed_write_data_deadline(void)
 	/* Chunk 1 in: R2T 3 is queued behind the reads.  Chunk 2: a bad digest. */
 	pattern(d, sizeof(d), 9);
 	send_h2c(&c, FAILED_CID, r2t[0].ttag, le32toh(r2t[0].r2t_offset), d, sizeof(d), true);
-	memset(buf, 0, 28);
-	p->hdr = ch(VTCP_H2C_DATA, VTCP_F_HDGST | VTCP_F_DDGST | VTCP_F_DATA_LAST, 24, 28,
-		    28 + sizeof(d) + 4);
-	p->command_id = htole16(FAILED_CID);
-	p->ttag = r2t[1].ttag;
-	p->data_offset = r2t[1].r2t_offset;
-	p->data_length = htole32(sizeof(d));
-	dg = crc32c_digest(buf, 24);
-	memcpy(buf + 24, &dg, 4);
-	memcpy(buf + 28, d, sizeof(d));
-	dg = ~crc32c_digest(d, sizeof(d));
-	memcpy(buf + 28 + sizeof(d), &dg, 4);
-	send_all(&c, buf, 28 + sizeof(d) + 4);
+	send_h2c_bad_digest(&c, FAILED_CID, r2t[1].ttag, le32toh(r2t[1].r2t_offset), d,
+			    sizeof(d));
 	/* Past the deadline the first R2Ts set, then read everything. */
 	usleep(2 * FAILED_TIMEOUT * 1000);
 	t0 = now_ms();

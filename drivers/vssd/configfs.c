@@ -66,15 +66,23 @@ int vssd_configfs_depend(struct vssd_ctrl *ctrl, bool depend)
 
 /* ---- controller attributes ---- */
 
-/* "a, b or c" from the names name(0), name(1), ... (NULL ends them). */
-static void vssd_names_join(char *buf, size_t len, const char *(*name)(unsigned int i))
+/*
+ * Refuse @page, none of the names name(0), name(1), ... (NULL ends them):
+ * the kernel log says "@who: @what "<page>" refused: a, b or c".
+ */
+static int vssd_name_refused(const char *who, const char *what, const char *page,
+			     const char *(*name)(unsigned int i))
 {
 	unsigned int i, n = 0;
+	char names[64];
 
-	buf[0] = 0;
+	names[0] = 0;
 	for (i = 0; name(i); i++)
-		n += scnprintf(buf + n, len - n, "%s%s",
+		n += scnprintf(names + n, sizeof(names) - n, "%s%s",
 			       !i ? "" : name(i + 1) ? ", " : " or ", name(i));
+	pr_warn("%s: %s \"%.*s\" refused: %s\n", who, what, (int)strcspn(page, "\n"), page,
+		names);
+	return -EINVAL;
 }
 
 static ssize_t vssd_param_show(struct vssd_ctrl *ctrl, enum vssd_param_index i,
@@ -151,14 +159,8 @@ static ssize_t vssd_ctrl_model_store(struct config_item *item, const char *page,
 	const struct vssd_model_ops *model = vssd_model_find(page);
 	ssize_t ret = count;
 
-	if (!model) {
-		char names[64];
-
-		vssd_names_join(names, sizeof(names), vssd_model_name);
-		pr_warn("%s: model \"%.*s\" refused: %s\n", vssd_ctrl_name(ctrl),
-			(int)strcspn(page, "\n"), page, names);
-		return -EINVAL;
-	}
+	if (!model)
+		return vssd_name_refused(vssd_ctrl_name(ctrl), "model", page, vssd_model_name);
 	mutex_lock(&ctrl->lock);
 	if (ctrl->state != VSSD_CTRL_OFF)
 		ret = -EBUSY;
@@ -180,28 +182,22 @@ static ssize_t vssd_ctrl_preset_show(struct config_item *item, char *page)
 	return n;
 }
 
+/* A preset sets the model and its parameters, while powered off only. */
 static ssize_t vssd_ctrl_preset_store(struct config_item *item, const char *page,
 				      size_t count)
 {
 	struct vssd_ctrl *ctrl = to_vssd_ctrl(item);
 	const struct vssd_preset *preset = vssd_preset_find(page);
-	ssize_t ret = count;
+	int ret;
 
-	if (!preset) {
-		char names[64];
-
-		vssd_names_join(names, sizeof(names), vssd_preset_name);
-		pr_warn("%s: preset \"%.*s\" refused: %s\n", vssd_ctrl_name(ctrl),
-			(int)strcspn(page, "\n"), page, names);
-		return -EINVAL;
-	}
+	if (!preset)
+		return vssd_name_refused(vssd_ctrl_name(ctrl), "preset", page, vssd_preset_name);
 	mutex_lock(&ctrl->lock);
-	if (ctrl->state != VSSD_CTRL_OFF)
-		ret = -EBUSY;
-	else
+	ret = ctrl->state != VSSD_CTRL_OFF ? -EBUSY : 0;
+	if (!ret)
 		vssd_preset_apply(preset, &ctrl->params);
 	mutex_unlock(&ctrl->lock);
-	return ret;
+	return ret ?: count;
 }
 CONFIGFS_ATTR(vssd_ctrl_, preset);
 
@@ -372,13 +368,11 @@ static const char *vssd_cs_name(unsigned int i)
 static int vssd_ns_csi_set(struct vssd_cs_ns *cs, const char *page)
 {
 	const struct vssd_cs_ops *ops = vssd_cs_find(page);
-	char names[64];
+	char who[24];
 
 	if (!ops) {
-		vssd_names_join(names, sizeof(names), vssd_cs_name);
-		pr_warn("namespace %u: csi \"%.*s\" refused: %s\n", cs->nsid,
-			(int)strcspn(page, "\n"), page, names);
-		return -EINVAL;
+		snprintf(who, sizeof(who), "namespace %u", cs->nsid);
+		return vssd_name_refused(who, "csi", page, vssd_cs_name);
 	}
 	vssd_ns_set_ops(vssd_ns_of(cs), ops);
 	return 0;
@@ -392,18 +386,12 @@ static ssize_t vssd_ns_size_mb_get(struct vssd_cs_ns *cs, char *page)
 
 static int vssd_ns_size_mb_set(struct vssd_cs_ns *cs, const char *page)
 {
-	unsigned long v;
-	int ret = kstrtoul(page, 0, &v);
+	u32 v;
+	int ret = vssd_cs_ns_parse_u32(cs, page, "size_mb", 1, VSSD_MAX_SIZE_MB, &v);
 
-	if (ret)
-		return ret;
-	if (!v || v > VSSD_MAX_SIZE_MB) {
-		pr_warn("namespace %u: size_mb=%lu refused: must be 1..%lu\n",
-			cs->nsid, v, VSSD_MAX_SIZE_MB);
-		return -EINVAL;
-	}
-	vssd_ns_of(cs)->size_mb = v;
-	return 0;
+	if (!ret)
+		vssd_ns_of(cs)->size_mb = v;
+	return ret;
 }
 VSSD_CS_NS_ATTR(vssd_ns_, size_mb);
 

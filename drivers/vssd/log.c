@@ -100,22 +100,24 @@ static u32 vssd_log_fw_slot(struct nvme_fw_slot_info_log *log)
 	return sizeof(*log);
 }
 
+static const struct vssd_effect vssd_admin_effects[] = {
+	{ nvme_admin_get_log_page, VSSD_EFFECT_SUPPORTED },
+	{ nvme_admin_identify, VSSD_EFFECT_SUPPORTED },
+	{ nvme_admin_abort_cmd, VSSD_EFFECT_SUPPORTED },
+	{ nvme_admin_set_features, VSSD_EFFECT_SUPPORTED },
+	{ nvme_admin_get_features, VSSD_EFFECT_SUPPORTED },
+	{ nvme_admin_keep_alive, VSSD_EFFECT_SUPPORTED },
+	/* Format changes content, capacity and identify data, per namespace. */
+	{ nvme_admin_format_nvm, VSSD_EFFECT_CHANGES | NVME_CMD_EFFECTS_NCC |
+				 NVME_CMD_EFFECTS_NIC | (1 << 16) },
+};
+
 static u32 vssd_log_effects(struct vssd_ctrl *ctrl, u8 csi, struct nvme_effects_log *log)
 {
-	const u32 supported = NVME_CMD_EFFECTS_CSUPP;
-	const u32 changes = supported | NVME_CMD_EFFECTS_LBCC;
 	const struct vssd_cs_ops *cs;
 	unsigned int i;
 
-	log->acs[nvme_admin_get_log_page] = cpu_to_le32(supported);
-	log->acs[nvme_admin_identify] = cpu_to_le32(supported);
-	log->acs[nvme_admin_abort_cmd] = cpu_to_le32(supported);
-	log->acs[nvme_admin_set_features] = cpu_to_le32(supported);
-	log->acs[nvme_admin_get_features] = cpu_to_le32(supported);
-	log->acs[nvme_admin_keep_alive] = cpu_to_le32(supported);
-	log->acs[nvme_admin_format_nvm] =
-		cpu_to_le32(changes | NVME_CMD_EFFECTS_NCC | NVME_CMD_EFFECTS_NIC |
-			    (1 << 16));		/* per namespace */
+	vssd_effects_fill(log->acs, vssd_admin_effects, ARRAY_SIZE(vssd_admin_effects));
 	/* Each command set adds its I/O commands (those of @csi, or others). */
 	for (i = 0; (cs = vssd_cs_at(i)); i++)
 		if (cs->effects)

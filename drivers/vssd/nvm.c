@@ -329,20 +329,18 @@ static void vssd_nvm_prepare(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 n
 	}
 }
 
+static const struct vssd_effect vssd_nvm_io_effects[] = {
+	{ nvme_cmd_flush, VSSD_EFFECT_SUPPORTED }, { nvme_cmd_read, VSSD_EFFECT_SUPPORTED },
+	{ nvme_cmd_compare, VSSD_EFFECT_SUPPORTED },
+	{ nvme_cmd_write, VSSD_EFFECT_CHANGES }, { nvme_cmd_write_zeroes, VSSD_EFFECT_CHANGES },
+	{ nvme_cmd_dsm, VSSD_EFFECT_CHANGES }, { VSSD_NVM_CMD_COPY, VSSD_EFFECT_CHANGES },
+};
+
 static void vssd_nvm_effects(struct vssd_ctrl *ctrl, u8 csi, struct nvme_effects_log *log)
 {
-	const u32 supported = NVME_CMD_EFFECTS_CSUPP;
-	const u32 changes = supported | NVME_CMD_EFFECTS_LBCC;
-
-	if (csi != NVME_CSI_NVM)
-		return;
-	log->iocs[nvme_cmd_flush] = cpu_to_le32(supported);
-	log->iocs[nvme_cmd_read] = cpu_to_le32(supported);
-	log->iocs[nvme_cmd_compare] = cpu_to_le32(supported);
-	log->iocs[nvme_cmd_write] = cpu_to_le32(changes);
-	log->iocs[nvme_cmd_write_zeroes] = cpu_to_le32(changes);
-	log->iocs[nvme_cmd_dsm] = cpu_to_le32(changes);
-	log->iocs[VSSD_NVM_CMD_COPY] = cpu_to_le32(changes);
+	if (csi == NVME_CSI_NVM)
+		vssd_effects_fill(log->iocs, vssd_nvm_io_effects,
+				  ARRAY_SIZE(vssd_nvm_io_effects));
 }
 
 /* The FTL of the controller's model keeps a block namespace's state. */

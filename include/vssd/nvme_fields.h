@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * NVMe fields that vssd.ko and vssd_tcp.ko both decode or build: the
- * length of a Get Log Page and namespace identification descriptors.
+ * length of a Get Log Page, namespace identification descriptors and the
+ * entries of a commands supported and effects log.
  */
 #ifndef VSSD_NVME_FIELDS_H
 #define VSSD_NVME_FIELDS_H
@@ -35,6 +36,23 @@ static inline void *vssd_put_ns_desc(void *p, u8 type, u8 len, const void *value
 	desc->reserved = 0;
 	memcpy(desc + 1, value, len);
 	return (u8 *)(desc + 1) + len;
+}
+
+/* One command of a commands supported and effects log, and its effects. */
+struct vssd_effect {
+	u8 opcode;
+	u32 effects;
+};
+
+#define VSSD_EFFECT_SUPPORTED	NVME_CMD_EFFECTS_CSUPP
+#define VSSD_EFFECT_CHANGES	(NVME_CMD_EFFECTS_CSUPP | NVME_CMD_EFFECTS_LBCC)
+
+/* Set the entries of @table (acs[] or iocs[] of the log) for @n commands. */
+static inline void vssd_effects_fill(__le32 *table, const struct vssd_effect *e,
+				     unsigned int n)
+{
+	for (; n; n--, e++)
+		table[e->opcode] = cpu_to_le32(e->effects);
 }
 
 #endif /* VSSD_NVME_FIELDS_H */
