@@ -138,6 +138,15 @@ tcp_stack() {
 	load_module nvme_tcp
 }
 
+# tcp_stack_alone: the same without vssd.ko, which block and file
+# namespaces do not need.
+tcp_stack_alone() {
+	unload_module vssd_tcp || fail "cannot unload vssd_tcp before the test"
+	unload_module vssd || fail "cannot unload vssd before the test"
+	tcp_stack
+	module_loaded vssd && fail "loading vssd_tcp loaded vssd.ko"
+}
+
 # debug_queue_log: turn on vssd_tcp's per-queue debug lines for this test.
 debug_queue_log() {
 	local ctl=/sys/kernel/debug/dynamic_debug/control

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Both modules load by name, are the ones just built, and unload cleanly
-# with nvmet present, repeatedly.
+# with nvmet present, repeatedly, in either order: vssd_tcp neither needs
+# nor holds vssd.ko.
 . "$(dirname "$0")/lib.sh"
 
 for m in vssd_tcp nvmet_tcp vssd; do
@@ -20,10 +21,18 @@ for m in vssd vssd_tcp; do
 done
 
 for i in $(seq 10); do
-	expect_ok "unload vssd_tcp (round $i)" rmmod vssd_tcp
-	expect_ok "unload vssd (round $i)" rmmod vssd
-	expect_ok "reload vssd (round $i)" modprobe vssd
-	expect_ok "reload vssd_tcp (round $i)" modprobe vssd_tcp
+	if [ $((i % 2)) = 0 ]; then
+		expect_ok "unload vssd_tcp (round $i)" rmmod vssd_tcp
+		expect_ok "unload vssd (round $i)" rmmod vssd
+		expect_ok "reload vssd (round $i)" modprobe vssd
+		expect_ok "reload vssd_tcp (round $i)" modprobe vssd_tcp
+	else
+		expect_ok "unload vssd while vssd_tcp stays (round $i)" rmmod vssd
+		expect_ok "unload vssd_tcp (round $i)" rmmod vssd_tcp
+		expect_ok "reload vssd_tcp alone (round $i)" modprobe vssd_tcp
+		module_loaded vssd && fail "modprobe vssd_tcp loaded vssd.ko (round $i)"
+		expect_ok "reload vssd (round $i)" modprobe vssd
+	fi
 done
 
 expect_ok "final unload of vssd_tcp" rmmod vssd_tcp

@@ -18,8 +18,11 @@ require_cmd nvme python3 cmp uuidgen xxd sudo
 kv=$VSSD_SRC/selftests/build/vssd-kv
 model=$VSSD_SRC/selftests/build/kv_model
 [ -x "$kv" ] && [ -x "$model" ] || fail "helpers not built (make -C selftests helpers)"
-vssd_load
+# vssd_tcp first: it does not need vssd.ko to load, and finds it when a
+# host's command first meets a vssd namespace.
 tcp_stack
+module_loaded vssd && fail "vssd_tcp loaded vssd.ko"
+vssd_load
 tmp=$(mktemp -d)
 on_exit rm -rf "$tmp"
 
@@ -293,8 +296,17 @@ for i in $(seq 50); do
 	sleep 0.2
 done
 expect_eq "iterators after the host controller reset" 4 "$got"
+# Host A's controller holds one reference to vssd.ko, taken with its first
+# KV command; the transport drops it when the controller goes.
+vssd_ref=$(cat /sys/module/vssd/refcnt)
 nvme disconnect -n "$nqn" >/dev/null || fail "disconnect"
 wait_iters 0 || fail "host A's iterators not freed on its disconnect: $(iters_open) open"
+for i in $(seq 25); do
+	[ "$(cat /sys/module/vssd/refcnt)" = $((vssd_ref - 1)) ] && break
+	sleep 0.2
+done
+expect_eq "vssd.ko references after host A disconnected" $((vssd_ref - 1)) \
+	"$(cat /sys/module/vssd/refcnt)"
 host_connect "$nqn" 127.0.0.1 4420 -i 2 || fail "reconnect to $nqn failed"
 chr=/dev/$CTRL
 ng=$(host_ng "$CTRL" 2) || fail "no /dev/ngXn2 after reconnecting"

@@ -8,12 +8,16 @@
 # configuration comes down, no buffer is held, and rmmod vssd_tcp succeeds.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_nvmet.sh"
+. "$(dirname "$0")/lib_vssd.sh"
 require_cmd nvme fio
 tool="$VSSD_SRC/selftests/build/tcp_hostile"
 [ -x "$tool" ] || fail "$tool is not built (make -C selftests helpers)"
 
 load_module null_blk nr_devices=2 memory_backed=1 gb=1
 tcp_stack
+# The transport answers the KV effects log (a case below) while vssd.ko is
+# loaded.
+vssd_load
 params=/sys/module/vssd_tcp/parameters
 # Short deadlines; buffer caps low enough for one raw client to reach, high
 # enough that the bystander's 1 MiB writes keep flowing; 3 s for H2C data.

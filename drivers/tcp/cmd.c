@@ -196,7 +196,7 @@ static u16 vtcp_cmd_check_data(struct vtcp_cmd *cmd, u32 inline_len)
 {
 	struct nvme_sgl_desc *sgl = &cmd->sqe.common.dptr.sgl;
 	u32 len = le32_to_cpu(sgl->length);
-	u32 max = 4096U << vtcp_mdts_shift;
+	u32 max = 4096U << vtcp_mdts;
 
 	if (!len && !inline_len)
 		return 0;
@@ -580,35 +580,6 @@ void vtcp_cmds_check_waits(struct vtcp_queue *queue)
 }
 
 /*
- * nvmet_req_init(), with a Flush in the place of an I/O command that goes
- * to a vssd KV namespace (see fwd.c).  False: nvmet queued an error.
- */
-static bool vtcp_cmd_init_req(struct vtcp_queue *queue, struct vtcp_cmd *cmd)
-{
-	u8 opcode = cmd->sqe.common.opcode;
-	bool fwd = vtcp_fwd_io_wanted(queue, &cmd->sqe);
-	bool ok;
-	u16 status;
-
-	if (fwd)
-		cmd->sqe.common.opcode = nvme_cmd_flush;
-	ok = nvmet_req_init(&cmd->req, &queue->nvme_cq, &queue->nvme_sq, &vtcp_ops);
-	cmd->sqe.common.opcode = opcode;
-	if (!ok)
-		return false;
-	if (fwd) {
-		status = vtcp_fwd_io_claim(cmd);
-		if (status) {
-			nvmet_req_complete(&cmd->req, status);
-			return false;
-		}
-	} else if (!queue->nvme_sq.qid && queue->nvme_sq.ctrl) {
-		vtcp_fwd_admin_claim(cmd);
-	}
-	return true;
-}
-
-/*
  * A capsule arrived in a free slot.  Returns the command whose buffer its
  * in-capsule data goes to, NULL when that data is to be discarded (the
  * command already failed), or ERR_PTR(-EAGAIN) when there is no room for
@@ -633,7 +604,7 @@ struct vtcp_cmd *vtcp_cmd_capsule(struct vtcp_queue *queue, struct vtcp_cmd *cmd
 	}
 	cmd->owns_cid = true;
 	cmd->req.port = queue->port->nport;
-	if (!vtcp_cmd_init_req(queue, cmd))
+	if (!vtcp_fwd_req_init(queue, cmd))
 		return NULL;	/* nvmet has queued the error response */
 
 	status = vtcp_cmd_check_data(cmd, inline_len);

@@ -2,7 +2,7 @@
 /*
  * vssd_tcp: key-value namespaces over NVMe/TCP.  nvmet knows the NVM
  * command set only; for an nvmet namespace whose device is a vssd KV
- * namespace, this file
+ * namespace, this file, the only one of the transport that knows vssd,
  *
  * - forwards the I/O commands nvmet cannot parse to vssd (<vssd/fwd.h>):
  *   every opcode of a namespace presented as KV, the vendor opcodes (80h
@@ -20,9 +20,17 @@
  * connects and shared by its I/O queues: it keeps feature 20h, and its id
  * marks the Samsung iterators the host opens, which are closed when the
  * controller's last queue goes away.
+ *
+ * vssd_tcp does not depend on vssd.ko.  An owner takes vssd's API
+ * (vssd_fwd_ops) with symbol_get() the first time one of its commands meets
+ * a block device of vssd (or asks for the KV log or feature while vssd.ko
+ * is loaded), and puts it when the owner goes: vssd.ko stays loaded while a
+ * host controller that used it lives, and no longer.  Block devices and
+ * files of anything else never reach this file's vssd calls.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/module.h>
 #include <linux/rculist.h>
 #include <linux/slab.h>
 
@@ -41,6 +49,8 @@ struct vtcp_owner {
 	refcount_t		ref;	/* one per queue */
 	u64			id;
 	u32			kv_config;
+	/* From symbol_get(), set once (NULL until vssd is needed). */
+	const struct vssd_fwd_ops *vssd;
 };
 
 static LIST_HEAD(vtcp_owners);
@@ -100,8 +110,42 @@ void vtcp_fwd_queue_gone(struct vtcp_queue *queue)
 	}
 	list_del(&owner->entry);
 	spin_unlock(&vtcp_owners_lock);
-	vssd_fwd_forget(owner->id);
+	if (owner->vssd) {
+		owner->vssd->forget(owner->id);
+		symbol_put(vssd_fwd_ops);
+	}
 	kfree(owner);
+}
+
+/* Is @bdev a vssd namespace's device?  Its module is then loaded. */
+static bool vtcp_fwd_is_vssd(struct block_device *bdev)
+{
+	struct module *mod = bdev ? bdev->bd_disk->fops->owner : NULL;
+
+	return mod && !strcmp(module_name(mod), VSSD_FWD_MODULE);
+}
+
+/* vssd's API for @owner's commands: NULL without an owner or without vssd.ko. */
+static const struct vssd_fwd_ops *vtcp_fwd_vssd(struct vtcp_owner *owner)
+{
+	const struct vssd_fwd_ops *ops, *old;
+
+	if (!owner)
+		return NULL;
+	/* Pairs with the cmpxchg() below, on another queue of the owner. */
+	ops = smp_load_acquire(&owner->vssd);
+	if (ops)
+		return ops;
+	ops = symbol_get(vssd_fwd_ops);
+	if (!ops)
+		return NULL;
+	old = cmpxchg(&owner->vssd, NULL, ops);
+	if (old) {
+		/* Another queue of the same host controller was first. */
+		symbol_put(vssd_fwd_ops);
+		return old;
+	}
+	return ops;
 }
 
 /* nvmet's namespace @nsid of @ctrl's subsystem, with a reference. */
@@ -117,15 +161,19 @@ static struct nvmet_ns *vtcp_fwd_find_ns(struct nvmet_ctrl *ctrl, u32 nsid)
 	return ns;
 }
 
-static enum vssd_fwd_kind vtcp_fwd_kind(struct nvmet_ctrl *ctrl, u32 nsid,
-					struct nvmet_ns **nsp, struct vssd_ns **vns)
+static enum vssd_fwd_kind vtcp_fwd_kind(struct vtcp_owner *owner, struct nvmet_ctrl *ctrl,
+					u32 nsid, struct nvmet_ns **nsp, struct vssd_ns **vns)
 {
 	struct nvmet_ns *ns = vtcp_fwd_find_ns(ctrl, nsid);
 	enum vssd_fwd_kind kind = VSSD_FWD_NONE;
+	const struct vssd_fwd_ops *vssd;
 
 	*vns = NULL;
-	if (ns)
-		kind = vssd_fwd_lookup(ns->bdev, vns);
+	if (ns && vtcp_fwd_is_vssd(ns->bdev)) {
+		vssd = vtcp_fwd_vssd(owner);
+		if (vssd)
+			kind = vssd->lookup(ns->bdev, vns);
+	}
 	if (ns && (kind == VSSD_FWD_NONE || !nsp))
 		percpu_ref_put(&ns->ref);
 	else if (nsp)
@@ -139,15 +187,15 @@ static bool vtcp_fwd_opcode_wanted(enum vssd_fwd_kind kind, u8 opcode)
 }
 
 /* Before nvmet_req_init(): does this I/O command go to vssd? */
-bool vtcp_fwd_io_wanted(struct vtcp_queue *queue, const struct nvme_command *sqe)
+static bool vtcp_fwd_io_wanted(struct vtcp_queue *queue, const struct nvme_command *sqe)
 {
 	struct nvmet_ctrl *ctrl = queue->nvme_sq.ctrl;
 	struct vssd_ns *vns;
 
 	if (!ctrl || !queue->nvme_sq.qid || nvmet_is_passthru_subsys(ctrl->subsys))
 		return false;
-	return vtcp_fwd_opcode_wanted(vtcp_fwd_kind(ctrl, le32_to_cpu(sqe->common.nsid),
-						    NULL, &vns),
+	return vtcp_fwd_opcode_wanted(vtcp_fwd_kind(queue->owner, ctrl,
+						    le32_to_cpu(sqe->common.nsid), NULL, &vns),
 				      sqe->common.opcode);
 }
 
@@ -176,6 +224,7 @@ static void vtcp_fwd_done(struct vssd_fwd_req *fr)
 static void vtcp_fwd_submit(struct vtcp_cmd *cmd, struct vssd_ns *vns, bool admin)
 {
 	struct vssd_fwd_req *fr = &cmd->fwd;
+	/* The namespace was found through this owner's vssd_fwd_ops. */
 	struct vtcp_owner *owner = cmd->queue->owner;
 
 	/* Nothing of an earlier command may reach the host past the value. */
@@ -186,10 +235,10 @@ static void vtcp_fwd_submit(struct vtcp_cmd *cmd, struct vssd_ns *vns, bool admi
 	fr->admin = admin;
 	fr->sg = cmd->sg;
 	fr->len = cmd->data_len;
-	fr->owner = owner ? owner->id : 0;
-	fr->cs_config = owner ? READ_ONCE(owner->kv_config) : 0;
+	fr->owner = owner->id;
+	fr->cs_config = READ_ONCE(owner->kv_config);
 	fr->done = vtcp_fwd_done;
-	vssd_fwd_submit(vns, fr);
+	owner->vssd->submit(vns, fr);
 }
 
 static void vtcp_fwd_execute_io(struct nvmet_req *req)
@@ -203,10 +252,15 @@ static void vtcp_fwd_execute_io(struct nvmet_req *req)
  * After nvmet_req_init() accepted the stand-in: check the namespace it
  * found (it may have changed since vtcp_fwd_io_wanted()) and take over.
  */
-u16 vtcp_fwd_io_claim(struct vtcp_cmd *cmd)
+static u16 vtcp_fwd_io_claim(struct vtcp_cmd *cmd)
 {
+	const struct vssd_fwd_ops *vssd = vtcp_fwd_vssd(cmd->queue->owner);
 	struct nvmet_ns *ns = cmd->req.ns;
-	enum vssd_fwd_kind kind = vssd_fwd_lookup(ns->bdev, &cmd->fwd_ns);
+	enum vssd_fwd_kind kind = VSSD_FWD_NONE;
+
+	cmd->fwd_ns = NULL;
+	if (vssd && vtcp_fwd_is_vssd(ns->bdev))
+		kind = vssd->lookup(ns->bdev, &cmd->fwd_ns);
 
 	if (!vtcp_fwd_opcode_wanted(kind, cmd->sqe.common.opcode))
 		return NVME_SC_INVALID_OPCODE | NVME_STATUS_DNR;
@@ -271,7 +325,7 @@ static bool vtcp_fwd_identify(struct vtcp_cmd *cmd)
 	if (id->cns != NVME_ID_CNS_NS && id->cns != NVME_ID_CNS_NS_DESC_LIST &&
 	    id->cns != NVME_ID_CNS_CS_NS && id->cns != NVME_ID_CNS_NS_CS_INDEP)
 		return false;
-	kind = vtcp_fwd_kind(req->sq->ctrl, nsid, &ns, &vns);
+	kind = vtcp_fwd_kind(cmd->queue->owner, req->sq->ctrl, nsid, &ns, &vns);
 	if (kind == VSSD_FWD_NONE)
 		return false;
 	/* nvmet_req_complete() drops this reference. */
@@ -323,13 +377,16 @@ static void vtcp_fwd_effects(struct vtcp_cmd *cmd)
 	const struct nvme_command *sqe = &cmd->sqe;
 	u64 len = vssd_get_log_len(sqe), offset = vssd_get_log_offset(sqe);
 	struct nvme_effects_log *log;
-	static const u8 admin[] = {
-		nvme_admin_get_log_page, nvme_admin_identify, nvme_admin_abort_cmd,
-		nvme_admin_set_features, nvme_admin_get_features,
-		nvme_admin_async_event, nvme_admin_keep_alive,
+	static const struct vssd_effect admin[] = {
+		{ nvme_admin_get_log_page, VSSD_EFFECT_SUPPORTED },
+		{ nvme_admin_identify, VSSD_EFFECT_SUPPORTED },
+		{ nvme_admin_abort_cmd, VSSD_EFFECT_SUPPORTED },
+		{ nvme_admin_set_features, VSSD_EFFECT_SUPPORTED },
+		{ nvme_admin_get_features, VSSD_EFFECT_SUPPORTED },
+		{ nvme_admin_async_event, VSSD_EFFECT_SUPPORTED },
+		{ nvme_admin_keep_alive, VSSD_EFFECT_SUPPORTED },
 	};
 	u16 status;
-	u32 i;
 
 	if (!nvmet_check_transfer_len(&cmd->req, len))
 		return;
@@ -342,15 +399,17 @@ static void vtcp_fwd_effects(struct vtcp_cmd *cmd)
 		nvmet_req_complete(&cmd->req, NVME_SC_INTERNAL);
 		return;
 	}
-	for (i = 0; i < ARRAY_SIZE(admin); i++)
-		log->acs[admin[i]] = cpu_to_le32(NVME_CMD_EFFECTS_CSUPP);
-	vssd_fwd_effects(VSSD_CSI_KV, log);
+	vssd_effects_fill(log->acs, admin, ARRAY_SIZE(admin));
+	cmd->queue->owner->vssd->effects(VSSD_CSI_KV, log);
 	status = vtcp_fwd_copy(cmd, (u8 *)log + offset, sizeof(*log) - offset);
 	kfree(log);
 	nvmet_req_complete(&cmd->req, status);
 }
 
-/* Feature 20h: kept per host controller, handed to vssd with each command. */
+/*
+ * Feature 20h: kept per host controller, handed to vssd with each command.
+ * Claimed only with an owner (vtcp_fwd_admin_claim()).
+ */
 static void vtcp_fwd_kv_feature(struct vtcp_cmd *cmd, bool set)
 {
 	struct vtcp_owner *owner = cmd->queue->owner;
@@ -367,13 +426,11 @@ static void vtcp_fwd_kv_feature(struct vtcp_cmd *cmd, bool set)
 			status = NVME_SC_FEATURE_NOT_SAVEABLE | NVME_STATUS_DNR;
 		else if (cdw11 & ~VSSD_KV_CONFIG_EDNEK)
 			status = NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
-		else if (!owner)
-			status = NVME_SC_INTERNAL;
 		else
 			WRITE_ONCE(owner->kv_config, cdw11);
 	} else if (sel == 3) {
 		result = 0x4;	/* changeable */
-	} else if (sel != 1 && owner) {
+	} else if (sel != 1) {
 		result = READ_ONCE(owner->kv_config);
 	}
 	cmd->req.cqe->result.u32 = cpu_to_le32(result);
@@ -402,7 +459,7 @@ static void vtcp_fwd_execute_admin(struct nvmet_req *req)
 }
 
 /* After nvmet_req_init() accepted an admin command: ours to answer? */
-void vtcp_fwd_admin_claim(struct vtcp_cmd *cmd)
+static void vtcp_fwd_admin_claim(struct vtcp_cmd *cmd)
 {
 	const struct nvme_command *sqe = &cmd->sqe;
 	u32 cdw10 = le32_to_cpu(sqe->common.cdw10);
@@ -425,6 +482,38 @@ void vtcp_fwd_admin_claim(struct vtcp_cmd *cmd)
 	}
 	if (!ours || nvmet_is_passthru_subsys(cmd->req.sq->ctrl->subsys))
 		return;
+	/* The KV log and feature exist while vssd.ko does. */
+	if (sqe->common.opcode != nvme_admin_identify && !vtcp_fwd_vssd(cmd->queue->owner))
+		return;
 	cmd->nvmet_execute = cmd->req.execute;
 	cmd->req.execute = vtcp_fwd_execute_admin;
+}
+
+/*
+ * nvmet_req_init(), with a Flush in the place of an I/O command that goes
+ * to a vssd KV namespace.  False: nvmet queued an error.
+ */
+bool vtcp_fwd_req_init(struct vtcp_queue *queue, struct vtcp_cmd *cmd)
+{
+	u8 opcode = cmd->sqe.common.opcode;
+	bool fwd = vtcp_fwd_io_wanted(queue, &cmd->sqe);
+	bool ok;
+	u16 status;
+
+	if (fwd)
+		cmd->sqe.common.opcode = nvme_cmd_flush;
+	ok = nvmet_req_init(&cmd->req, &queue->nvme_cq, &queue->nvme_sq, &vtcp_ops);
+	cmd->sqe.common.opcode = opcode;
+	if (!ok)
+		return false;
+	if (fwd) {
+		status = vtcp_fwd_io_claim(cmd);
+		if (status) {
+			nvmet_req_complete(&cmd->req, status);
+			return false;
+		}
+	} else if (!queue->nvme_sq.qid && queue->nvme_sq.ctrl) {
+		vtcp_fwd_admin_claim(cmd);
+	}
+	return true;
 }

@@ -103,7 +103,7 @@ int vtcp_add_port(struct nvmet_port *nport)
 	}
 
 	if (nport->inline_data_size < 0)
-		nport->inline_data_size = vtcp_default_inline_size;
+		nport->inline_data_size = vtcp_inline_data_size;
 
 	port = kzalloc(sizeof(*port), GFP_KERNEL);
 	if (!port)

@@ -384,7 +384,7 @@ int vtcp_queue_create(struct vtcp_port *port, struct socket *sock)
 	write_unlock_bh(&sk->sk_callback_lock);
 
 	queue_delayed_work(vtcp_wq, &queue->deadline_work,
-			   msecs_to_jiffies(vtcp_connect_timeout_ms));
+			   msecs_to_jiffies(vtcp_icreq_timeout_ms));
 	/* The host may have sent (or closed) before the callbacks were set. */
 	if (sk->sk_state != TCP_ESTABLISHED)
 		vtcp_queue_close(queue);

@@ -23,22 +23,9 @@
 #include <vssd/fwd.h>
 
 #include "nvmet.h"
+#include "params.h"
 #include "pdu.h"
 
-/* Tunables (module parameters, see Documentation/transport.rst). */
-extern int vtcp_default_inline_size;
-extern unsigned int vtcp_max_h2c_data;
-extern unsigned int vtcp_r2t_chunk;
-extern unsigned int vtcp_mdts_shift;
-extern unsigned int vtcp_max_queue_size;
-extern unsigned int vtcp_connect_timeout_ms;
-extern unsigned int vtcp_max_queue_data_kb;
-extern unsigned int vtcp_max_data_mb;
-extern unsigned int vtcp_data_timeout_ms;
-extern unsigned int vtcp_send_timeout_ms;
-extern unsigned int vtcp_max_connections;
-
-#define VTCP_MAX_INLINE_SIZE	(128 * 1024)
 #define VTCP_ADMIN_INLINE_SIZE	8192	/* hosts put admin data in-capsule */
 #define VTCP_MAX_R2T_PER_CMD	16
 #define VTCP_TTAG_CONNECT	0xffff	/* the command slot used before Connect */
@@ -301,12 +288,14 @@ void vtcp_data_uncharge(struct vtcp_queue *queue, u32 bytes);
 void vtcp_data_wait(struct vtcp_queue *queue);
 void vtcp_data_wait_cancel(struct vtcp_queue *queue);
 
-/* fwd.c: KV namespaces of vssd */
+/*
+ * fwd.c: everything that exists for vssd namespaces, and the only file
+ * that knows vssd.ko.  A queue's Connect succeeded; the queue is gone; a
+ * command goes to nvmet_req_init() (false: nvmet queued an error).
+ */
 void vtcp_fwd_connected(struct vtcp_queue *queue);
 void vtcp_fwd_queue_gone(struct vtcp_queue *queue);
-bool vtcp_fwd_io_wanted(struct vtcp_queue *queue, const struct nvme_command *sqe);
-u16 vtcp_fwd_io_claim(struct vtcp_cmd *cmd);
-void vtcp_fwd_admin_claim(struct vtcp_cmd *cmd);
+bool vtcp_fwd_req_init(struct vtcp_queue *queue, struct vtcp_cmd *cmd);
 
 /* port.c */
 void vtcp_port_put(struct vtcp_port *port);

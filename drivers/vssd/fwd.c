@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vssd: the API of <vssd/fwd.h>, through which a transport (vssd_tcp) runs
- * commands a remote host sent to an exported vssd namespace.
+ * commands a remote host sent to an exported vssd namespace.  It is one
+ * exported symbol, vssd_fwd_ops, that the transport takes with symbol_get().
  *
  * A forwarded command becomes a vssd_cmd on one of the controller's queues
  * like a passthrough ioctl, with the transport's scatterlist as its buffer,
@@ -46,7 +47,7 @@ void vssd_fwd_remove_ctrl(struct vssd_ctrl *ctrl)
  * an NVM namespace), else whether the namespace is presented with its
  * command set's CSI or as NVM.
  */
-enum vssd_fwd_kind vssd_fwd_lookup(struct block_device *bdev, struct vssd_ns **nsp)
+static enum vssd_fwd_kind vssd_fwd_lookup(struct block_device *bdev, struct vssd_ns **nsp)
 {
 	struct vssd_ns *ns = bdev ? vssd_blk_ns(bdev) : NULL;
 
@@ -57,7 +58,6 @@ enum vssd_fwd_kind vssd_fwd_lookup(struct block_device *bdev, struct vssd_ns **n
 	*nsp = ns;
 	return vssd_ns_presented_csi(ns) == NVME_CSI_NVM ? VSSD_FWD_CS_AS_NVM : VSSD_FWD_CS;
 }
-EXPORT_SYMBOL_GPL(vssd_fwd_lookup);
 
 struct vssd_fwd_cmd {
 	struct vssd_cmd cmd;
@@ -111,7 +111,7 @@ static struct vssd_fwd_cmd *vssd_fwd_alloc(struct scatterlist *sgl, u32 len)
  *
  * Context: may sleep.
  */
-void vssd_fwd_submit(struct vssd_ns *ns, struct vssd_fwd_req *req)
+static void vssd_fwd_submit(struct vssd_ns *ns, struct vssd_fwd_req *req)
 {
 	struct vssd_ctrl *ctrl = ns->cs.ctrl;
 	struct vssd_fwd_cmd *fc;
@@ -140,7 +140,6 @@ void vssd_fwd_submit(struct vssd_ns *ns, struct vssd_fwd_req *req)
 	/* The transport sleeps here and takes a completion before return. */
 	vssd_submit_direct(ctrl, &fc->cmd);
 }
-EXPORT_SYMBOL_GPL(vssd_fwd_submit);
 
 /**
  * vssd_fwd_forget() - close what a remote host controller holds open
@@ -148,7 +147,7 @@ EXPORT_SYMBOL_GPL(vssd_fwd_submit);
  *
  * Context: may sleep; takes every controller's lock and dispatch lock.
  */
-void vssd_fwd_forget(u64 owner)
+static void vssd_fwd_forget(u64 owner)
 {
 	struct vssd_ctrl *ctrl;
 	struct vssd_ns *ns;
@@ -170,14 +169,13 @@ void vssd_fwd_forget(u64 owner)
 	}
 	mutex_unlock(&vssd_fwd_lock);
 }
-EXPORT_SYMBOL_GPL(vssd_fwd_forget);
 
 /**
  * vssd_fwd_effects() - the I/O commands of a command set for an effects log
  * @csi: the command set (e.g. 01h, key-value)
  * @log: the log page to add them to
  */
-void vssd_fwd_effects(u8 csi, struct nvme_effects_log *log)
+static void vssd_fwd_effects(u8 csi, struct nvme_effects_log *log)
 {
 	const struct vssd_cs_ops *cs;
 	unsigned int i;
@@ -186,4 +184,11 @@ void vssd_fwd_effects(u8 csi, struct nvme_effects_log *log)
 		if (cs->csi == csi && cs->effects)
 			cs->effects(NULL, csi, log);
 }
-EXPORT_SYMBOL_GPL(vssd_fwd_effects);
+
+const struct vssd_fwd_ops vssd_fwd_ops = {
+	.lookup = vssd_fwd_lookup,
+	.submit = vssd_fwd_submit,
+	.forget = vssd_fwd_forget,
+	.effects = vssd_fwd_effects,
+};
+EXPORT_SYMBOL_GPL(vssd_fwd_ops);

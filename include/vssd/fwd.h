@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The vssd API a transport calls to hand a command to a vssd namespace it
- * exports: vssd.ko exports these functions, vssd_tcp.ko uses them for the
+ * exports: vssd.ko exports struct vssd_fwd_ops, vssd_tcp.ko uses it for the
  * commands of command sets nvmet cannot parse (key-value and vendor
  * opcodes), and for such a namespace's identify data.
  *
@@ -40,21 +40,32 @@ struct vssd_fwd_req {
 	u64 result;		/* CQE dwords 0 and 1 */
 };
 
-/* What @bdev is; *@ns is set for the command set kinds. */
-enum vssd_fwd_kind vssd_fwd_lookup(struct block_device *bdev, struct vssd_ns **ns);
-
-/*
- * Run @req on @ns through its controller's engine.  done() is always
- * called, with an error status if the command could not be started; it
- * may be called before this returns (an untimed command completes in the
- * caller's context).  The caller must be allowed to sleep.
+/**
+ * struct vssd_fwd_ops - what vssd.ko offers a transport
+ * @lookup: what @bdev is; *@ns is set for the command set kinds
+ * @submit: run @req on @ns through its controller's engine.  done() is
+ *	always called, with an error status if the command could not be
+ *	started; it may be called before this returns (an untimed command
+ *	completes in the caller's context).  The caller must be allowed to
+ *	sleep.
+ * @forget: close what @owner holds open (KV iterators) on any vssd
+ *	namespace.  May sleep.
+ * @effects: add the I/O commands of command set @csi to an effects log
+ *
+ * vssd.ko exports one instance, vssd_fwd_ops.  A transport takes it with
+ * symbol_get() when it first meets a vssd namespace and symbol_put()s it
+ * when done, so that it neither needs vssd.ko to load nor keeps it loaded.
  */
-void vssd_fwd_submit(struct vssd_ns *ns, struct vssd_fwd_req *req);
+struct vssd_fwd_ops {
+	enum vssd_fwd_kind (*lookup)(struct block_device *bdev, struct vssd_ns **ns);
+	void (*submit)(struct vssd_ns *ns, struct vssd_fwd_req *req);
+	void (*forget)(u64 owner);
+	void (*effects)(u8 csi, struct nvme_effects_log *log);
+};
 
-/* Close what @owner holds open (KV iterators) on any vssd namespace.  May sleep. */
-void vssd_fwd_forget(u64 owner);
+extern const struct vssd_fwd_ops vssd_fwd_ops;
 
-/* Add the I/O commands of command set @csi to an effects log. */
-void vssd_fwd_effects(u8 csi, struct nvme_effects_log *log);
+/* The name of the module that provides vssd_fwd_ops. */
+#define VSSD_FWD_MODULE		"vssd"
 
 #endif /* VSSD_FWD_H */

@@ -15,7 +15,9 @@ if [ ! -x "$cache/scripts/checkpatch.pl" ]; then
 fi
 cd "$top" || exit 1
 files=$(git ls-files --cached --others --exclude-standard -- '*.c' '*.h' |
-	grep -v -e '^include/vssd/compat.h$' -e '^include/vssd/params\.h$' -e '^drivers/vssd/params\.c$')
+	grep -v -e '^include/vssd/compat.h$' -e '^include/vssd/params\.h$' -e '^drivers/vssd/params\.c$' \
+		-e '^drivers/tcp/params\.[ch]$' \
+		-e '^drivers/tcp/wire_check\.h$')
 [ -n "$files" ] || exit 0
 rc=0
 # shellcheck disable=SC2086
@@ -27,10 +29,17 @@ rc=0
 	--ignore FILE_PATH_CHANGES,LINUX_VERSION_CODE,CONSTANT_COMPARISON \
 	-f include/vssd/compat.h | grep -v '^total: 0 errors, 0 warnings, 0 checks'
 [ "${PIPESTATUS[0]}" = 0 ] || rc=1
-# The parameter list is an X-macro (params.h), expanded into declarations
+# The parameter lists are X-macros (params.h), expanded into declarations
 # that end in a semicolon (params.c): checkpatch reads both as statements.
 "$cache/scripts/checkpatch.pl" --no-tree --terse --show-types --strict \
 	--ignore FILE_PATH_CHANGES,COMPLEX_MACRO,MACRO_ARG_REUSE,TRAILING_SEMICOLON \
-	-f include/vssd/params.h drivers/vssd/params.c | grep -v '^total: 0 errors, 0 warnings, 0 checks'
+	-f include/vssd/params.h drivers/vssd/params.c drivers/tcp/params.h \
+	drivers/tcp/params.c | grep -v '^total: 0 errors, 0 warnings, 0 checks'
+[ "${PIPESTATUS[0]}" = 0 ] || rc=1
+# The layout checks name each type and field twice (offset and size): the
+# arguments are names, not expressions with side effects.
+"$cache/scripts/checkpatch.pl" --no-tree --terse --show-types --strict \
+	--ignore FILE_PATH_CHANGES,MACRO_ARG_REUSE \
+	-f drivers/tcp/wire_check.h | grep -v '^total: 0 errors, 0 warnings, 0 checks'
 [ "${PIPESTATUS[0]}" = 0 ] || rc=1
 exit $rc
