@@ -4,11 +4,6 @@
  */
 #include "vlog.h"
 
-static u64 vssd_vlog_max(u64 a, u64 b)
-{
-	return a > b ? a : b;
-}
-
 /*
  * Values within 63 bytes of 4 GiB get the largest aligned 32-bit size
  * instead of a wrapped, small one, so that the max_record limits refuse them.
@@ -22,24 +17,15 @@ u32 vssd_vlog_record_size(u32 value_len)
 	return (u32)(bytes < largest ? bytes : largest);
 }
 
-static void vssd_vlog_push_free(struct vssd_vlog *log, u32 seg)
-{
-	log->segs[seg].state = VSSD_VLOG_FREE;
-	log->segs[seg].head = NULL;
-	log->segs[seg].live = 0;
-	log->free_segs[log->nr_free++] = seg;
-}
-
 int vssd_vlog_init(struct vssd_vlog *log, const struct vssd_vlog_config *cfg,
 		   struct vssd_nand *nand)
 {
 	u64 usable, needed, segs;
-	u32 i;
 
 	memset(log, 0, sizeof(*log));
 	log->cfg = *cfg;
 	log->nand = nand;
-	log->open = VSSD_VLOG_NONE;
+	log->segs.open = VSSD_SEG_NONE;
 	if (!cfg->nr_dies || !cfg->page_size || !cfg->pages_per_block || !cfg->capacity)
 		return -EINVAL;
 	log->pages_per_seg = cfg->nr_dies * cfg->pages_per_block;
@@ -55,27 +41,22 @@ int vssd_vlog_init(struct vssd_vlog *log, const struct vssd_vlog_config *cfg,
 	segs = vssd_div64(needed + usable - 1, usable) + 1 + VSSD_VLOG_GC_RESERVE;
 	if (segs >= VSSD_VLOG_NONE / 2)
 		return -EINVAL;
-	log->nr_segs = (u32)segs;
 	log->gc_free_segs = (u32)vssd_div64(segs * cfg->gc_free_percent + 99, 100);
 	if (log->gc_free_segs < VSSD_VLOG_GC_RESERVE + 1)
 		log->gc_free_segs = VSSD_VLOG_GC_RESERVE + 1;
-	log->segs = vssd_pure_zalloc(sizeof(*log->segs) * log->nr_segs);
-	log->free_segs = vssd_pure_zalloc(sizeof(u32) * log->nr_segs);
-	if (!log->segs || !log->free_segs) {
+	log->heads = vssd_pure_zalloc(sizeof(*log->heads) * segs);
+	if (!log->heads || vssd_segs_init(&log->segs, (u32)segs)) {
 		vssd_vlog_destroy(log);
 		return -ENOMEM;
 	}
-	for (i = log->nr_segs; i-- > 0;)
-		vssd_vlog_push_free(log, i);
 	return 0;
 }
 
 void vssd_vlog_destroy(struct vssd_vlog *log)
 {
-	vssd_pure_free(log->segs);
-	vssd_pure_free(log->free_segs);
-	log->segs = NULL;
-	log->free_segs = NULL;
+	vssd_segs_destroy(&log->segs);
+	vssd_pure_free(log->heads);
+	log->heads = NULL;
 }
 
 static u32 vssd_vlog_die(const struct vssd_vlog *log, u32 page)
@@ -88,27 +69,28 @@ static u32 vssd_vlog_page_in_block(const struct vssd_vlog *log, u32 page)
 	return page / log->cfg.nr_dies;
 }
 
-static void vssd_vlog_link(struct vssd_vlog_seg *seg, struct vssd_vlog_item *item)
+/* @item joins segment @seg's records. */
+static void vssd_vlog_link(struct vssd_vlog *log, u32 seg, struct vssd_vlog_item *item)
 {
 	item->prev = NULL;
-	item->next = seg->head;
-	if (seg->head)
-		seg->head->prev = item;
-	seg->head = item;
-	seg->live += item->size;
+	item->next = log->heads[seg];
+	if (item->next)
+		item->next->prev = item;
+	log->heads[seg] = item;
+	log->segs.seg[seg].live += item->size;
 }
 
-static void vssd_vlog_unlink(struct vssd_vlog_seg *seg, struct vssd_vlog_item *item)
+static void vssd_vlog_unlink(struct vssd_vlog *log, u32 seg, struct vssd_vlog_item *item)
 {
 	if (item->prev)
 		item->prev->next = item->next;
 	else
-		seg->head = item->next;
+		log->heads[seg] = item->next;
 	if (item->next)
 		item->next->prev = item->prev;
 	item->prev = NULL;
 	item->next = NULL;
-	seg->live -= item->size;
+	log->segs.seg[seg].live -= item->size;
 }
 
 /* Program the open segment's next page: its data is all in the buffer. */
@@ -130,14 +112,12 @@ static void vssd_vlog_close(struct vssd_vlog *log)
 	/* The last page goes out padded. */
 	while ((u64)log->programmed * log->cfg.page_size < log->wp)
 		vssd_vlog_program_page(log);
-	log->segs[log->open].state = VSSD_VLOG_FULL;
-	log->open = VSSD_VLOG_NONE;
+	vssd_segs_close(&log->segs);
 }
 
 static void vssd_vlog_open(struct vssd_vlog *log)
 {
-	log->open = log->free_segs[--log->nr_free];
-	log->segs[log->open].state = VSSD_VLOG_OPEN;
+	vssd_segs_open(&log->segs);
 	log->wp = 0;
 	log->programmed = 0;
 	log->page_ready = 0;
@@ -150,12 +130,12 @@ static void vssd_vlog_open(struct vssd_vlog *log)
 static void vssd_vlog_place(struct vssd_vlog *log, struct vssd_vlog_item *item,
 			    u64 ready, u32 units)
 {
-	item->seg = log->open;
+	item->seg = log->segs.open;
 	item->off = (u32)log->wp;
-	vssd_vlog_link(&log->segs[log->open], item);
+	vssd_vlog_link(log, item->seg, item);
 	log->live += item->size;
 	log->wp += item->size;
-	log->page_ready = vssd_vlog_max(log->page_ready, ready);
+	log->page_ready = max_t(u64, log->page_ready, ready);
 	log->page_wb_units += units;
 	while ((u64)(log->programmed + 1) * log->cfg.page_size <= log->wp)
 		vssd_vlog_program_page(log);
@@ -173,24 +153,18 @@ static u64 vssd_vlog_read_pages(struct vssd_vlog *log, const struct vssd_vlog_it
 		u32 from = p == first ? item->off % ps : 0;
 		u32 to = p == last ? (item->off + item->size - 1) % ps + 1 : ps;
 
-		if (item->seg == log->open && p >= log->programmed)
+		if (item->seg == log->segs.open && p >= log->programmed)
 			continue;
-		ready = vssd_vlog_max(ready, vssd_nand_read(log->nand, vssd_vlog_die(log, p),
-							    vssd_vlog_page_in_block(log, p),
-							    to - from, start));
+		ready = max_t(u64, ready,
+			      vssd_nand_read(log->nand, vssd_vlog_die(log, p),
+					     vssd_vlog_page_in_block(log, p), to - from, start));
 	}
 	return ready;
 }
 
 static u32 vssd_vlog_victim(const struct vssd_vlog *log)
 {
-	u32 i, best = VSSD_VLOG_NONE;
-
-	for (i = 0; i < log->nr_segs; i++)
-		if (log->segs[i].state == VSSD_VLOG_FULL &&
-		    (best == VSSD_VLOG_NONE || log->segs[i].live < log->segs[best].live))
-			best = i;
-	return best;
+	return vssd_segs_victim(&log->segs, ~0ULL);
 }
 
 /*
@@ -199,11 +173,11 @@ static u32 vssd_vlog_victim(const struct vssd_vlog *log)
  */
 static int vssd_vlog_room(struct vssd_vlog *log, u32 size)
 {
-	if (log->open != VSSD_VLOG_NONE && log->wp + size <= log->seg_size)
+	if (log->segs.open != VSSD_SEG_NONE && log->wp + size <= log->seg_size)
 		return 0;
-	if (log->open != VSSD_VLOG_NONE)
+	if (log->segs.open != VSSD_SEG_NONE)
 		vssd_vlog_close(log);
-	if (!log->nr_free)
+	if (!log->segs.nr_free)
 		return -ENOSPC;
 	vssd_vlog_open(log);
 	return 0;
@@ -217,39 +191,36 @@ static int vssd_vlog_room(struct vssd_vlog *log, u32 size)
 static int vssd_vlog_gc_one(struct vssd_vlog *log, u64 now)
 {
 	u32 victim = vssd_vlog_victim(log), d;
-	struct vssd_vlog_seg *seg;
 	u64 last_read = now;
 
-	if (victim == VSSD_VLOG_NONE)
+	if (victim == VSSD_SEG_NONE)
 		return -ENOSPC;
-	seg = &log->segs[victim];
-	if (seg->live + log->cfg.max_record > log->seg_size)
+	if (log->segs.seg[victim].live + log->cfg.max_record > log->seg_size)
 		return -ENOSPC;
-	while (seg->head) {
-		struct vssd_vlog_item *item = seg->head;
+	while (log->heads[victim]) {
+		struct vssd_vlog_item *item = log->heads[victim];
 		u64 ready = now;
 
 		if (log->nand)
 			ready = vssd_vlog_read_pages(log, item, now);
-		vssd_vlog_unlink(seg, item);
+		vssd_vlog_unlink(log, victim, item);
 		log->live -= item->size;
 		if (vssd_vlog_room(log, item->size)) {
 			/* Cannot happen (the sizing keeps a segment); stay whole. */
-			vssd_vlog_link(seg, item);
+			vssd_vlog_link(log, victim, item);
 			log->live += item->size;
 			return -ENOSPC;
 		}
 		vssd_vlog_place(log, item, ready, 0);
 		log->gc_bytes += item->size;
-		last_read = vssd_vlog_max(last_read, ready);
+		last_read = max_t(u64, last_read, ready);
 	}
 	if (log->nand)
 		for (d = 0; d < log->cfg.nr_dies; d++)
 			vssd_nand_erase(log->nand, d, last_read);
-	seg->erase_count++;
+	vssd_segs_erased(&log->segs, victim);
 	log->erases++;
 	log->gc_runs++;
-	vssd_vlog_push_free(log, victim);
 	return 0;
 }
 
@@ -258,12 +229,12 @@ static int vssd_vlog_host_room(struct vssd_vlog *log, u32 size, u64 now)
 {
 	u32 tries;
 
-	for (tries = 0; tries <= 2 * log->nr_segs; tries++) {
-		if (log->open != VSSD_VLOG_NONE && log->wp + size <= log->seg_size)
+	for (tries = 0; tries <= 2 * log->segs.nr; tries++) {
+		if (log->segs.open != VSSD_SEG_NONE && log->wp + size <= log->seg_size)
 			return 0;
-		if (log->open != VSSD_VLOG_NONE)
+		if (log->segs.open != VSSD_SEG_NONE)
 			vssd_vlog_close(log);
-		if (log->nr_free > VSSD_VLOG_GC_RESERVE) {
+		if (log->segs.nr_free > VSSD_VLOG_GC_RESERVE) {
 			vssd_vlog_open(log);
 			return 0;
 		}
@@ -326,7 +297,7 @@ u64 vssd_vlog_read(struct vssd_vlog *log, const struct vssd_vlog_item *item,
 /* The record is garbage now (overwritten or deleted). */
 void vssd_vlog_remove(struct vssd_vlog *log, struct vssd_vlog_item *item)
 {
-	vssd_vlog_unlink(&log->segs[item->seg], item);
+	vssd_vlog_unlink(log, item->seg, item);
 	log->live -= item->size;
 	log->records--;
 }
@@ -341,10 +312,10 @@ u64 vssd_vlog_background_gc(struct vssd_vlog *log, u64 now)
 	u32 victim;
 	u64 busy;
 
-	if (log->nr_free >= log->gc_free_segs || log->nr_free < VSSD_VLOG_GC_RESERVE)
+	if (log->segs.nr_free >= log->gc_free_segs || log->segs.nr_free < VSSD_VLOG_GC_RESERVE)
 		return 0;
 	victim = vssd_vlog_victim(log);
-	if (victim == VSSD_VLOG_NONE || log->segs[victim].live * 4 > log->seg_size * 3)
+	if (victim == VSSD_SEG_NONE || log->segs.seg[victim].live * 4 > log->seg_size * 3)
 		return 0;
 	busy = log->nand ? vssd_nand_busy_until(log->nand) : 0;
 	if (busy > now)
@@ -355,17 +326,8 @@ u64 vssd_vlog_background_gc(struct vssd_vlog *log, u64 now)
 /* Everything is garbage: the owner dropped its records.  Erase it all. */
 void vssd_vlog_format(struct vssd_vlog *log)
 {
-	u32 i;
-
-	log->nr_free = 0;
-	log->open = VSSD_VLOG_NONE;
-	for (i = log->nr_segs; i-- > 0;) {
-		if (log->segs[i].state != VSSD_VLOG_FREE) {
-			log->segs[i].erase_count++;
-			log->erases++;
-		}
-		vssd_vlog_push_free(log, i);
-	}
+	log->erases += vssd_segs_format(&log->segs);
+	memset(log->heads, 0, sizeof(*log->heads) * log->segs.nr);
 	log->live = 0;
 	log->records = 0;
 }
@@ -373,8 +335,8 @@ void vssd_vlog_format(struct vssd_vlog *log)
 /* Bytes written and not yet erased: live records, garbage and padding. */
 u64 vssd_vlog_used(const struct vssd_vlog *log)
 {
-	u32 open = log->open != VSSD_VLOG_NONE;
-	u64 full = log->nr_segs - log->nr_free - open;
+	u32 open = log->segs.open != VSSD_SEG_NONE;
+	u64 full = log->segs.nr - log->segs.nr_free - open;
 
 	return full * log->seg_size + (open ? log->wp : 0);
 }
@@ -383,15 +345,14 @@ u64 vssd_vlog_used(const struct vssd_vlog *log)
 int vssd_vlog_check(const struct vssd_vlog *log)
 {
 	u64 live = 0, records = 0;
-	u32 i, free = 0;
+	u32 i;
 
-	for (i = 0; i < log->nr_segs; i++) {
-		const struct vssd_vlog_seg *seg = &log->segs[i];
+	for (i = 0; i < log->segs.nr; i++) {
+		const struct vssd_seg *seg = &log->segs.seg[i];
 		const struct vssd_vlog_item *it;
 		u64 seg_live = 0;
 
-		free += seg->state == VSSD_VLOG_FREE;
-		for (it = seg->head; it; it = it->next) {
+		for (it = log->heads[i]; it; it = it->next) {
 			if (it->seg != i || (u64)it->off + it->size > log->seg_size)
 				return -1;
 			if (it->next && it->next->prev != it)
@@ -399,11 +360,11 @@ int vssd_vlog_check(const struct vssd_vlog *log)
 			seg_live += it->size;
 			records++;
 		}
-		if (seg_live != seg->live || (seg->state == VSSD_VLOG_FREE && seg_live))
+		if (seg_live != seg->live || (seg->state == VSSD_SEG_FREE && seg_live))
 			return -3;
 		live += seg_live;
 	}
-	if (live != log->live || records != log->records || free != log->nr_free)
+	if (live != log->live || records != log->records || vssd_segs_check(&log->segs))
 		return -4;
 	return 0;
 }

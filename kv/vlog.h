@@ -23,6 +23,7 @@
 #define VSSD_KV_VLOG_H
 
 #include <vssd/nand.h>
+#include <vssd/segs.h>
 
 #define VSSD_VLOG_ALIGN		32	/* record size granularity, bytes */
 #define VSSD_VLOG_HDR		32	/* key, key length, value length, crc */
@@ -35,19 +36,6 @@ struct vssd_vlog_item {
 	u32 seg;
 	u32 off;				/* byte offset in the segment */
 	u32 size;				/* record bytes, aligned */
-};
-
-enum vssd_vlog_seg_state {
-	VSSD_VLOG_FREE,
-	VSSD_VLOG_OPEN,
-	VSSD_VLOG_FULL,
-};
-
-struct vssd_vlog_seg {
-	struct vssd_vlog_item *head;
-	u64 live;			/* bytes of live records */
-	u32 erase_count;
-	u32 state;
 };
 
 struct vssd_vlog_config {
@@ -65,13 +53,10 @@ struct vssd_vlog {
 	struct vssd_nand *nand;		/* NULL: no timing */
 	u64 seg_size;
 	u32 pages_per_seg;
-	u32 nr_segs;
 	u32 gc_free_segs;		/* background GC target */
-	struct vssd_vlog_seg *segs;
-	u32 *free_segs;			/* stack */
-	u32 nr_free;
+	struct vssd_segs segs;		/* live: bytes of live records */
+	struct vssd_vlog_item **heads;	/* each segment's records */
 
-	u32 open;			/* VSSD_VLOG_NONE when none */
 	u64 wp;				/* next byte in the open segment */
 	u32 programmed;			/* pages of the open segment on flash */
 	u64 page_ready;			/* latest data-ready time, open page */

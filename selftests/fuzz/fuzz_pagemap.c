@@ -20,7 +20,7 @@
  *     exactly the units it reports as written are new;
  *   - reads change nothing and time never runs backwards.
  */
-// fuzz-sources: drivers/vssd/ftl/pagemap.c drivers/vssd/ftl/nand.c
+// fuzz-sources: drivers/vssd/ftl/pagemap.c drivers/vssd/ftl/segs.c drivers/vssd/ftl/nand.c
 // fuzz-max-len: 4096
 #include "fuzz.h"
 #include "drivers/vssd/ftl/pagemap.h"
@@ -47,8 +47,8 @@ static void snapshot(const struct vssd_pagemap *pm, struct model *m, u64 phys_un
 {
 	u32 i;
 
-	for (i = 0; i < pm->nr_lines; i++)
-		m->old_erases[i] = pm->lines[i].erase_count;
+	for (i = 0; i < pm->lines.nr; i++)
+		m->old_erases[i] = pm->lines.seg[i].erase_count;
 	memcpy(m->old_l2p, pm->l2p, sizeof(u32) * pm->nr_units);
 	memcpy(m->old_p2l, pm->p2l, sizeof(u32) * phys_units);
 	memcpy(m->old_flash, m->flash, sizeof(*m->flash) * phys_units);
@@ -75,11 +75,11 @@ static void settle(const struct vssd_pagemap *pm, struct model *m, u64 phys_unit
 		 */
 		if (unit == VSSD_PAGEMAP_UNMAPPED ||
 		    (unit == m->old_p2l[p] &&
-		     pm->lines[line].erase_count == m->old_erases[line]))
+		     pm->lines.seg[line].erase_count == m->old_erases[line]))
 			continue;
 		/* Newly programmed in this step: once per erase cycle. */
-		FUZZ_ASSERT(s->epoch != pm->lines[line].erase_count + 1);
-		s->epoch = pm->lines[line].erase_count + 1;
+		FUZZ_ASSERT(s->epoch != pm->lines.seg[line].erase_count + 1);
+		s->epoch = pm->lines.seg[line].erase_count + 1;
 		s->unit = unit;
 		if (unit >= first && unit < first + written) {
 			s->gen = m->gen[unit];
@@ -99,29 +99,29 @@ static void settle(const struct vssd_pagemap *pm, struct model *m, u64 phys_unit
 		}
 		FUZZ_ASSERT(phys != VSSD_PAGEMAP_UNMAPPED);
 		FUZZ_ASSERT(m->flash[phys].unit == u && m->flash[phys].gen == m->gen[u]);
-		FUZZ_ASSERT(pm->lines[phys / upl].state != VSSD_LINE_FREE);
-		if (phys / upl == pm->open_line)
+		FUZZ_ASSERT(pm->lines.seg[phys / upl].state != VSSD_SEG_FREE);
+		if (phys / upl == pm->lines.open)
 			FUZZ_ASSERT(phys % upl < pm->wp);
 		mapped++;
 	}
 	FUZZ_ASSERT(mapped == pm->mapped_units);
-	for (i = 0; i < pm->nr_lines; i++) {
-		free_lines += pm->lines[i].state == VSSD_LINE_FREE;
-		open_lines += pm->lines[i].state == VSSD_LINE_OPEN;
+	for (i = 0; i < pm->lines.nr; i++) {
+		free_lines += pm->lines.seg[i].state == VSSD_SEG_FREE;
+		open_lines += pm->lines.seg[i].state == VSSD_SEG_OPEN;
 	}
-	FUZZ_ASSERT(free_lines == pm->nr_free);
-	FUZZ_ASSERT(open_lines == (pm->open_line != VSSD_PAGEMAP_UNMAPPED));
-	for (i = 0; i < pm->nr_free; i++)
-		FUZZ_ASSERT(pm->lines[pm->free_lines[i]].state == VSSD_LINE_FREE);
-	if (pm->open_line != VSSD_PAGEMAP_UNMAPPED)
-		FUZZ_ASSERT(pm->lines[pm->open_line].state == VSSD_LINE_OPEN &&
+	FUZZ_ASSERT(free_lines == pm->lines.nr_free);
+	FUZZ_ASSERT(open_lines == (pm->lines.open != VSSD_SEG_NONE));
+	for (i = 0; i < pm->lines.nr_free; i++)
+		FUZZ_ASSERT(pm->lines.seg[pm->lines.free[i]].state == VSSD_SEG_FREE);
+	if (pm->lines.open != VSSD_SEG_NONE)
+		FUZZ_ASSERT(pm->lines.seg[pm->lines.open].state == VSSD_SEG_OPEN &&
 			    pm->wp < upl);
 }
 
 static void run(struct vssd_pagemap *pm, struct model *m, struct fuzz_input *in,
 		u32 op_percent)
 {
-	u64 phys_units = (u64)pm->nr_lines * pm->units_per_line, now = 0, t;
+	u64 phys_units = (u64)pm->lines.nr * pm->units_per_line, now = 0, t;
 	u32 steps;
 
 	for (steps = 0; steps < 256 && !fuzz_done(in); steps++) {
@@ -213,13 +213,13 @@ int vssd_fuzz_one(const u8 *data, size_t size)
 	FUZZ_ASSERT(vssd_nand_init(&nand, &cfg) == 0);
 	if (vssd_pagemap_init(&pm, &nand, nr_units, op_percent, gc_free_percent))
 		goto out_nand;
-	phys_units = (u64)pm.nr_lines * pm.units_per_line;
+	phys_units = (u64)pm.lines.nr * pm.units_per_line;
 	if (phys_units > MAX_PHYS)
 		goto out_pm;
 	m.gen = calloc(nr_units, sizeof(u32));
 	m.old_l2p = calloc(nr_units, sizeof(u32));
 	m.old_p2l = calloc(phys_units, sizeof(u32));
-	m.old_erases = calloc(pm.nr_lines, sizeof(u32));
+	m.old_erases = calloc(pm.lines.nr, sizeof(u32));
 	m.flash = calloc(phys_units, sizeof(*m.flash));
 	m.old_flash = calloc(phys_units, sizeof(*m.flash));
 	FUZZ_ASSERT(m.gen && m.old_l2p && m.old_p2l && m.old_erases && m.flash &&

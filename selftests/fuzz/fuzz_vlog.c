@@ -13,7 +13,7 @@
  * and lie below the write pointer, live bytes add up, and time never runs
  * backwards.
  */
-// fuzz-sources: kv/vlog.c drivers/vssd/ftl/nand.c
+// fuzz-sources: kv/vlog.c drivers/vssd/ftl/segs.c drivers/vssd/ftl/nand.c
 // fuzz-max-len: 4096
 #include "fuzz.h"
 #include "kv/vlog.h"
@@ -30,7 +30,7 @@ static bool linked(const struct vssd_vlog *log, const struct vssd_vlog_item *ite
 {
 	const struct vssd_vlog_item *it;
 
-	for (it = log->segs[item->seg].head; it; it = it->next)
+	for (it = log->heads[item->seg]; it; it = it->next)
 		if (it == item)
 			return true;
 	return false;
@@ -43,23 +43,23 @@ static void check(const struct vssd_vlog *log, const struct model *m)
 	FUZZ_ASSERT(vssd_vlog_check(log) == 0);
 	FUZZ_ASSERT(log->live == m->live);
 	FUZZ_ASSERT(vssd_vlog_used(log) >= log->live &&
-		    vssd_vlog_used(log) <= (u64)log->nr_segs * log->seg_size);
-	for (i = 0; i < log->nr_segs; i++)
-		full += log->segs[i].state == VSSD_VLOG_FULL;
-	FUZZ_ASSERT(log->nr_free + full + (log->open != VSSD_VLOG_NONE) == log->nr_segs);
-	if (log->open != VSSD_VLOG_NONE)
-		FUZZ_ASSERT(log->segs[log->open].state == VSSD_VLOG_OPEN &&
+		    vssd_vlog_used(log) <= (u64)log->segs.nr * log->seg_size);
+	for (i = 0; i < log->segs.nr; i++)
+		full += log->segs.seg[i].state == VSSD_SEG_FULL;
+	FUZZ_ASSERT(log->segs.nr_free + full + (log->segs.open != VSSD_SEG_NONE) == log->segs.nr);
+	if (log->segs.open != VSSD_SEG_NONE)
+		FUZZ_ASSERT(log->segs.seg[log->segs.open].state == VSSD_SEG_OPEN &&
 			    log->wp <= log->seg_size);
 	for (i = 0; i < SLOTS; i++) {
 		const struct vssd_vlog_item *a = m->item[i];
 
 		if (!a)
 			continue;
-		FUZZ_ASSERT(a->seg < log->nr_segs);
-		FUZZ_ASSERT(log->segs[a->seg].state != VSSD_VLOG_FREE);
+		FUZZ_ASSERT(a->seg < log->segs.nr);
+		FUZZ_ASSERT(log->segs.seg[a->seg].state != VSSD_SEG_FREE);
 		FUZZ_ASSERT(a->size == vssd_vlog_record_size(m->len[i]));
 		FUZZ_ASSERT((u64)a->off + a->size <= log->seg_size);
-		if (a->seg == log->open)
+		if (a->seg == log->segs.open)
 			FUZZ_ASSERT(a->off + a->size <= log->wp);
 		FUZZ_ASSERT(linked(log, a));
 		for (j = i + 1; j < SLOTS; j++) {
@@ -171,7 +171,7 @@ int vssd_fuzz_one(const u8 *data, size_t size)
 		goto out_nand;
 	}
 	FUZZ_ASSERT((u64)cfg.max_record * 2 <= log.seg_size);
-	if (log.nr_segs > 512)
+	if (log.segs.nr > 512)
 		goto out_log;	/* keep each input fast */
 	check(&log, &m);
 

@@ -5,7 +5,7 @@
  * random overwrites (maps stay consistent, WAF > 1, no error), trim, and a
  * clean -ENOSPC when a namespace without over-provisioning is full.
  */
-// unit-sources: drivers/vssd/ftl/nand.c drivers/vssd/ftl/pagemap.c
+// unit-sources: drivers/vssd/ftl/nand.c drivers/vssd/ftl/pagemap.c drivers/vssd/ftl/segs.c
 #include <stdlib.h>
 
 #include "unit.h"
@@ -167,7 +167,7 @@ UNIT_TEST(no_op_full_is_enospc)
 
 	EXPECT_EQ(vssd_nand_init(&nand, &tiny), 0);
 	EXPECT_EQ(vssd_pagemap_init(&pm, &nand, units, 0, 10), 0);
-	EXPECT_EQ(pm.nr_lines, 8);
+	EXPECT_EQ(pm.lines.nr, 8);
 	for (i = 0; i < units && !ret; i++)
 		ret = vssd_pagemap_write(&pm, i, 1, 0, false, &done);
 	EXPECT_EQ(ret, -ENOSPC);
@@ -209,7 +209,7 @@ UNIT_TEST(format_resets)
 		EXPECT_EQ(vssd_pagemap_write(&pm, i, 1, 0, false, &done), 0);
 	vssd_pagemap_format(&pm, 0);
 	EXPECT_EQ(pm.mapped_units, 0);
-	EXPECT_EQ(pm.nr_free, pm.nr_lines);
+	EXPECT_EQ(pm.lines.nr_free, pm.lines.nr);
 	EXPECT(pm.erases > 0);
 	EXPECT_EQ(vssd_pagemap_check(&pm), 0);
 	vssd_pagemap_destroy(&pm);

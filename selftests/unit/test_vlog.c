@@ -6,7 +6,7 @@
  * live data fits the capacity), and refusal of a segment smaller than two
  * records.
  */
-// unit-sources: drivers/vssd/ftl/nand.c kv/vlog.c
+// unit-sources: drivers/vssd/ftl/nand.c kv/vlog.c drivers/vssd/ftl/segs.c
 #include <stdlib.h>
 
 #include "unit.h"
@@ -153,7 +153,7 @@ static void gc_workload(int *unit_failed, struct vssd_nand *nand)
 	EXPECT(log.gc_bytes > 0);
 	printf("# %llu GC runs, %llu bytes moved, %llu host bytes, %u segments\n",
 	       (unsigned long long)log.gc_runs, (unsigned long long)log.gc_bytes,
-	       (unsigned long long)log.host_bytes, log.nr_segs);
+	       (unsigned long long)log.host_bytes, log.segs.nr);
 	vssd_vlog_destroy(&log);
 }
 
@@ -191,7 +191,7 @@ UNIT_TEST(full_then_delete)
 	EXPECT_EQ(vssd_vlog_check(&log), 0);
 	vssd_vlog_format(&log);
 	EXPECT_EQ(log.live, 0);
-	EXPECT_EQ(log.nr_free, log.nr_segs);
+	EXPECT_EQ(log.segs.nr_free, log.segs.nr);
 	vssd_vlog_destroy(&log);
 }
 

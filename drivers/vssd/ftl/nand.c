@@ -4,11 +4,6 @@
  */
 #include <vssd/nand.h>
 
-static u64 vssd_max(u64 a, u64 b)
-{
-	return a > b ? a : b;
-}
-
 /* Nanoseconds to move @bytes at @mbps (10^6 bytes/s), rounded up. */
 u64 vssd_xfer_ns(u64 bytes, u32 mbps)
 {
@@ -56,8 +51,8 @@ u64 vssd_nand_read(struct vssd_nand *nand, u32 die, u32 page_in_block,
 {
 	u32 ch = vssd_nand_channel(nand, die);
 	u64 t_r = (page_in_block & 1) ? nand->cfg.read_msb_ns : nand->cfg.read_lsb_ns;
-	u64 sensed = vssd_max(start, nand->die_free[die]) + t_r;
-	u64 out = vssd_max(sensed, nand->channel_free[ch]) +
+	u64 sensed = max_t(u64, start, nand->die_free[die]) + t_r;
+	u64 out = max_t(u64, sensed, nand->channel_free[ch]) +
 		  vssd_xfer_ns(bytes, nand->cfg.channel_mbps);
 
 	nand->channel_free[ch] = out;
@@ -73,7 +68,7 @@ u64 vssd_nand_read(struct vssd_nand *nand, u32 die, u32 page_in_block,
 u64 vssd_nand_program(struct vssd_nand *nand, u32 die, u64 ready)
 {
 	u32 ch = vssd_nand_channel(nand, die);
-	u64 in = vssd_max(vssd_max(ready, nand->die_free[die]),
+	u64 in = max_t(u64, max_t(u64, ready, nand->die_free[die]),
 			  nand->channel_free[ch]) +
 		 vssd_xfer_ns(nand->cfg.page_size, nand->cfg.channel_mbps);
 	u64 done = in + nand->cfg.program_ns;
@@ -86,7 +81,7 @@ u64 vssd_nand_program(struct vssd_nand *nand, u32 die, u64 ready)
 
 u64 vssd_nand_erase(struct vssd_nand *nand, u32 die, u64 start)
 {
-	u64 done = vssd_max(start, nand->die_free[die]) + nand->cfg.erase_ns;
+	u64 done = max_t(u64, start, nand->die_free[die]) + nand->cfg.erase_ns;
 
 	nand->die_free[die] = done;
 	nand->blocks_erased++;
@@ -96,7 +91,7 @@ u64 vssd_nand_erase(struct vssd_nand *nand, u32 die, u64 start)
 /* The host interface (PCIe DMA) moving @bytes, one transfer at a time. */
 u64 vssd_nand_host(struct vssd_nand *nand, u64 bytes, u64 start)
 {
-	nand->host_free = vssd_max(start, nand->host_free) +
+	nand->host_free = max_t(u64, start, nand->host_free) +
 			  vssd_xfer_ns(bytes, nand->cfg.host_mbps);
 	return nand->host_free;
 }
@@ -108,7 +103,7 @@ u64 vssd_nand_busy_until(const struct vssd_nand *nand)
 	u32 i;
 
 	for (i = 0; i < nand->nr_dies; i++)
-		busy = vssd_max(busy, nand->die_free[i]);
+		busy = max_t(u64, busy, nand->die_free[i]);
 	return busy;
 }
 
@@ -153,7 +148,7 @@ u64 vssd_wb_admit(struct vssd_nand *nand, u64 start)
 	while (nand->wb_heap_len && nand->wb_heap[0].time <= start)
 		vssd_wb_pop(nand);
 	while (nand->wb_used >= nand->cfg.buffer_units && nand->wb_heap_len) {
-		start = vssd_max(start, nand->wb_heap[0].time);
+		start = max_t(u64, start, nand->wb_heap[0].time);
 		vssd_wb_pop(nand);
 	}
 	nand->wb_used++;
@@ -168,7 +163,7 @@ void vssd_wb_release(struct vssd_nand *nand, u32 units, u64 time)
 
 	if (!nand->cfg.buffer_units || !units)
 		return;
-	nand->wb_last_release = vssd_max(nand->wb_last_release, time);
+	nand->wb_last_release = max_t(u64, nand->wb_last_release, time);
 	if (nand->wb_heap_len == nand->wb_heap_cap) {
 		/* Cannot happen (one entry per page of held units); stay sane. */
 		nand->wb_used -= units;

@@ -8,11 +8,6 @@
  */
 #include "pagemap.h"
 
-static u64 vssd_max64(u64 a, u64 b)
-{
-	return a > b ? a : b;
-}
-
 static u32 vssd_pm_die(const struct vssd_pagemap *pm, u32 offset)
 {
 	return (offset / pm->units_per_page) % pm->nand->nr_dies;
@@ -47,7 +42,7 @@ int vssd_pagemap_init(struct vssd_pagemap *pm, struct vssd_nand *nand,
 		      u64 nr_units, u32 op_percent, u32 gc_free_percent)
 {
 	u64 phys_units;
-	u32 i;
+	u32 nr_lines;
 
 	memset(pm, 0, sizeof(*pm));
 	pm->nand = nand;
@@ -55,33 +50,26 @@ int vssd_pagemap_init(struct vssd_pagemap *pm, struct vssd_nand *nand,
 	pm->units_per_page = nand->cfg.page_size / 4096;
 	pm->units_per_line = nand->nr_dies * nand->cfg.pages_per_block *
 			     pm->units_per_page;
-	pm->nr_lines = vssd_pagemap_lines_needed(&nand->cfg, nr_units, op_percent);
+	nr_lines = vssd_pagemap_lines_needed(&nand->cfg, nr_units, op_percent);
 	/* GC needs a line to write into besides the one it empties. */
-	if (pm->nr_lines < 2)
-		pm->nr_lines = 2;
-	phys_units = (u64)pm->nr_lines * pm->units_per_line;
+	if (nr_lines < 2)
+		nr_lines = 2;
+	phys_units = (u64)nr_lines * pm->units_per_line;
 	if (!nr_units || nr_units >= VSSD_PAGEMAP_UNMAPPED ||
 	    phys_units >= VSSD_PAGEMAP_UNMAPPED)
 		return -EINVAL;
-	pm->gc_free_lines = vssd_div64((u64)pm->nr_lines * gc_free_percent + 99, 100);
+	pm->gc_free_lines = vssd_div64((u64)nr_lines * gc_free_percent + 99, 100);
 	if (pm->gc_free_lines < VSSD_PAGEMAP_GC_RESERVE + 1)
 		pm->gc_free_lines = VSSD_PAGEMAP_GC_RESERVE + 1;
 
 	pm->l2p = vssd_pure_zalloc(sizeof(u32) * nr_units);
 	pm->p2l = vssd_pure_zalloc(sizeof(u32) * phys_units);
-	pm->lines = vssd_pure_zalloc(sizeof(*pm->lines) * pm->nr_lines);
-	pm->free_lines = vssd_pure_zalloc(sizeof(u32) * pm->nr_lines);
-	if (!pm->l2p || !pm->p2l || !pm->lines || !pm->free_lines) {
+	if (!pm->l2p || !pm->p2l || vssd_segs_init(&pm->lines, nr_lines)) {
 		vssd_pagemap_destroy(pm);
 		return -ENOMEM;
 	}
 	memset(pm->l2p, 0xff, sizeof(u32) * nr_units);
 	memset(pm->p2l, 0xff, sizeof(u32) * phys_units);
-	/* Hand out low line numbers first (the stack pops from the end). */
-	for (i = 0; i < pm->nr_lines; i++)
-		pm->free_lines[i] = pm->nr_lines - 1 - i;
-	pm->nr_free = pm->nr_lines;
-	pm->open_line = VSSD_PAGEMAP_UNMAPPED;
 	return 0;
 }
 
@@ -89,12 +77,9 @@ void vssd_pagemap_destroy(struct vssd_pagemap *pm)
 {
 	vssd_pure_free(pm->l2p);
 	vssd_pure_free(pm->p2l);
-	vssd_pure_free(pm->lines);
-	vssd_pure_free(pm->free_lines);
+	vssd_segs_destroy(&pm->lines);
 	pm->l2p = NULL;
 	pm->p2l = NULL;
-	pm->lines = NULL;
-	pm->free_lines = NULL;
 }
 
 /* Program the open page (full, or padded by a flush); returns its end. */
@@ -107,7 +92,7 @@ static u64 vssd_pm_program_open_page(struct vssd_pagemap *pm)
 	vssd_wb_release(pm->nand, pm->page_host_units, done);
 	pm->page_host_units = 0;
 	pm->page_ready = 0;
-	pm->last_program_done = vssd_max64(pm->last_program_done, done);
+	pm->last_program_done = max_t(u64, pm->last_program_done, done);
 	return done;
 }
 
@@ -119,24 +104,19 @@ static int vssd_pm_gc_one(struct vssd_pagemap *pm, u64 now);
  */
 static int vssd_pm_open_line(struct vssd_pagemap *pm, bool for_gc, u64 now)
 {
-	u32 line;
-
 	if (!for_gc) {
-		while (pm->nr_free <= VSSD_PAGEMAP_GC_RESERVE)
+		while (pm->lines.nr_free <= VSSD_PAGEMAP_GC_RESERVE)
 			if (vssd_pm_gc_one(pm, now))
 				break;
 		/* GC may have opened a line with room for us. */
-		if (pm->open_line != VSSD_PAGEMAP_UNMAPPED)
+		if (pm->lines.open != VSSD_SEG_NONE)
 			return 0;
-		if (pm->nr_free <= VSSD_PAGEMAP_GC_RESERVE)
+		if (pm->lines.nr_free <= VSSD_PAGEMAP_GC_RESERVE)
 			return -ENOSPC;
 	}
-	if (!pm->nr_free)
+	if (!pm->lines.nr_free)
 		return -ENOSPC;
-	line = pm->free_lines[--pm->nr_free];
-	pm->lines[line].state = VSSD_LINE_OPEN;
-	pm->lines[line].valid = 0;
-	pm->open_line = line;
+	vssd_segs_open(&pm->lines);
 	pm->wp = 0;
 	return 0;
 }
@@ -148,12 +128,12 @@ static int vssd_pm_place(struct vssd_pagemap *pm, u32 lunit, u64 ready,
 	u32 phys;
 	int ret;
 
-	if (pm->open_line == VSSD_PAGEMAP_UNMAPPED) {
+	if (pm->lines.open == VSSD_SEG_NONE) {
 		ret = vssd_pm_open_line(pm, !host, now);
 		if (ret)
 			return ret;
 	}
-	phys = pm->open_line * pm->units_per_line + pm->wp;
+	phys = pm->lines.open * pm->units_per_line + pm->wp;
 	pm->wp++;
 	/*
 	 * A host write replaces the unit's current copy, wherever a GC run
@@ -164,23 +144,21 @@ static int vssd_pm_place(struct vssd_pagemap *pm, u32 lunit, u64 ready,
 
 		if (old != VSSD_PAGEMAP_UNMAPPED) {
 			pm->p2l[old] = VSSD_PAGEMAP_UNMAPPED;
-			pm->lines[old / pm->units_per_line].valid--;
+			pm->lines.seg[old / pm->units_per_line].live--;
 		} else {
 			pm->mapped_units++;
 		}
 	}
 	pm->p2l[phys] = lunit;
 	pm->l2p[lunit] = phys;
-	pm->lines[pm->open_line].valid++;
-	pm->page_ready = vssd_max64(pm->page_ready, ready);
+	pm->lines.seg[pm->lines.open].live++;
+	pm->page_ready = max_t(u64, pm->page_ready, ready);
 	if (host)
 		pm->page_host_units++;
 	if (pm->wp % pm->units_per_page == 0)
 		vssd_pm_program_open_page(pm);
-	if (pm->wp == pm->units_per_line) {
-		pm->lines[pm->open_line].state = VSSD_LINE_FULL;
-		pm->open_line = VSSD_PAGEMAP_UNMAPPED;
-	}
+	if (pm->wp == pm->units_per_line)
+		vssd_segs_close(&pm->lines);
 	return 0;
 }
 
@@ -191,25 +169,9 @@ static void vssd_pm_invalidate(struct vssd_pagemap *pm, u32 lunit)
 	if (phys == VSSD_PAGEMAP_UNMAPPED)
 		return;
 	pm->p2l[phys] = VSSD_PAGEMAP_UNMAPPED;
-	pm->lines[phys / pm->units_per_line].valid--;
+	pm->lines.seg[phys / pm->units_per_line].live--;
 	pm->l2p[lunit] = VSSD_PAGEMAP_UNMAPPED;
 	pm->mapped_units--;
-}
-
-static u32 vssd_pm_pick_victim(const struct vssd_pagemap *pm)
-{
-	u32 best = VSSD_PAGEMAP_UNMAPPED, best_valid = pm->units_per_line;
-	u32 i;
-
-	for (i = 0; i < pm->nr_lines; i++) {
-		const struct vssd_line *l = &pm->lines[i];
-
-		if (l->state == VSSD_LINE_FULL && l->valid < best_valid) {
-			best = i;
-			best_valid = l->valid;
-		}
-	}
-	return best;
 }
 
 /*
@@ -219,13 +181,13 @@ static u32 vssd_pm_pick_victim(const struct vssd_pagemap *pm)
  */
 static int vssd_pm_gc_one(struct vssd_pagemap *pm, u64 now)
 {
-	u32 victim = vssd_pm_pick_victim(pm);
+	u32 victim = vssd_segs_victim(&pm->lines, pm->units_per_line);
 	u32 upl = pm->units_per_line, upp = pm->units_per_page;
 	u32 base, page, i;
 	u64 last_read = now;
 	int ret;
 
-	if (victim == VSSD_PAGEMAP_UNMAPPED)
+	if (victim == VSSD_SEG_NONE)
 		return -ENOSPC;
 	base = victim * upl;
 	for (page = 0; page < upl; page += upp) {
@@ -239,19 +201,19 @@ static int vssd_pm_gc_one(struct vssd_pagemap *pm, u64 now)
 		ready = vssd_nand_read(pm->nand, vssd_pm_die(pm, page),
 				       vssd_pm_page_in_block(pm, page),
 				       nr_valid * 4096, now);
-		last_read = vssd_max64(last_read, ready);
+		last_read = max_t(u64, last_read, ready);
 		for (i = page; i < page + upp; i++) {
 			u32 lunit = pm->p2l[base + i];
 
 			if (lunit == VSSD_PAGEMAP_UNMAPPED)
 				continue;
 			pm->p2l[base + i] = VSSD_PAGEMAP_UNMAPPED;
-			pm->lines[victim].valid--;
+			pm->lines.seg[victim].live--;
 			ret = vssd_pm_place(pm, lunit, ready, false, now);
 			if (ret) {
 				/* Put it back: the victim stays as it was. */
 				pm->p2l[base + i] = lunit;
-				pm->lines[victim].valid++;
+				pm->lines.seg[victim].live++;
 				return ret;
 			}
 			pm->gc_units_moved++;
@@ -259,9 +221,7 @@ static int vssd_pm_gc_one(struct vssd_pagemap *pm, u64 now)
 	}
 	for (i = 0; i < pm->nand->nr_dies; i++)
 		vssd_nand_erase(pm->nand, i, last_read);
-	pm->lines[victim].state = VSSD_LINE_FREE;
-	pm->lines[victim].erase_count++;
-	pm->free_lines[pm->nr_free++] = victim;
+	vssd_segs_erased(&pm->lines, victim);
 	pm->erases++;
 	pm->gc_runs++;
 	return 0;
@@ -280,8 +240,8 @@ u64 vssd_pagemap_read(struct vssd_pagemap *pm, u64 unit, u64 count, u64 now)
 	u32 run_phys = VSSD_PAGEMAP_UNMAPPED, run_units = 0;
 	u64 i;
 
-	if (pm->open_line != VSSD_PAGEMAP_UNMAPPED)
-		open_page_start = pm->open_line * pm->units_per_line +
+	if (pm->lines.open != VSSD_SEG_NONE)
+		open_page_start = pm->lines.open * pm->units_per_line +
 				  pm->wp - pm->wp % pm->units_per_page;
 	for (i = 0; i <= count; i++) {
 		u32 phys = i < count ? pm->l2p[unit + i] : VSSD_PAGEMAP_UNMAPPED;
@@ -297,7 +257,7 @@ u64 vssd_pagemap_read(struct vssd_pagemap *pm, u64 unit, u64 count, u64 now)
 						 vssd_pm_page_in_block(pm, off),
 						 run_units * 4096, start);
 
-			ready = vssd_max64(ready, out);
+			ready = max_t(u64, ready, out);
 			run_units = 0;
 		}
 		if (phys == VSSD_PAGEMAP_UNMAPPED)
@@ -339,20 +299,19 @@ int vssd_pagemap_write(struct vssd_pagemap *pm, u64 unit, u64 count, u64 now,
 		pm->host_units_written++;
 	}
 	if (ret) {
-		pm->last_program_done = vssd_max64(programs_before,
-						   pm->last_program_done);
+		pm->last_program_done = max_t(u64, programs_before, pm->last_program_done);
 		*done = now;
 		return ret;
 	}
 	ack = admitted + nand->cfg.fw_write_ns + count * nand->cfg.fw_write_per4k_ns;
 	ack = vssd_nand_host(nand, count * 4096, ack);
 	if (write_through || !nand->cfg.buffer_units) {
-		if (pm->open_line != VSSD_PAGEMAP_UNMAPPED && pm->wp % pm->units_per_page)
+		if (pm->lines.open != VSSD_SEG_NONE && pm->wp % pm->units_per_page)
 			vssd_pagemap_flush(pm, now);
-		ack = vssd_max64(ack, pm->last_program_done);
+		ack = max_t(u64, ack, pm->last_program_done);
 	}
 	programmed = pm->last_program_done;
-	pm->last_program_done = vssd_max64(programs_before, programmed);
+	pm->last_program_done = max_t(u64, programs_before, programmed);
 	*done = ack;
 	return 0;
 }
@@ -373,17 +332,15 @@ u64 vssd_pagemap_flush(struct vssd_pagemap *pm, u64 now)
 {
 	u32 pad;
 
-	if (pm->open_line != VSSD_PAGEMAP_UNMAPPED && pm->wp % pm->units_per_page) {
+	if (pm->lines.open != VSSD_SEG_NONE && pm->wp % pm->units_per_page) {
 		pad = pm->units_per_page - pm->wp % pm->units_per_page;
 		pm->wp += pad;
-		pm->page_ready = vssd_max64(pm->page_ready, now);
+		pm->page_ready = max_t(u64, pm->page_ready, now);
 		vssd_pm_program_open_page(pm);
-		if (pm->wp == pm->units_per_line) {
-			pm->lines[pm->open_line].state = VSSD_LINE_FULL;
-			pm->open_line = VSSD_PAGEMAP_UNMAPPED;
-		}
+		if (pm->wp == pm->units_per_line)
+			vssd_segs_close(&pm->lines);
 	}
-	return vssd_max64(now, pm->nand->wb_last_release);
+	return max_t(u64, now, pm->nand->wb_last_release);
 }
 
 /* Format NVM: every line that held data is erased and the map forgotten. */
@@ -391,25 +348,16 @@ void vssd_pagemap_format(struct vssd_pagemap *pm, u64 now)
 {
 	u32 i, d;
 
-	if (pm->open_line != VSSD_PAGEMAP_UNMAPPED && pm->wp % pm->units_per_page)
+	if (pm->lines.open != VSSD_SEG_NONE && pm->wp % pm->units_per_page)
 		vssd_pagemap_flush(pm, now);
 	memset(pm->l2p, 0xff, sizeof(u32) * pm->nr_units);
-	memset(pm->p2l, 0xff, sizeof(u32) * (u64)pm->nr_lines * pm->units_per_line);
-	pm->nr_free = 0;
-	for (i = 0; i < pm->nr_lines; i++) {
-		struct vssd_line *l = &pm->lines[pm->nr_lines - 1 - i];
-
-		if (l->state != VSSD_LINE_FREE) {
-			for (d = 0; d < pm->nand->nr_dies; d++)
-				vssd_nand_erase(pm->nand, d, now);
-			l->erase_count++;
-			pm->erases++;
-		}
-		l->state = VSSD_LINE_FREE;
-		l->valid = 0;
-		pm->free_lines[pm->nr_free++] = pm->nr_lines - 1 - i;
+	memset(pm->p2l, 0xff, sizeof(u32) * (u64)pm->lines.nr * pm->units_per_line);
+	/* Every line that held data is erased on every die. */
+	for (i = vssd_segs_format(&pm->lines); i; i--) {
+		for (d = 0; d < pm->nand->nr_dies; d++)
+			vssd_nand_erase(pm->nand, d, now);
+		pm->erases++;
 	}
-	pm->open_line = VSSD_PAGEMAP_UNMAPPED;
 	pm->wp = 0;
 	pm->page_host_units = 0;
 	pm->mapped_units = 0;
@@ -425,7 +373,7 @@ u64 vssd_pagemap_background_gc(struct vssd_pagemap *pm, u64 now)
 	u32 victim;
 	u64 busy;
 
-	if (pm->nr_free >= pm->gc_free_lines)
+	if (pm->lines.nr_free >= pm->gc_free_lines)
 		return 0;
 	/*
 	 * Background work is worth it only for a victim that is at least a
@@ -433,9 +381,9 @@ u64 vssd_pagemap_background_gc(struct vssd_pagemap *pm, u64 now)
 	 * runs only when a host write needs the room.  Nothing to reclaim
 	 * means no timer and no wake-up for the dispatcher.
 	 */
-	victim = vssd_pm_pick_victim(pm);
-	if (victim == VSSD_PAGEMAP_UNMAPPED ||
-	    pm->lines[victim].valid > pm->units_per_line - pm->units_per_line / 4)
+	victim = vssd_segs_victim(&pm->lines, pm->units_per_line);
+	if (victim == VSSD_SEG_NONE ||
+	    pm->lines.seg[victim].live > pm->units_per_line - pm->units_per_line / 4)
 		return 0;
 	busy = vssd_nand_busy_until(pm->nand);
 	if (busy > now)
@@ -446,7 +394,7 @@ u64 vssd_pagemap_background_gc(struct vssd_pagemap *pm, u64 now)
 /* Consistency of the maps and counters; for the unit tests. */
 int vssd_pagemap_check(const struct vssd_pagemap *pm)
 {
-	u64 phys_units = (u64)pm->nr_lines * pm->units_per_line;
+	u64 phys_units = (u64)pm->lines.nr * pm->units_per_line;
 	u64 mapped = 0, p;
 	u32 i, valid;
 
@@ -461,15 +409,15 @@ int vssd_pagemap_check(const struct vssd_pagemap *pm)
 	}
 	if (mapped != pm->mapped_units)
 		return -2;
-	for (i = 0; i < pm->nr_lines; i++) {
+	for (i = 0; i < pm->lines.nr; i++) {
 		valid = 0;
 		for (p = (u64)i * pm->units_per_line;
 		     p < (u64)(i + 1) * pm->units_per_line; p++)
 			valid += pm->p2l[p] != VSSD_PAGEMAP_UNMAPPED;
-		if (valid != pm->lines[i].valid)
+		if (valid != pm->lines.seg[i].live)
 			return -3;
-		if (pm->lines[i].state == VSSD_LINE_FREE && valid)
+		if (pm->lines.seg[i].state == VSSD_SEG_FREE && valid)
 			return -4;
 	}
-	return 0;
+	return vssd_segs_check(&pm->lines) ? -5 : 0;
 }

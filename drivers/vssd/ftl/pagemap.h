@@ -17,37 +17,22 @@
 #define VSSD_FTL_PAGEMAP_H
 
 #include <vssd/nand.h>
+#include <vssd/segs.h>
 
 #define VSSD_PAGEMAP_UNMAPPED	0xffffffffU
 #define VSSD_PAGEMAP_GC_RESERVE	1
-
-enum vssd_line_state {
-	VSSD_LINE_FREE,
-	VSSD_LINE_OPEN,
-	VSSD_LINE_FULL,
-};
-
-struct vssd_line {
-	u32 valid;
-	u32 erase_count;
-	u32 state;
-};
 
 struct vssd_pagemap {
 	struct vssd_nand *nand;
 	u64 nr_units;		/* logical */
 	u32 units_per_page;
 	u32 units_per_line;
-	u32 nr_lines;
 	u32 gc_free_lines;	/* background GC target */
 
 	u32 *l2p;		/* logical unit -> physical unit */
 	u32 *p2l;		/* physical unit -> logical unit */
-	struct vssd_line *lines;
-	u32 *free_lines;	/* stack */
-	u32 nr_free;
+	struct vssd_segs lines;	/* live: valid units of each line */
 
-	u32 open_line;		/* VSSD_PAGEMAP_UNMAPPED when none */
 	u32 wp;			/* next unit offset in the open line */
 	u64 page_ready;		/* latest data-ready time in the open page */
 	u32 page_host_units;	/* host units of the open page (buffer) */

@@ -176,15 +176,15 @@ static void vssd_ssd_counters(struct vssd_ctrl *ctrl, struct vssd_model_counters
 		c->gc_units_moved += READ_ONCE(pm->gc_units_moved);
 		c->host_units_programmed += READ_ONCE(pm->host_units_written);
 		c->erases += READ_ONCE(pm->erases);
-		c->free_blocks += READ_ONCE(pm->nr_free);
-		c->total_blocks += pm->nr_lines;
-		for (i = 0; i < pm->nr_lines; i++) {
-			u32 e = READ_ONCE(pm->lines[i].erase_count);
+		c->free_blocks += READ_ONCE(pm->lines.nr_free);
+		c->total_blocks += pm->lines.nr;
+		for (i = 0; i < pm->lines.nr; i++) {
+			u32 e = READ_ONCE(pm->lines.seg[i].erase_count);
 
 			erase_sum += e;
 			c->max_erase_count = max_t(u64, c->max_erase_count, e);
 		}
-		lines += pm->nr_lines;
+		lines += pm->lines.nr;
 	}
 	if (lines)
 		c->avg_erase_count_x100 = div64_u64(erase_sum * 100, lines);
