@@ -17,6 +17,15 @@ u32 vssd_vlog_record_size(u32 value_len)
 	return (u32)(bytes < largest ? bytes : largest);
 }
 
+/* Every segment without records. */
+static void vssd_vlog_forget_records(struct vssd_vlog *log)
+{
+	u32 i;
+
+	for (i = 0; i < log->segs.nr; i++)
+		INIT_LIST_HEAD(&log->records_of[i]);
+}
+
 int vssd_vlog_init(struct vssd_vlog *log, const struct vssd_vlog_config *cfg,
 		   struct vssd_nand *nand)
 {
@@ -44,19 +53,20 @@ int vssd_vlog_init(struct vssd_vlog *log, const struct vssd_vlog_config *cfg,
 	log->gc_free_segs = (u32)vssd_div64(segs * cfg->gc_free_percent + 99, 100);
 	if (log->gc_free_segs < VSSD_VLOG_GC_RESERVE + 1)
 		log->gc_free_segs = VSSD_VLOG_GC_RESERVE + 1;
-	log->heads = vssd_pure_zalloc(sizeof(*log->heads) * segs);
-	if (!log->heads || vssd_segs_init(&log->segs, (u32)segs)) {
+	log->records_of = vssd_pure_zalloc(sizeof(*log->records_of) * segs);
+	if (!log->records_of || vssd_segs_init(&log->segs, (u32)segs)) {
 		vssd_vlog_destroy(log);
 		return -ENOMEM;
 	}
+	vssd_vlog_forget_records(log);
 	return 0;
 }
 
 void vssd_vlog_destroy(struct vssd_vlog *log)
 {
 	vssd_segs_destroy(&log->segs);
-	vssd_pure_free(log->heads);
-	log->heads = NULL;
+	vssd_pure_free(log->records_of);
+	log->records_of = NULL;
 }
 
 static u32 vssd_vlog_die(const struct vssd_vlog *log, u32 page)
@@ -72,24 +82,13 @@ static u32 vssd_vlog_page_in_block(const struct vssd_vlog *log, u32 page)
 /* @item joins segment @seg's records. */
 static void vssd_vlog_link(struct vssd_vlog *log, u32 seg, struct vssd_vlog_item *item)
 {
-	item->prev = NULL;
-	item->next = log->heads[seg];
-	if (item->next)
-		item->next->prev = item;
-	log->heads[seg] = item;
+	list_add(&item->link, &log->records_of[seg]);
 	log->segs.seg[seg].live += item->size;
 }
 
 static void vssd_vlog_unlink(struct vssd_vlog *log, u32 seg, struct vssd_vlog_item *item)
 {
-	if (item->prev)
-		item->prev->next = item->next;
-	else
-		log->heads[seg] = item->next;
-	if (item->next)
-		item->next->prev = item->prev;
-	item->prev = NULL;
-	item->next = NULL;
+	list_del_init(&item->link);
 	log->segs.seg[seg].live -= item->size;
 }
 
@@ -197,8 +196,9 @@ static int vssd_vlog_gc_one(struct vssd_vlog *log, u64 now)
 		return -ENOSPC;
 	if (log->segs.seg[victim].live + log->cfg.max_record > log->seg_size)
 		return -ENOSPC;
-	while (log->heads[victim]) {
-		struct vssd_vlog_item *item = log->heads[victim];
+	while (!list_empty(&log->records_of[victim])) {
+		struct vssd_vlog_item *item = list_first_entry(&log->records_of[victim],
+							       struct vssd_vlog_item, link);
 		u64 ready = now;
 
 		if (log->nand)
@@ -327,7 +327,7 @@ u64 vssd_vlog_background_gc(struct vssd_vlog *log, u64 now)
 void vssd_vlog_format(struct vssd_vlog *log)
 {
 	log->erases += vssd_segs_format(&log->segs);
-	memset(log->heads, 0, sizeof(*log->heads) * log->segs.nr);
+	vssd_vlog_forget_records(log);
 	log->live = 0;
 	log->records = 0;
 }
@@ -352,10 +352,10 @@ int vssd_vlog_check(const struct vssd_vlog *log)
 		const struct vssd_vlog_item *it;
 		u64 seg_live = 0;
 
-		for (it = log->heads[i]; it; it = it->next) {
+		list_for_each_entry(it, &log->records_of[i], link) {
 			if (it->seg != i || (u64)it->off + it->size > log->seg_size)
 				return -1;
-			if (it->next && it->next->prev != it)
+			if (it->link.next->prev != &it->link)
 				return -2;
 			seg_live += it->size;
 			records++;

@@ -32,7 +32,7 @@
 
 /* One record; the index embeds it in its entry. */
 struct vssd_vlog_item {
-	struct vssd_vlog_item *prev, *next;	/* records of the same segment */
+	struct list_head link;			/* records of the same segment */
 	u32 seg;
 	u32 off;				/* byte offset in the segment */
 	u32 size;				/* record bytes, aligned */
@@ -55,7 +55,7 @@ struct vssd_vlog {
 	u32 pages_per_seg;
 	u32 gc_free_segs;		/* background GC target */
 	struct vssd_segs segs;		/* live: bytes of live records */
-	struct vssd_vlog_item **heads;	/* each segment's records */
+	struct list_head *records_of;	/* each segment's records */
 
 	u64 wp;				/* next byte in the open segment */
 	u32 programmed;			/* pages of the open segment on flash */

@@ -40,6 +40,49 @@ typedef __u64 u64;
 /* min_t()/max_t() as the kernel's: each argument is evaluated once. */
 #define min_t(type, a, b) ({ type __a = (a); type __b = (b); __a < __b ? __a : __b; })
 #define max_t(type, a, b) ({ type __a = (a); type __b = (b); __a > __b ? __a : __b; })
+#ifndef container_of
+#define container_of(ptr, type, member) ((type *)((char *)(ptr) - offsetof(type, member)))
+#endif
+
+/* A circular doubly linked list, the subset of linux/list.h pure code uses. */
+struct list_head {
+	struct list_head *next, *prev;
+};
+
+static inline void INIT_LIST_HEAD(struct list_head *head)
+{
+	head->next = head;
+	head->prev = head;
+}
+
+static inline bool list_empty(const struct list_head *head)
+{
+	return head->next == head;
+}
+
+/* @entry goes first, right after @head. */
+static inline void list_add(struct list_head *entry, struct list_head *head)
+{
+	entry->prev = head;
+	entry->next = head->next;
+	head->next->prev = entry;
+	head->next = entry;
+}
+
+static inline void list_del_init(struct list_head *entry)
+{
+	entry->next->prev = entry->prev;
+	entry->prev->next = entry->next;
+	INIT_LIST_HEAD(entry);
+}
+
+#define list_entry(ptr, type, member) container_of(ptr, type, member)
+#define list_first_entry(head, type, member) list_entry((head)->next, type, member)
+#define list_next_entry(pos, member) list_entry((pos)->member.next, __typeof__(*(pos)), member)
+#define list_for_each_entry(pos, head, member)					\
+	for (pos = list_first_entry(head, __typeof__(*(pos)), member);		\
+	     &(pos)->member != (head); pos = list_next_entry(pos, member))
+
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 #include <stdlib.h>
@@ -60,6 +103,7 @@ static inline u64 vssd_div64(u64 a, u64 b)
 #else
 #include <linux/errno.h>
 #include <linux/kernel.h>
+#include <linux/list.h>
 #include <linux/string.h>
 #include <linux/types.h>
 #include <linux/math64.h>

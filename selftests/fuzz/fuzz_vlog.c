@@ -30,7 +30,7 @@ static bool linked(const struct vssd_vlog *log, const struct vssd_vlog_item *ite
 {
 	const struct vssd_vlog_item *it;
 
-	for (it = log->heads[item->seg]; it; it = it->next)
+	list_for_each_entry(it, &log->records_of[item->seg], link)
 		if (it == item)
 			return true;
 	return false;
