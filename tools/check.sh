@@ -26,9 +26,15 @@ done
 . "$top/tools/check-lib.sh"
 check_begin "$top/.build/check"
 
+# TESTS is one glob or several, separated by spaces.
+read -ra globs <<<"$glob"
 matches() {
-	# shellcheck disable=SC2254
-	case "$1" in $glob) return 0 ;; esac
+	local g
+
+	for g in "${globs[@]}"; do
+		# shellcheck disable=SC2254
+		case "$1" in $g) return 0 ;; esac
+	done
 	return 1
 }
 

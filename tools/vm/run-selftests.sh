@@ -35,9 +35,12 @@ if [ -n "$fuzz_seconds" ] && [ "$timeout" -lt $((fuzz_seconds + 300)) ]; then
 	timeout=$((fuzz_seconds + 300))
 fi
 remaining=()
+read -ra globs <<<"$glob"	# one glob or several, separated by spaces
 for name in $(make -s -C "$top/selftests" list); do
-	# shellcheck disable=SC2254
-	case "$name" in $glob) remaining+=("$name") ;; esac
+	for g in "${globs[@]}"; do
+		# shellcheck disable=SC2254
+		case "$name" in $g) remaining+=("$name"); break ;; esac
+	done
 done
 if [ ${#remaining[@]} = 0 ]; then
 	echo "# no VM selftest matches '$glob'"
