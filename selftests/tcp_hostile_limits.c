@@ -900,6 +900,8 @@ out_param:
 
 #define FLOOD		40
 #define FLOOD_LIMIT	16
+/* Long enough for 40 connects and a look at each on a debug kernel. */
+#define FLOOD_ICREQ_TIMEOUT_MS	3000
 
 /*
  * More connections than max_connections at once: those over the limit
@@ -910,15 +912,19 @@ out_param:
 static int c_connection_flood_refused(void)
 {
 	long limit = param_get("max_connections");
-	long deadline = param_get("icreq_timeout_ms");
+	long old_deadline = param_get("icreq_timeout_ms");
+	long deadline = FLOOD_ICREQ_TIMEOUT_MS;
 	struct conn c[FLOOD];
 	int i, refused = 0, open = 0, ret = 0;
 	long t0;
 
-	if (limit < 0 || deadline < 0)
+	if (limit < 0 || old_deadline < 0)
 		return failf("vssd_tcp has no max_connections");
-	if (param_set("max_connections", FLOOD_LIMIT))
-		return failf("cannot set max_connections");
+	if (param_set("max_connections", FLOOD_LIMIT) ||
+	    param_set("icreq_timeout_ms", deadline)) {
+		param_set("max_connections", limit);
+		return failf("cannot set max_connections or icreq_timeout_ms");
+	}
 	for (i = 0; i < FLOOD; i++)
 		c[i].fd = -1;
 	t0 = now_ms();
@@ -977,6 +983,7 @@ out:
 	for (i = 0; i < FLOOD; i++)
 		conn_close(&c[i]);
 	param_set("max_connections", limit);
+	param_set("icreq_timeout_ms", old_deadline);
 	return ret;
 }
 

@@ -2,9 +2,12 @@
 /*
  * vssd_tcp: a queue is one accepted connection.  Its life:
  *
- *   WAIT_ICREQ --ICReq--> LIVE --fatal error--> TERMINATING --term sent--+
- *        |                  |                                            |
- *        +--timeout, host gone, port or controller removed--> CLOSING <--+
+ *   WAIT_ICREQ --ICReq--> LIVE --fatal error--> TERMINATING --term taken--+
+ *        |                  |                                             |
+ *        +--timeout, host gone, port or controller removed--> CLOSING <---+
+ *
+ * "Term taken": the C2HTermReq and a FIN after it are acknowledged, or the
+ * host stopped reading (see vtcp_term_sent()).
  *
  * All state changes go through cmpxchg/xchg, so CLOSING is entered once and
  * release_work runs once: it detaches the socket, stops io_work, hands back
@@ -65,9 +68,22 @@ void vtcp_queue_send_icresp(struct vtcp_queue *queue)
 	vtcp_tx_queue(queue, tx);
 }
 
+/*
+ * The C2HTermReq is in the socket, maybe behind read data the host has not
+ * taken yet.  Closing now would lose it: a close with unread data in the
+ * receive queue resets the connection, and a reset drops what is still
+ * unsent.  Send FIN after it instead and close when the host has
+ * acknowledged everything (FIN_WAIT2, vtcp_sock_state_change()) or stops
+ * taking data (vtcp_term_waits()).
+ */
 static void vtcp_term_sent(struct vtcp_tx_item *item)
 {
-	vtcp_queue_close(container_of(item, struct vtcp_queue, term_tx));
+	struct vtcp_queue *queue = container_of(item, struct vtcp_queue, term_tx);
+
+	if (READ_ONCE(queue->state) != VTCP_Q_TERMINATING)
+		return;		/* dropped: the queue is closing anyway */
+	if (kernel_sock_shutdown(queue->sock, SHUT_WR))
+		vtcp_queue_close(queue);
 }
 
 /*
@@ -248,6 +264,11 @@ static void vtcp_sock_state_change(struct sock *sk)
 	if (queue) {
 		switch (sk->sk_state) {
 		case TCP_FIN_WAIT1:
+			/* Our FIN after a C2HTermReq: wait for the host to take it. */
+			if (READ_ONCE(queue->state) != VTCP_Q_TERMINATING)
+				vtcp_queue_close(queue);
+			break;
+		case TCP_FIN_WAIT2:	/* the host acknowledged all we sent */
 		case TCP_CLOSE_WAIT:
 		case TCP_CLOSE:
 			vtcp_queue_close(queue);
