@@ -57,7 +57,7 @@ fuzz:
 	$(MAKE) -C selftests/fuzz run
 
 # The test command: dependencies, build, unit tests, host tests, VM selftests.
-# TESTS=<glob> limits the run to matching tests.
+# TESTS='<glob> ...' limits the run to the tests any of the globs matches.
 check:
 	$(CURDIR)/tools/check.sh $(if $(TESTS),--tests '$(TESTS)')
 

@@ -36,6 +36,59 @@ int failf(const char *fmt, ...)
 	return 1;
 }
 
+int skipf(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(g_why, sizeof(g_why), fmt, ap);
+	va_end(ap);
+	return CASE_SKIPPED;
+}
+
+/* ---- the target's parameters, time ---------------------------------- */
+
+#define PARAMS	"/sys/module/vssd_tcp/parameters/"
+
+/* A vssd_tcp module parameter, or -1 when there is no such file. */
+long param_get(const char *name)
+{
+	char path[256];
+	long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), PARAMS "%s", name);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	if (fscanf(f, "%ld", &v) != 1)
+		v = -1;
+	fclose(f);
+	return v;
+}
+
+int param_set(const char *name, long v)
+{
+	char path[256];
+	FILE *f;
+	int ret;
+
+	snprintf(path, sizeof(path), PARAMS "%s", name);
+	f = fopen(path, "w");
+	if (!f)
+		return -1;
+	ret = fprintf(f, "%ld\n", v) < 0;
+	return fclose(f) || ret ? -1 : 0;
+}
+
+long now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1000L + t.tv_nsec / 1000000;
+}
+
 /* ---- connection ----------------------------------------------------- */
 
 int conn_open(struct conn *c)
@@ -428,14 +481,11 @@ int expect_status(struct conn *c, u16 cid, u16 want)
 u32 g_kato = 30000;
 u16 g_sqsize = 31;
 
-/* Fabrics Connect on this connection: qid 0 (admin) or an I/O queue. */
-int fabric_connect(struct conn *c, u16 qid, u16 cntlid, const char *nqn,
-		   u16 *status)
+/* Send a Fabrics Connect capsule (qid 0: admin), without waiting. */
+int send_connect(struct conn *c, u16 qid, u16 cntlid, const char *nqn)
 {
 	struct sqe s = sqe_make(0x7f, 0x7f00 | qid, 0, SGL_INCAPSULE, 1024);
 	u8 data[1024] = { 0 };
-	struct cqe cqe;
-	int type;
 
 	s.b[4] = 0x01;		/* fctype: connect */
 	put16(&s.b[42], qid);
@@ -445,7 +495,17 @@ int fabric_connect(struct conn *c, u16 qid, u16 cntlid, const char *nqn,
 	put16(&data[16], cntlid);
 	strncpy((char *)data + 256, nqn, 255);
 	strncpy((char *)data + 512, HOSTNQN, 255);
-	if (send_capsule(c, &s, data, sizeof(data)))
+	return send_capsule(c, &s, data, sizeof(data));
+}
+
+/* Fabrics Connect on this connection: qid 0 (admin) or an I/O queue. */
+int fabric_connect(struct conn *c, u16 qid, u16 cntlid, const char *nqn,
+		   u16 *status)
+{
+	struct cqe cqe;
+	int type;
+
+	if (send_connect(c, qid, cntlid, nqn))
 		return failf("sending Connect failed");
 	type = recv_until(c, &cqe, NULL, 0, NULL);
 	if (type != VTCP_CAPSULE_RESP)

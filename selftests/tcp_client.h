@@ -57,6 +57,13 @@ extern const struct test_case tcp_limit_cases[];
 extern const unsigned int tcp_limit_cases_n;
 
 int failf(const char *fmt, ...);
+/* A vssd_tcp module parameter (-1: no such file); set one (0 or -1). */
+long param_get(const char *name);
+int param_set(const char *name, long v);
+long now_ms(void);
+/* A case that cannot run here returns skipf()'s CASE_SKIPPED, saying why. */
+#define CASE_SKIPPED	2
+int skipf(const char *fmt, ...);
 
 int conn_open(struct conn *c);
 int conn_open_small(struct conn *c, int rcvbuf, int maxseg);
@@ -82,6 +89,7 @@ int recv_until(struct conn *c, struct cqe *cqe, u8 *rbuf, u32 rlen,
 	       struct vtcp_r2t_pdu *r2t);
 int expect_status(struct conn *c, u16 cid, u16 want);
 
+int send_connect(struct conn *c, u16 qid, u16 cntlid, const char *nqn);
 int fabric_connect(struct conn *c, u16 qid, u16 cntlid, const char *nqn,
 		   u16 *status);
 int enable_ctrl(struct conn *c);

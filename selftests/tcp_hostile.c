@@ -48,11 +48,16 @@ int main(int argc, char **argv)
 				continue;
 			g_why[0] = 0;
 			run++;
-			if (tc->fn()) {
+			switch (tc->fn()) {
+			case 0:
+				printf("ok %u - %s\n", run, tc->name);
+				break;
+			case CASE_SKIPPED:
+				printf("ok %u - %s # SKIP %s\n", run, tc->name, g_why);
+				break;
+			default:
 				failed++;
 				printf("not ok %u - %s: %s\n", run, tc->name, g_why);
-			} else {
-				printf("ok %u - %s\n", run, tc->name);
 			}
 			fflush(stdout);
 		}

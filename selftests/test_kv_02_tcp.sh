@@ -20,8 +20,7 @@ model=$VSSD_SRC/selftests/build/kv_model
 [ -x "$kv" ] && [ -x "$model" ] || fail "helpers not built (make -C selftests helpers)"
 # vssd_tcp first: it does not need vssd.ko to load, and finds it when a
 # host's command first meets a vssd namespace.
-tcp_stack
-module_loaded vssd && fail "vssd_tcp loaded vssd.ko"
+tcp_stack_alone
 vssd_load
 tmp=$(mktemp -d)
 on_exit rm -rf "$tmp"

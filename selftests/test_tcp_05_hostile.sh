@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# A raw NVMe/TCP client (tcp_hostile*.c) sends 67 malformed or hostile cases;
+# A raw NVMe/TCP client (tcp_hostile*.c) sends 70 malformed or hostile cases;
 # each gets the termination (FES, field offset) or error status the protocol
 # demands, data buffers stay within max_queue_data_kb / max_data_mb, hosts
 # that send no data or flood a port are cut off, while a normal host

@@ -196,7 +196,7 @@ static u16 vtcp_cmd_check_data(struct vtcp_cmd *cmd, u32 inline_len)
 {
 	struct nvme_sgl_desc *sgl = &cmd->sqe.common.dptr.sgl;
 	u32 len = le32_to_cpu(sgl->length);
-	u32 max = 4096U << vtcp_mdts;
+	u32 max = 4096U << vtcp_mdts, chunk;
 
 	if (!len && !inline_len)
 		return 0;
@@ -239,9 +239,9 @@ static u16 vtcp_cmd_check_data(struct vtcp_cmd *cmd, u32 inline_len)
 	}
 	cmd->data_len = len;
 	cmd->req.transfer_len = len;
-	cmd->r2t_chunk = len;
-	if (vtcp_r2t_chunk && vtcp_r2t_chunk < len)
-		cmd->r2t_chunk = round_up(vtcp_r2t_chunk, 4);
+	/* Read once: an administrator may set it to 0 meanwhile. */
+	chunk = READ_ONCE(vtcp_r2t_chunk);
+	cmd->r2t_chunk = chunk && chunk < len ? round_up(chunk, 4) : len;
 	return 0;
 }
 
@@ -299,7 +299,12 @@ static void vtcp_cmd_run(struct vtcp_cmd *cmd)
 	 * are parsed, and they must find its owner record already there.
 	 */
 	if (connect && cmd->queue->nvme_sq.ctrl) {
-		cancel_delayed_work(&cmd->queue->deadline_work);
+		/*
+		 * The Connect deadline is over; a terminating queue (Connect
+		 * ran after the error, deferred) keeps its grace timer.
+		 */
+		if (READ_ONCE(cmd->queue->state) == VTCP_Q_LIVE)
+			cancel_delayed_work(&cmd->queue->deadline_work);
 		vtcp_fwd_connected(cmd->queue);
 	}
 }

@@ -23,10 +23,11 @@
  *
  * vssd_tcp does not depend on vssd.ko.  An owner takes vssd's API
  * (vssd_fwd_ops) with symbol_get() the first time one of its commands meets
- * a block device of vssd (or asks for the KV log or feature while vssd.ko
- * is loaded), and puts it when the owner goes: vssd.ko stays loaded while a
- * host controller that used it lives, and no longer.  Block devices and
- * files of anything else never reach this file's vssd calls.
+ * a block device of vssd, and puts it when the owner goes: vssd.ko stays
+ * loaded while a host controller that used one of its namespaces lives, and
+ * no longer.  The KV effects log and feature 20h, answered while vssd.ko is
+ * loaded, hold it only for the command.  Block devices and files of
+ * anything else never reach this file's vssd calls.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -59,8 +60,9 @@ static atomic64_t vtcp_owner_ids;
 
 /*
  * A queue's Connect succeeded: the admin queue starts a new owner, an I/O
- * queue joins its controller's.  Without memory the queue has none: its
- * host's iterators then stay open until closed or the controller powers off.
+ * queue joins its controller's (or starts one when the admin queue has
+ * none).  Without memory the queue has none, and nothing of it reaches
+ * vssd: nvmet answers its KV commands (Invalid Opcode).
  */
 void vtcp_fwd_connected(struct vtcp_queue *queue)
 {
@@ -145,6 +147,16 @@ static const struct vssd_fwd_ops *vtcp_fwd_vssd(struct vtcp_owner *owner)
 		symbol_put(vssd_fwd_ops);
 		return old;
 	}
+	return ops;
+}
+
+/* Is vssd.ko loaded (and not on its way out)? */
+static bool vtcp_fwd_vssd_loaded(void)
+{
+	const struct vssd_fwd_ops *ops = symbol_get(vssd_fwd_ops);
+
+	if (ops)
+		symbol_put(vssd_fwd_ops);
 	return ops;
 }
 
@@ -238,7 +250,7 @@ static void vtcp_fwd_submit(struct vtcp_cmd *cmd, struct vssd_ns *vns, bool admi
 	fr->owner = owner->id;
 	fr->cs_config = READ_ONCE(owner->kv_config);
 	fr->done = vtcp_fwd_done;
-	owner->vssd->submit(vns, fr);
+	READ_ONCE(owner->vssd)->submit(vns, fr);
 }
 
 static void vtcp_fwd_execute_io(struct nvmet_req *req)
@@ -371,11 +383,15 @@ zeros:
 	return true;
 }
 
-/* Get Log Page 05h for CSI 01h: nvmet's admin commands, vssd's KV ones. */
+/*
+ * Get Log Page 05h for CSI 01h: nvmet's admin commands, vssd's KV ones
+ * (none if vssd.ko went away since the command was claimed).
+ */
 static void vtcp_fwd_effects(struct vtcp_cmd *cmd)
 {
 	const struct nvme_command *sqe = &cmd->sqe;
 	u64 len = vssd_get_log_len(sqe), offset = vssd_get_log_offset(sqe);
+	const struct vssd_fwd_ops *vssd;
 	struct nvme_effects_log *log;
 	static const struct vssd_effect admin[] = {
 		{ nvme_admin_get_log_page, VSSD_EFFECT_SUPPORTED },
@@ -400,7 +416,11 @@ static void vtcp_fwd_effects(struct vtcp_cmd *cmd)
 		return;
 	}
 	vssd_effects_fill(log->acs, admin, ARRAY_SIZE(admin));
-	cmd->queue->owner->vssd->effects(VSSD_CSI_KV, log);
+	vssd = symbol_get(vssd_fwd_ops);
+	if (vssd) {
+		vssd->effects(VSSD_CSI_KV, log);
+		symbol_put(vssd_fwd_ops);
+	}
 	status = vtcp_fwd_copy(cmd, (u8 *)log + offset, sizeof(*log) - offset);
 	kfree(log);
 	nvmet_req_complete(&cmd->req, status);
@@ -482,8 +502,10 @@ static void vtcp_fwd_admin_claim(struct vtcp_cmd *cmd)
 	}
 	if (!ours || nvmet_is_passthru_subsys(cmd->req.sq->ctrl->subsys))
 		return;
-	/* The KV log and feature exist while vssd.ko does. */
-	if (sqe->common.opcode != nvme_admin_identify && !vtcp_fwd_vssd(cmd->queue->owner))
+	/* The KV log and feature exist while vssd.ko does; the feature per owner. */
+	if (sqe->common.opcode != nvme_admin_identify &&
+	    (!vtcp_fwd_vssd_loaded() ||
+	     (sqe->common.opcode != nvme_admin_get_log_page && !cmd->queue->owner)))
 		return;
 	cmd->nvmet_execute = cmd->req.execute;
 	cmd->req.execute = vtcp_fwd_execute_admin;

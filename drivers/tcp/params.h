@@ -4,12 +4,15 @@
  *
  * VTCP_PARAM_LIST has one entry per parameter:
  *   X(name, default, min, max, permissions, description)
- * and is expanded into the variables vtcp_<name> (main.c), their
- * declarations (vtcp.h), the range each accepts and the module parameter
- * itself.  A new tunable is one entry here and its row in transport.rst.
+ * and is expanded into the variables vtcp_<name> (params.c), their
+ * declarations (below), the range each accepts and the module parameter
+ * itself (params.c).  A new tunable is one entry here and its row in
+ * transport.rst.
  */
 #ifndef VTCP_PARAMS_H
 #define VTCP_PARAMS_H
+
+#include <vssd/tcp_wire.h>
 
 #define VTCP_MAX_INLINE_SIZE	(128 * 1024)
 

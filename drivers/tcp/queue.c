@@ -82,8 +82,13 @@ static void vtcp_term_sent(struct vtcp_tx_item *item)
 
 	if (READ_ONCE(queue->state) != VTCP_Q_TERMINATING)
 		return;		/* dropped: the queue is closing anyway */
-	if (kernel_sock_shutdown(queue->sock, SHUT_WR))
+	if (kernel_sock_shutdown(queue->sock, SHUT_WR)) {
 		vtcp_queue_close(queue);
+		return;
+	}
+	/* From here on only the host's acknowledgements show progress. */
+	mod_delayed_work(vtcp_wq, &queue->deadline_work,
+			 msecs_to_jiffies(VTCP_TERM_GRACE_MS));
 }
 
 /*

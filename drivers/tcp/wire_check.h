@@ -53,6 +53,11 @@ VTCP_SAME(VTCP_MIN_MAXH2CDATA, NVME_TCP_MIN_MAXH2CDATA);
 VTCP_SAME(VTCP_TERM_HLEN + VTCP_TERM_MAX_DATA, NVME_TCP_MAX_C2HTERM_PLEN);
 
 VTCP_SAME_SIZE(vtcp_common_hdr, nvme_tcp_hdr);
+VTCP_SAME(VTCP_OFF_TYPE, offsetof(struct nvme_tcp_hdr, type));
+VTCP_SAME(VTCP_OFF_FLAGS, offsetof(struct nvme_tcp_hdr, flags));
+VTCP_SAME(VTCP_OFF_HLEN, offsetof(struct nvme_tcp_hdr, hlen));
+VTCP_SAME(VTCP_OFF_PDO, offsetof(struct nvme_tcp_hdr, pdo));
+VTCP_SAME(VTCP_OFF_PLEN, offsetof(struct nvme_tcp_hdr, plen));
 VTCP_SAME_FIELD(vtcp_common_hdr, type, nvme_tcp_hdr, type);
 VTCP_SAME_FIELD(vtcp_common_hdr, flags, nvme_tcp_hdr, flags);
 VTCP_SAME_FIELD(vtcp_common_hdr, hlen, nvme_tcp_hdr, hlen);

@@ -188,7 +188,7 @@ static ssize_t vssd_ctrl_preset_store(struct config_item *item, const char *page
 {
 	struct vssd_ctrl *ctrl = to_vssd_ctrl(item);
 	const struct vssd_preset *preset = vssd_preset_find(page);
-	int ret;
+	ssize_t ret;
 
 	if (!preset)
 		return vssd_name_refused(vssd_ctrl_name(ctrl), "preset", page, vssd_preset_name);
@@ -197,7 +197,7 @@ static ssize_t vssd_ctrl_preset_store(struct config_item *item, const char *page
 	if (!ret)
 		vssd_preset_apply(preset, &ctrl->params);
 	mutex_unlock(&ctrl->lock);
-	return ret ?: count;
+	return ret ? ret : count;
 }
 CONFIGFS_ATTR(vssd_ctrl_, preset);
 

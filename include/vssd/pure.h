@@ -37,9 +37,15 @@ typedef __u64 u64;
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #endif
-/* min_t()/max_t() as the kernel's: each argument is evaluated once. */
-#define min_t(type, a, b) ({ type __a = (a); type __b = (b); __a < __b ? __a : __b; })
-#define max_t(type, a, b) ({ type __a = (a); type __b = (b); __a > __b ? __a : __b; })
+/*
+ * min_t()/max_t() as the kernel's: each argument is evaluated once, into
+ * locals named per use (__COUNTER__), so that nested uses do not shadow.
+ */
+#define __vssd_pick(type, a, b, op, n)						\
+	({ type __a##n = (a); type __b##n = (b); __a##n op __b##n ? __a##n : __b##n; })
+#define __vssd_pick_n(type, a, b, op, n)	__vssd_pick(type, a, b, op, n)
+#define min_t(type, a, b) __vssd_pick_n(type, a, b, <, __COUNTER__)
+#define max_t(type, a, b) __vssd_pick_n(type, a, b, >, __COUNTER__)
 #ifndef container_of
 #define container_of(ptr, type, member) ((type *)((char *)(ptr) - offsetof(type, member)))
 #endif
