@@ -969,8 +969,8 @@ static int c_term_unacked_closes(void)
 
 #define FLOOD		40
 #define FLOOD_LIMIT	16
-/* Long enough for 40 connects and a look at each on a debug kernel. */
-#define FLOOD_ICREQ_TIMEOUT_MS	3000
+/* Long enough for 40 connects and a look at each on a loaded debug kernel. */
+#define FLOOD_ICREQ_TIMEOUT_MS	10000
 
 /*
  * More connections than max_connections at once: those over the limit
