@@ -288,20 +288,20 @@ void vtcp_data_uncharge(struct vtcp_queue *queue, u32 bytes);
 void vtcp_data_wait(struct vtcp_queue *queue);
 void vtcp_data_wait_cancel(struct vtcp_queue *queue);
 
-/*
- * fwd.c: everything that exists for vssd namespaces, and the only file
- * that knows vssd.ko.  A queue's Connect succeeded; the queue is gone; a
- * command goes to nvmet_req_init() (false: nvmet queued an error).
- */
+/* fwd.c: everything that exists for vssd namespaces; only it knows vssd.ko. */
+/* The queue's Connect succeeded: it joins (or starts) its host's record. */
 void vtcp_fwd_connected(struct vtcp_queue *queue);
+/* The queue is gone: its host's record drops it (and vssd.ko, if last). */
 void vtcp_fwd_queue_gone(struct vtcp_queue *queue);
+/* nvmet_req_init() for @cmd; false when nvmet queued an error instead. */
 bool vtcp_fwd_req_init(struct vtcp_queue *queue, struct vtcp_cmd *cmd);
 
-/* port.c */
-void vtcp_port_put(struct vtcp_port *port);
+/* port.c: listeners, reached through vtcp_ops (main.c). */
 int vtcp_add_port(struct nvmet_port *nport);
 void vtcp_remove_port(struct nvmet_port *nport);
-void vtcp_disc_traddr(struct nvmet_req *req, struct nvmet_port *nport,
-		      char *traddr);
+/* The last queue of a removed port lets it go. */
+void vtcp_port_put(struct vtcp_port *port);
+/* The address a discovery log entry names for @nport. */
+void vtcp_disc_traddr(struct nvmet_req *req, struct nvmet_port *nport, char *traddr);
 
 #endif /* VTCP_H */
