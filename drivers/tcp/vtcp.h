@@ -299,7 +299,7 @@ bool vtcp_fwd_req_init(struct vtcp_queue *queue, struct vtcp_cmd *cmd);
 /* port.c: listeners, reached through vtcp_ops (main.c). */
 int vtcp_add_port(struct nvmet_port *nport);
 void vtcp_remove_port(struct nvmet_port *nport);
-/* The last queue of a removed port lets it go. */
+/* Drop a reference (the port and each of its queues hold one). */
 void vtcp_port_put(struct vtcp_port *port);
 /* The address a discovery log entry names for @nport. */
 void vtcp_disc_traddr(struct nvmet_req *req, struct nvmet_port *nport, char *traddr);
