@@ -13,7 +13,7 @@
 #ifndef VSSD_NAND_H
 #define VSSD_NAND_H
 
-#include <vssd/pure.h>
+#include <vssd/heap.h>
 
 struct vssd_nand_config {
 	u32 channels;
@@ -33,11 +33,6 @@ struct vssd_nand_config {
 	u32 buffer_units;	/* 4 KiB units; 0: no write buffer */
 };
 
-struct vssd_wb_release {
-	u64 time;
-	u32 units;
-};
-
 struct vssd_nand {
 	struct vssd_nand_config cfg;
 	u32 nr_dies;
@@ -47,9 +42,7 @@ struct vssd_nand {
 
 	u32 wb_used;
 	u64 wb_last_release;
-	struct vssd_wb_release *wb_heap;
-	u32 wb_heap_len;
-	u32 wb_heap_cap;
+	struct vssd_heap wb_heap;	/* key: release time, value: units */
 
 	u64 pages_read;
 	u64 pages_programmed;

@@ -5,7 +5,8 @@
  * random overwrites (maps stay consistent, WAF > 1, no error), trim, and a
  * clean -ENOSPC when a namespace without over-provisioning is full.
  */
-// unit-sources: drivers/vssd/ftl/nand.c drivers/vssd/ftl/pagemap.c drivers/vssd/ftl/segs.c
+// unit-sources: drivers/vssd/ftl/nand.c drivers/vssd/ftl/pagemap.c
+// unit-sources: drivers/vssd/ftl/segs.c drivers/vssd/ftl/heap.c
 #include <stdlib.h>
 
 #include "unit.h"

@@ -6,7 +6,8 @@
  * the value log keeps nor below the bytes themselves; the hash buckets
  * follow the keys the capacity can hold.
  */
-// unit-sources: kv/mem.c kv/vlog.c drivers/vssd/ftl/segs.c drivers/vssd/ftl/nand.c
+// unit-sources: kv/mem.c kv/vlog.c drivers/vssd/ftl/segs.c
+// unit-sources: drivers/vssd/ftl/nand.c drivers/vssd/ftl/heap.c
 #include "unit.h"
 #include "kv/mem.h"
 #include "kv/vlog.h"

@@ -6,7 +6,7 @@
  * live data fits the capacity), and refusal of a segment smaller than two
  * records.
  */
-// unit-sources: drivers/vssd/ftl/nand.c kv/vlog.c drivers/vssd/ftl/segs.c
+// unit-sources: drivers/vssd/ftl/nand.c kv/vlog.c drivers/vssd/ftl/segs.c drivers/vssd/ftl/heap.c
 #include <stdlib.h>
 
 #include "unit.h"

@@ -22,9 +22,8 @@ int vssd_nand_init(struct vssd_nand *nand, const struct vssd_nand_config *cfg)
 	nand->nr_dies = cfg->channels * cfg->dies_per_channel * cfg->planes_per_die;
 	nand->die_free = vssd_pure_zalloc(sizeof(u64) * nand->nr_dies);
 	nand->channel_free = vssd_pure_zalloc(sizeof(u64) * cfg->channels);
-	nand->wb_heap_cap = nand->cfg.buffer_units + 1;
-	nand->wb_heap = vssd_pure_zalloc(sizeof(*nand->wb_heap) * nand->wb_heap_cap);
-	if (!nand->die_free || !nand->channel_free || !nand->wb_heap) {
+	if (!nand->die_free || !nand->channel_free ||
+	    vssd_heap_init(&nand->wb_heap, nand->cfg.buffer_units + 1)) {
 		vssd_nand_destroy(nand);
 		return -ENOMEM;
 	}
@@ -35,10 +34,9 @@ void vssd_nand_destroy(struct vssd_nand *nand)
 {
 	vssd_pure_free(nand->die_free);
 	vssd_pure_free(nand->channel_free);
-	vssd_pure_free(nand->wb_heap);
+	vssd_heap_destroy(&nand->wb_heap);
 	nand->die_free = NULL;
 	nand->channel_free = NULL;
-	nand->wb_heap = NULL;
 }
 
 /*
@@ -107,33 +105,11 @@ u64 vssd_nand_busy_until(const struct vssd_nand *nand)
 	return busy;
 }
 
-static void vssd_wb_swap(struct vssd_wb_release *a, struct vssd_wb_release *b)
-{
-	struct vssd_wb_release t = *a;
-
-	*a = *b;
-	*b = t;
-}
-
+/* The earliest pending release leaves the buffer. */
 static void vssd_wb_pop(struct vssd_nand *nand)
 {
-	struct vssd_wb_release *h = nand->wb_heap;
-	u32 i = 0;
-
-	nand->wb_used -= h[0].units;
-	h[0] = h[--nand->wb_heap_len];
-	for (;;) {
-		u32 l = 2 * i + 1, r = l + 1, m = i;
-
-		if (l < nand->wb_heap_len && h[l].time < h[m].time)
-			m = l;
-		if (r < nand->wb_heap_len && h[r].time < h[m].time)
-			m = r;
-		if (m == i)
-			break;
-		vssd_wb_swap(&h[i], &h[m]);
-		i = m;
-	}
+	nand->wb_used -= vssd_heap_peek(&nand->wb_heap)->value;
+	vssd_heap_pop(&nand->wb_heap);
 }
 
 /*
@@ -143,12 +119,15 @@ static void vssd_wb_pop(struct vssd_nand *nand)
  */
 u64 vssd_wb_admit(struct vssd_nand *nand, u64 start)
 {
+	const struct vssd_heap_node *top;
+
 	if (!nand->cfg.buffer_units)
 		return start;
-	while (nand->wb_heap_len && nand->wb_heap[0].time <= start)
+	while ((top = vssd_heap_peek(&nand->wb_heap)) && top->key <= start)
 		vssd_wb_pop(nand);
-	while (nand->wb_used >= nand->cfg.buffer_units && nand->wb_heap_len) {
-		start = max_t(u64, start, nand->wb_heap[0].time);
+	while (nand->wb_used >= nand->cfg.buffer_units &&
+	       (top = vssd_heap_peek(&nand->wb_heap))) {
+		start = max_t(u64, start, top->key);
 		vssd_wb_pop(nand);
 	}
 	nand->wb_used++;
@@ -158,22 +137,10 @@ u64 vssd_wb_admit(struct vssd_nand *nand, u64 start)
 /* @units leave the buffer at @time, when the page holding them is programmed. */
 void vssd_wb_release(struct vssd_nand *nand, u32 units, u64 time)
 {
-	struct vssd_wb_release *h = nand->wb_heap;
-	u32 i;
-
 	if (!nand->cfg.buffer_units || !units)
 		return;
 	nand->wb_last_release = max_t(u64, nand->wb_last_release, time);
-	if (nand->wb_heap_len == nand->wb_heap_cap) {
-		/* Cannot happen (one entry per page of held units); stay sane. */
+	/* Full cannot happen (one entry per page of held units); stay sane. */
+	if (vssd_heap_push(&nand->wb_heap, time, units))
 		nand->wb_used -= units;
-		return;
-	}
-	i = nand->wb_heap_len++;
-	h[i].time = time;
-	h[i].units = units;
-	while (i && h[(i - 1) / 2].time > h[i].time) {
-		vssd_wb_swap(&h[i], &h[(i - 1) / 2]);
-		i = (i - 1) / 2;
-	}
 }
