@@ -75,6 +75,12 @@ static inline void list_add(struct list_head *entry, struct list_head *head)
 	head->next = entry;
 }
 
+/* @entry goes last, right before @head. */
+static inline void list_add_tail(struct list_head *entry, struct list_head *head)
+{
+	list_add(entry, head->prev);
+}
+
 static inline void list_del_init(struct list_head *entry)
 {
 	entry->next->prev = entry->prev;
