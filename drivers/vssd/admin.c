@@ -150,7 +150,7 @@ static void vssd_admin_exec_format(struct vssd_cmd *cmd)
 
 	for (ns = vssd_ns_after(ctrl, 0); ns; ns = vssd_ns_after(ctrl, ns->cs.nsid))
 		if (nsid == NVME_NSID_ALL || nsid == ns->cs.nsid)
-			vssd_store_discard(&ns->store, 0, ns->store.size);
+			vssd_store_discard(&ns->cs.store, 0, ns->cs.store.size);
 }
 
 /*

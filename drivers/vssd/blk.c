@@ -54,7 +54,7 @@ static void vssd_blk_set_discard(struct vssd_ns *ns, struct vssd_blk_pdu *pdu,
 	struct vssd_cmd *cmd = &pdu->cmd;
 
 	pdu->range.cattr = 0;
-	pdu->range.nlb = cpu_to_le32(blk_rq_bytes(rq) >> ns->lba_shift);
+	pdu->range.nlb = cpu_to_le32(blk_rq_bytes(rq) >> ns->cs.lba_shift);
 	pdu->range.slba = cpu_to_le64(slba);
 	pdu->range_bvec.bv_page = virt_to_page(&pdu->range);
 	pdu->range_bvec.bv_offset = offset_in_page(&pdu->range);
@@ -73,8 +73,8 @@ static blk_status_t vssd_blk_queue_rq(struct blk_mq_hw_ctx *hctx,
 	struct vssd_ns *ns = hctx->queue->queuedata;
 	struct vssd_blk_pdu *pdu = blk_mq_rq_to_pdu(rq);
 	struct vssd_cmd *cmd = &pdu->cmd;
-	u64 slba = blk_rq_pos(rq) >> (ns->lba_shift - SECTOR_SHIFT);
-	u32 nlb = blk_rq_bytes(rq) >> ns->lba_shift;
+	u64 slba = blk_rq_pos(rq) >> (ns->cs.lba_shift - SECTOR_SHIFT);
+	u32 nlb = blk_rq_bytes(rq) >> ns->cs.lba_shift;
 
 	memset(&cmd->sqe, 0, sizeof(cmd->sqe));
 	memset(&cmd->buf, 0, sizeof(cmd->buf));
@@ -228,7 +228,7 @@ int vssd_blk_add_ns(struct vssd_ns *ns)
 		.max_segments = USHRT_MAX,
 		.max_discard_sectors = UINT_MAX >> SECTOR_SHIFT,
 		.discard_granularity = VSSD_UNIT_SIZE,
-		.max_write_zeroes_sectors = 0x10000 << (ns->lba_shift - SECTOR_SHIFT),
+		.max_write_zeroes_sectors = 0x10000 << (ns->cs.lba_shift - SECTOR_SHIFT),
 	};
 	struct gendisk *disk;
 	int ret;
@@ -242,7 +242,7 @@ int vssd_blk_add_ns(struct vssd_ns *ns)
 	snprintf(disk->disk_name, DISK_NAME_LEN, "vssd%dn%u", ctrl->index, ns->cs.nsid);
 	/* A namespace not presented as NVM has no blocks: the node is for ioctls. */
 	if (vssd_ns_presented_csi(ns) == NVME_CSI_NVM)
-		set_capacity(disk, ns->nr_lbas << (ns->lba_shift - SECTOR_SHIFT));
+		set_capacity(disk, ns->cs.nr_lbas << (ns->cs.lba_shift - SECTOR_SHIFT));
 
 	ret = add_disk(disk);
 	if (ret) {

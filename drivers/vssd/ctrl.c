@@ -78,9 +78,9 @@ static int vssd_ns_prepare(struct vssd_ctrl *ctrl, struct vssd_ns *ns)
 		return -EINVAL;
 	}
 	ns->cs.size = size;
-	ns->lba_shift = ilog2(ns->block_size);
-	ns->nr_lbas = size >> ns->lba_shift;
-	vssd_store_init(&ns->store, size);
+	ns->cs.lba_shift = ilog2(ns->block_size);
+	ns->cs.nr_lbas = size >> ns->cs.lba_shift;
+	vssd_store_init(&ns->cs.store, size);
 	return 0;
 }
 
@@ -92,7 +92,7 @@ static void vssd_ctrl_models_exit(struct vssd_ctrl *ctrl)
 		/* Also after a failed or skipped ns_init(). */
 		if (ns->ops->ns_exit)
 			ns->ops->ns_exit(&ns->cs);
-		vssd_store_destroy(&ns->store);
+		vssd_store_destroy(&ns->cs.store);
 		ctrl->ns_by_id[ns->cs.nsid] = NULL;
 	}
 	if (ctrl->model && ctrl->model->ctrl_exit)

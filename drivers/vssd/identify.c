@@ -26,7 +26,7 @@ static void vssd_identify_ctrl(struct vssd_ctrl *ctrl, struct nvme_id_ctrl *id)
 	u8 *raw = (u8 *)id;
 
 	for (ns = vssd_ns_after(ctrl, 0); ns; ns = vssd_ns_after(ctrl, ns->cs.nsid))
-		capacity += ns->store.size;
+		capacity += ns->cs.store.size;
 
 	vssd_copy_padded(id->sn, sizeof(id->sn), ctrl->serial);
 	snprintf(model_name, sizeof(model_name), "vssd %s %s", ctrl->params.model,
@@ -64,27 +64,27 @@ static void vssd_identify_ctrl(struct vssd_ctrl *ctrl, struct nvme_id_ctrl *id)
 
 static u64 vssd_ns_nuse(struct vssd_ns *ns)
 {
-	u64 used = (u64)atomic_long_read(&ns->store.nr_pages) << PAGE_SHIFT >> ns->lba_shift;
+	u64 used = (u64)atomic_long_read(&ns->cs.store.nr_pages) << PAGE_SHIFT >> ns->cs.lba_shift;
 
-	return min(used, ns->nr_lbas);
+	return min(used, ns->cs.nr_lbas);
 }
 
 static void vssd_identify_ns(struct vssd_ctrl *ctrl, struct vssd_ns *ns,
 			     struct nvme_id_ns *id)
 {
-	u64 max_single = (u64)ctrl->params.max_transfer_kb * 1024 >> ns->lba_shift;
+	u64 max_single = (u64)ctrl->params.max_transfer_kb * 1024 >> ns->cs.lba_shift;
 	u8 *raw = (u8 *)id;
 
-	id->nsze = cpu_to_le64(ns->nr_lbas);
-	id->ncap = cpu_to_le64(ns->nr_lbas);
+	id->nsze = cpu_to_le64(ns->cs.nr_lbas);
+	id->ncap = cpu_to_le64(ns->cs.nr_lbas);
 	id->nuse = cpu_to_le64(vssd_ns_nuse(ns));
 	id->nsfeat = 1 << 0;				/* NUSE is meaningful */
 	id->nlbaf = 0;
 	id->flbas = 0;
-	id->lbaf[0].ds = ns->lba_shift;
+	id->lbaf[0].ds = ns->cs.lba_shift;
 	/* Deallocated blocks read as zeros; Write Zeroes deallocates. */
 	id->dlfeat = 0x1 | (1 << 3);
-	put_unaligned_le64(ns->store.size, id->nvmcap);
+	put_unaligned_le64(ns->cs.store.size, id->nvmcap);
 	put_unaligned_le16(min_t(u64, max_single, 0xffff), raw + VSSD_ID_NS_MSSRL_OFFSET);
 	put_unaligned_le32(min_t(u64, max_single * VSSD_MAX_COPY_RANGES, U32_MAX),
 			   raw + VSSD_ID_NS_MCL_OFFSET);

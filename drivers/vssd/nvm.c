@@ -12,7 +12,7 @@
 static void vssd_nvm_rw_range(struct vssd_cmd *cmd, u64 *off, u32 *len,
 			      struct vssd_buf_pos *pos)
 {
-	u8 shift = cmd->ns->lba_shift;
+	u8 shift = cmd->ns->cs.lba_shift;
 
 	*off = le64_to_cpu(cmd->sqe.rw.slba) << shift;
 	*len = (le16_to_cpu(cmd->sqe.rw.length) + 1) << shift;
@@ -26,7 +26,7 @@ static void vssd_nvm_exec_read(struct vssd_cmd *cmd)
 	u32 len;
 
 	vssd_nvm_rw_range(cmd, &off, &len, &pos);
-	vssd_store_read(&cmd->ns->store, off, &pos, len);
+	vssd_store_read(&cmd->ns->cs.store, off, &pos, len);
 }
 
 static void vssd_nvm_exec_write(struct vssd_cmd *cmd)
@@ -36,7 +36,7 @@ static void vssd_nvm_exec_write(struct vssd_cmd *cmd)
 	u32 len;
 
 	vssd_nvm_rw_range(cmd, &off, &len, &pos);
-	if (vssd_store_write(&cmd->ns->store, off, &pos, len))
+	if (vssd_store_write(&cmd->ns->cs.store, off, &pos, len))
 		cmd->status = VSSD_SC(NVME_SC_INTERNAL);
 }
 
@@ -47,7 +47,7 @@ static void vssd_nvm_exec_compare(struct vssd_cmd *cmd)
 	u32 len;
 
 	vssd_nvm_rw_range(cmd, &off, &len, &pos);
-	if (!vssd_store_equal(&cmd->ns->store, off, &pos, len))
+	if (!vssd_store_equal(&cmd->ns->cs.store, off, &pos, len))
 		cmd->status = VSSD_SC(NVME_SC_COMPARE_FAILED);
 }
 
@@ -57,7 +57,7 @@ static void vssd_nvm_exec_write_zeroes(struct vssd_cmd *cmd)
 	u64 slba = le64_to_cpu(cmd->sqe.write_zeroes.slba);
 	u64 nlb = le16_to_cpu(cmd->sqe.write_zeroes.length) + 1;
 
-	vssd_store_discard(&ns->store, slba << ns->lba_shift, nlb << ns->lba_shift);
+	vssd_store_discard(&ns->cs.store, slba << ns->cs.lba_shift, nlb << ns->cs.lba_shift);
 }
 
 static int vssd_nvm_dsm_range(struct vssd_cmd *cmd, u32 i, u64 *slba, u64 *nlb)
@@ -78,8 +78,8 @@ static void vssd_nvm_exec_dsm(struct vssd_cmd *cmd)
 
 	for (i = 0; i < nr; i++)
 		if (!vssd_nvm_dsm_range(cmd, i, &slba, &nlb) && nlb)
-			vssd_store_discard(&ns->store, slba << ns->lba_shift,
-					   nlb << ns->lba_shift);
+			vssd_store_discard(&ns->cs.store, slba << ns->cs.lba_shift,
+					   nlb << ns->cs.lba_shift);
 }
 
 static int vssd_nvm_copy_range(struct vssd_cmd *cmd, u32 i, u64 *slba, u64 *nlb)
@@ -107,8 +107,8 @@ static void vssd_nvm_exec_copy(struct vssd_cmd *cmd)
 	for (i = 0; i < nr; i++) {
 		if (vssd_nvm_copy_range(cmd, i, &slba, &nlb))
 			break;
-		if (vssd_store_copy(&ns->store, dst << ns->lba_shift,
-				    slba << ns->lba_shift, nlb << ns->lba_shift)) {
+		if (vssd_store_copy(&ns->cs.store, dst << ns->cs.lba_shift,
+				    slba << ns->cs.lba_shift, nlb << ns->cs.lba_shift)) {
 			cmd->status = VSSD_SC(NVME_SC_INTERNAL);
 			return;
 		}
@@ -118,7 +118,7 @@ static void vssd_nvm_exec_copy(struct vssd_cmd *cmd)
 
 static bool vssd_nvm_range_ok(struct vssd_ns *ns, u64 slba, u64 nlb)
 {
-	return slba < ns->nr_lbas && nlb <= ns->nr_lbas - slba;
+	return slba < ns->cs.nr_lbas && nlb <= ns->cs.nr_lbas - slba;
 }
 
 static u16 vssd_nvm_check_rw(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd)
@@ -126,7 +126,7 @@ static u16 vssd_nvm_check_rw(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd)
 	struct vssd_ns *ns = cmd->ns;
 	u64 slba = le64_to_cpu(cmd->sqe.rw.slba);
 	u64 nlb = le16_to_cpu(cmd->sqe.rw.length) + 1;
-	u64 bytes = nlb << ns->lba_shift;
+	u64 bytes = nlb << ns->cs.lba_shift;
 
 	if (!vssd_nvm_range_ok(ns, slba, nlb))
 		return VSSD_SC(NVME_SC_LBA_RANGE);
@@ -139,8 +139,8 @@ static void vssd_nvm_rw(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 now,
 			u64 *deadline)
 {
 	struct vssd_ns *ns = cmd->ns;
-	u64 off = le64_to_cpu(cmd->sqe.rw.slba) << ns->lba_shift;
-	u64 len = (u64)(le16_to_cpu(cmd->sqe.rw.length) + 1) << ns->lba_shift;
+	u64 off = le64_to_cpu(cmd->sqe.rw.slba) << ns->cs.lba_shift;
+	u64 len = (u64)(le16_to_cpu(cmd->sqe.rw.length) + 1) << ns->cs.lba_shift;
 
 	cmd->status = vssd_nvm_check_rw(ctrl, cmd);
 	if (cmd->status)
@@ -167,7 +167,7 @@ static void vssd_nvm_rw(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 now,
 static void vssd_nvm_trim(struct vssd_ctrl *ctrl, struct vssd_ns *ns, u64 slba, u64 nlb)
 {
 	if (ctrl->model->trim)
-		ctrl->model->trim(ns, slba << ns->lba_shift, nlb << ns->lba_shift);
+		ctrl->model->trim(ns, slba << ns->cs.lba_shift, nlb << ns->cs.lba_shift);
 }
 
 /* Write Zeroes: the range is deallocated, which reads back as zeros. */
@@ -213,7 +213,7 @@ static void vssd_nvm_dsm(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd)
 		vssd_nvm_dsm_range(cmd, i, &slba, &nlb);
 		if (nlb) {
 			vssd_nvm_trim(ctrl, ns, slba, nlb);
-			ctrl->stats.bytes_deallocated += nlb << ns->lba_shift;
+			ctrl->stats.bytes_deallocated += nlb << ns->cs.lba_shift;
 		}
 	}
 	cmd->exec = vssd_nvm_exec_dsm;
@@ -231,7 +231,7 @@ static void vssd_nvm_copy(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 now,
 	u32 cdw12 = le32_to_cpu(cmd->sqe.common.cdw12);
 	u32 i, nr = (cdw12 & 0xff) + 1;
 	u64 dst = vssd_nvm_copy_dest(cmd), total = 0, slba, nlb, ready = now;
-	u64 max_single = (u64)ctrl->params.max_transfer_kb * 1024 >> ns->lba_shift;
+	u64 max_single = (u64)ctrl->params.max_transfer_kb * 1024 >> ns->cs.lba_shift;
 
 	if (((cdw12 >> 8) & 0xf) != 0 || nr > VSSD_MAX_COPY_RANGES ||
 	    cmd->buf.len < nr * sizeof(struct vssd_copy_range)) {
@@ -259,15 +259,15 @@ static void vssd_nvm_copy(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 now,
 	}
 	for (i = 0; i < nr; i++) {
 		vssd_nvm_copy_range(cmd, i, &slba, &nlb);
-		ready = max(ready, ctrl->model->read(ns, slba << ns->lba_shift,
-						     nlb << ns->lba_shift, now));
+		ready = max(ready, ctrl->model->read(ns, slba << ns->cs.lba_shift,
+						     nlb << ns->cs.lba_shift, now));
 	}
-	if (ctrl->model->write(ns, dst << ns->lba_shift, total << ns->lba_shift,
+	if (ctrl->model->write(ns, dst << ns->cs.lba_shift, total << ns->cs.lba_shift,
 			       ready, deadline)) {
 		cmd->status = VSSD_SC(NVME_SC_CAP_EXCEEDED);
 		return;
 	}
-	ctrl->stats.bytes_copied += total << ns->lba_shift;
+	ctrl->stats.bytes_copied += total << ns->cs.lba_shift;
 	cmd->exec = vssd_nvm_exec_copy;
 }
 

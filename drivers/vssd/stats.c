@@ -58,7 +58,7 @@ void vssd_stats_count(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 modelled
 	WRITE_ONCE(s->cmds[kind], s->cmds[kind] + 1);
 	if (kind != VSSD_STAT_READ && kind != VSSD_STAT_WRITE)
 		return;
-	bytes = (u64)(le16_to_cpu(cmd->sqe.rw.length) + 1) << cmd->ns->lba_shift;
+	bytes = (u64)(le16_to_cpu(cmd->sqe.rw.length) + 1) << cmd->ns->cs.lba_shift;
 	if (kind == VSSD_STAT_READ) {
 		WRITE_ONCE(s->bytes_read, s->bytes_read + bytes);
 		WRITE_ONCE(s->model_read_ns, s->model_read_ns + modelled);

@@ -45,23 +45,6 @@ struct vssd_ns;
 struct vssd_cmd;
 struct vssd_nand;
 
-/* Backing store: sparse RAM pages keyed by byte offset >> PAGE_SHIFT. */
-struct vssd_store {
-	struct xarray pages;
-	atomic_long_t nr_pages;
-	u64 size;
-};
-
-int vssd_store_init(struct vssd_store *store, u64 size);
-void vssd_store_destroy(struct vssd_store *store);
-int vssd_store_write(struct vssd_store *store, u64 off, struct vssd_buf_pos *pos, u32 len);
-void vssd_store_read(struct vssd_store *store, u64 off, struct vssd_buf_pos *pos, u32 len);
-bool vssd_store_equal(struct vssd_store *store, u64 off, struct vssd_buf_pos *pos, u32 len);
-int vssd_store_copy(struct vssd_store *store, u64 dst, u64 src, u64 len);
-void vssd_store_discard(struct vssd_store *store, u64 off, u64 len);
-int vssd_store_read_kernel(struct vssd_store *store, u64 off, void *dst, u32 len);
-int vssd_store_write_kernel(struct vssd_store *store, u64 off, const void *src, u32 len);
-
 /* What the model reports for statistics and SMART. */
 struct vssd_model_counters {
 	u64 gc_runs;
@@ -198,10 +181,7 @@ struct vssd_ns {
 	u32 block_size;
 	unsigned long size_mb;
 
-	/* Live state. */
-	u8 lba_shift;
-	u64 nr_lbas;
-	struct vssd_store store;
+	/* Live state (the command set's view in cs). */
 	void *model_data;
 	struct gendisk *disk;
 };

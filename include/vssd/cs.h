@@ -26,6 +26,7 @@
 
 #include <vssd/nvme_ext.h>
 #include <vssd/params.h>
+#include <vssd/store.h>
 
 struct bio;
 struct vssd_ctrl;
@@ -103,6 +104,11 @@ struct vssd_cs_ns {
 	u64 size;		/* bytes */
 	void *conf[VSSD_CS_MAX];	/* each command set's configfs values */
 	void *data;
+
+	/* Logical blocks: their size and number, and their data. */
+	u8 lba_shift;
+	u64 nr_lbas;
+	struct vssd_store store;
 };
 
 /* The first member of the core's namespace (static_assert in vssd.h). */

@@ -112,6 +112,11 @@ static inline u64 vssd_div64(u64 a, u64 b)
 {
 	return a / b;
 }
+
+static inline u64 vssd_div64_rem(u64 a, u64 b)
+{
+	return a % b;
+}
 #else
 #include <linux/errno.h>
 #include <linux/kernel.h>
@@ -137,6 +142,14 @@ static inline void vssd_pure_free(void *p)
 static inline u64 vssd_div64(u64 a, u64 b)
 {
 	return div64_u64(a, b);
+}
+
+static inline u64 vssd_div64_rem(u64 a, u64 b)
+{
+	u64 rem;
+
+	div64_u64_rem(a, b, &rem);
+	return rem;
 }
 #endif
 

@@ -63,7 +63,7 @@ static int vssd_ssd_ns_init(struct vssd_ns *ns)
 {
 	struct vssd_ctrl *ctrl = ns->cs.ctrl;
 	struct vssd_pagemap *pm = kzalloc(sizeof(*pm), GFP_KERNEL);
-	u64 units = ns->store.size >> VSSD_UNIT_SHIFT;
+	u64 units = ns->cs.store.size >> VSSD_UNIT_SHIFT;
 	int ret;
 
 	if (!pm)
