@@ -15,6 +15,7 @@
 static const struct vssd_cs_ops *const vssd_cs_table[] = {
 	&vssd_cs_nvm,		/* first: the default of a new namespace */
 	&vssd_cs_kv,
+	&vssd_cs_zns,
 };
 
 static_assert(ARRAY_SIZE(vssd_cs_table) <= VSSD_CS_MAX);
@@ -87,6 +88,16 @@ bool vssd_cs_csi_known(u8 csi)
 	return false;
 }
 
+/* Identify CNS 06h: the data the command set of @csi defines, if any. */
+void vssd_cs_identify_ctrl(struct vssd_ctrl *ctrl, u8 csi, void *data)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(vssd_cs_table); i++)
+		if (vssd_cs_table[i]->csi == csi && vssd_cs_table[i]->identify_ctrl)
+			vssd_cs_table[i]->identify_ctrl(ctrl, csi, data);
+}
+
 /* The command set that owns feature @fid, if one does. */
 const struct vssd_cs_ops *vssd_cs_of_feature(u8 fid)
 {
@@ -150,6 +161,11 @@ const char *vssd_ctrl_name(struct vssd_ctrl *ctrl)
 const struct vssd_params *vssd_ctrl_params(struct vssd_ctrl *ctrl)
 {
 	return &ctrl->params;
+}
+
+bool vssd_ctrl_write_cache(struct vssd_ctrl *ctrl)
+{
+	return READ_ONCE(ctrl->features.volatile_wc);
 }
 
 void vssd_assert_dispatching(struct vssd_ctrl *ctrl)

@@ -139,8 +139,8 @@ void vssd_identify_exec(struct vssd_cmd *cmd)
 		vssd_identify_ctrl(ctrl, data);
 		break;
 	case NVME_ID_CNS_NS:
-		/* NVM data; a namespace presented otherwise has none. */
-		if (ns && vssd_ns_presented_csi(ns) == NVME_CSI_NVM)
+		/* Namespaces of logical blocks, and those presented as NVM. */
+		if (ns && (ns->ops->blocks || vssd_ns_presented_csi(ns) == NVME_CSI_NVM))
 			vssd_identify_ns(ctrl, ns, data);
 		break;
 	case NVME_ID_CNS_NS_ACTIVE_LIST:
@@ -163,7 +163,8 @@ void vssd_identify_exec(struct vssd_cmd *cmd)
 			ns->ops->identify_ns(&ns->cs, cmd->sqe.identify.csi, data);
 		break;
 	case NVME_ID_CNS_CS_CTRL:
-		/* Nothing a command set defines here applies: zeros. */
+		/* The command set of that CSI, if it defines any: else zeros. */
+		vssd_cs_identify_ctrl(ctrl, cmd->sqe.identify.csi, data);
 		break;
 	}
 	vssd_buf_pos_init(&pos, &cmd->buf);

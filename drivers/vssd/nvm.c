@@ -372,6 +372,7 @@ static void vssd_nvm_format(struct vssd_cs_ns *cs)
 const struct vssd_cs_ops vssd_cs_nvm = {
 	.name = "nvm",
 	.csi = NVME_CSI_NVM,
+	.blocks = true,
 	.ns_init = vssd_nvm_ns_init,
 	.ns_exit = vssd_nvm_ns_exit,
 	.prepare = vssd_nvm_prepare,

@@ -10,13 +10,23 @@
 
 #include "vssd.h"
 
+/*
+ * Commands of the command sets made of logical blocks count by their NVM
+ * opcode; a command set's own commands, and every command of the others,
+ * count under the command set's name.
+ */
 static enum vssd_stat_kind vssd_stat_kind_of(struct vssd_cmd *cmd)
 {
+	const struct vssd_cs_ops *cs = cmd->ns ? cmd->ns->ops : NULL;
+	u8 opcode = cmd->sqe.common.opcode;
+
 	if (cmd->qid == 0)
 		return VSSD_STAT_ADMIN;
-	if (cmd->ns && cmd->ns->ops != &vssd_cs_nvm)
+	if (cs && !cs->blocks)
 		return VSSD_STAT_CS;
-	switch (cmd->sqe.common.opcode) {
+	if (cs && cs->stat_opcode)
+		opcode = cs->stat_opcode(cmd);
+	switch (opcode) {
 	case nvme_cmd_read:
 		return VSSD_STAT_READ;
 	case nvme_cmd_write:
@@ -32,7 +42,7 @@ static enum vssd_stat_kind vssd_stat_kind_of(struct vssd_cmd *cmd)
 	case VSSD_NVM_CMD_COPY:
 		return VSSD_STAT_COPY;
 	default:
-		return VSSD_STAT_OTHER_IO;
+		return cs && cs != &vssd_cs_nvm ? VSSD_STAT_CS : VSSD_STAT_OTHER_IO;
 	}
 }
 

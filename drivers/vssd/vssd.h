@@ -337,6 +337,7 @@ const struct vssd_cs_ops *vssd_cs_at(unsigned int i);
 unsigned int vssd_cs_index(const struct vssd_cs_ops *cs);
 void vssd_ns_set_ops(struct vssd_ns *ns, const struct vssd_cs_ops *cs);
 bool vssd_cs_csi_known(u8 csi);
+void vssd_cs_identify_ctrl(struct vssd_ctrl *ctrl, u8 csi, void *data);
 const struct vssd_cs_ops *vssd_cs_of_feature(u8 fid);
 u8 vssd_ns_presented_csi(struct vssd_ns *ns);
 int vssd_cs_ns_alloc_conf(struct vssd_ns *ns);

@@ -127,6 +127,9 @@ static inline struct vssd_cs_ns *vssd_cmd_cs_ns(const struct vssd_cmd *cmd)
  * @name: its csi attribute value in configfs ("nvm", "kv")
  * @csi: the Command Set Identifier it implements
  * @features: words it adds to /sys/kernel/config/vssd/features
+ * @blocks: its namespaces are made of logical blocks: the core answers
+ *	Identify Namespace (CNS 00h) for them and counts their reads and
+ *	writes as it does the NVM command set's
  * @conf_size: bytes of its namespace configuration (struct vssd_cs_ns.conf)
  * @conf_init: set that configuration to its defaults (at mkdir)
  * @ns_attrs: configfs attributes of every namespace directory that set it
@@ -137,7 +140,10 @@ static inline struct vssd_cs_ns *vssd_cmd_cs_ns(const struct vssd_cmd *cmd)
  * @ns_exit: power off (or a failed power on): free what ns_init() built, if any
  * @presented_csi: the CSI the host is told (may differ from @csi)
  * @prepare: check a command, update state, set cmd->exec and the deadline
+ * @stat_opcode: the NVM opcode a command counts as in the statistics
+ *	(@blocks command sets; others count under their own name)
  * @identify_ns: Identify CNS 05h for @csi into a zeroed 4 KiB page
+ * @identify_ctrl: Identify CNS 06h for @csi into a zeroed 4 KiB page
  * @effects: add its I/O commands to the effects log of @csi
  * @format: Format NVM: forget everything
  * @idle: background work, as the models' idle()
@@ -145,8 +151,9 @@ static inline struct vssd_cs_ns *vssd_cmd_cs_ns(const struct vssd_cmd *cmd)
  * @stats_show: its lines of the controller's stats; returns bytes written
  *
  * Context: @prepare, @format, @idle and @forget run under the controller's
- * dispatch lock, the only lock the command set's state needs.  @identify_ns,
- * @effects and @stats_show run without it (on a worker, or reading stats,
+ * dispatch lock, the only lock the command set's state needs, and so does
+ * @stat_opcode.  @identify_ns, @identify_ctrl, @effects and @stats_show
+ * run without it (on a worker, or reading stats,
  * while the controller is powered): they may read counters with READ_ONCE()
  * and configuration, nothing the dispatcher changes otherwise; @effects may
  * get a NULL @ctrl (a transport's log of @csi).  @presented_csi reads only
@@ -157,6 +164,7 @@ struct vssd_cs_ops {
 	const char *name;
 	u8 csi;
 	const char *features;
+	bool blocks;
 	size_t conf_size;
 	void (*conf_init)(void *conf);
 	struct configfs_attribute *const *ns_attrs;
@@ -167,7 +175,9 @@ struct vssd_cs_ops {
 	u8 (*presented_csi)(const struct vssd_cs_ns *ns);
 	void (*prepare)(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 now,
 			u64 *deadline);
+	u8 (*stat_opcode)(const struct vssd_cmd *cmd);
 	void (*identify_ns)(struct vssd_cs_ns *ns, u8 csi, void *data);
+	void (*identify_ctrl)(struct vssd_ctrl *ctrl, u8 csi, void *data);
 	void (*effects)(struct vssd_ctrl *ctrl, u8 csi, struct nvme_effects_log *log);
 	void (*format)(struct vssd_cs_ns *ns);
 	u64 (*idle)(struct vssd_cs_ns *ns, u64 now);
@@ -178,6 +188,7 @@ struct vssd_cs_ops {
 /* The command sets, in the order of vssd_cs_table[] (drivers/vssd/cs.c). */
 extern const struct vssd_cs_ops vssd_cs_nvm;
 extern const struct vssd_cs_ops vssd_cs_kv;
+extern const struct vssd_cs_ops vssd_cs_zns;
 
 /* @cs's configuration of @ns (struct vssd_cs_ops.conf_size bytes). */
 void *vssd_cs_conf(const struct vssd_cs_ns *ns, const struct vssd_cs_ops *cs);
@@ -185,6 +196,8 @@ void *vssd_cs_conf(const struct vssd_cs_ns *ns, const struct vssd_cs_ops *cs);
 /* The controller, as a command set may see it. */
 const char *vssd_ctrl_name(struct vssd_ctrl *ctrl);
 const struct vssd_params *vssd_ctrl_params(struct vssd_ctrl *ctrl);
+/* Whether the volatile write cache is on (Set Features 06h). */
+bool vssd_ctrl_write_cache(struct vssd_ctrl *ctrl);
 void vssd_assert_dispatching(struct vssd_ctrl *ctrl);
 /* @ctrl's next namespace of @cs after @prev (NULL: the first), while powered. */
 struct vssd_cs_ns *vssd_cs_ns_next(struct vssd_ctrl *ctrl, const struct vssd_cs_ops *cs,

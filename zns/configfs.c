@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vssd: the zone settings of a namespace, attributes of every namespace
+ * directory (used when its csi is zns): zone_size_mb, zone_capacity_mb,
+ * max_open_zones and max_active_zones.  Documentation/configfs.rst lists
+ * them.
+ */
+#include <linux/configfs.h>
+#include <linux/kernel.h>
+
+#include "zns.h"
+
+void vssd_zns_conf_init(void *data)
+{
+	struct vssd_zns_conf *conf = data;
+
+	conf->zone_size_mb = VSSD_ZNS_DEFAULT_ZONE_MB;
+	conf->zone_capacity_mb = 0;
+	conf->max_open = 0;
+	conf->max_active = 0;
+}
+
+VSSD_CS_NS_U32_ATTR(vssd_zns_ns_, zone_size_mb, &vssd_cs_zns,
+		    offsetof(struct vssd_zns_conf, zone_size_mb), 1, VSSD_ZNS_MAX_ZONE_MB);
+VSSD_CS_NS_U32_ATTR(vssd_zns_ns_, zone_capacity_mb, &vssd_cs_zns,
+		    offsetof(struct vssd_zns_conf, zone_capacity_mb), 0, VSSD_ZNS_MAX_ZONE_MB);
+VSSD_CS_NS_U32_ATTR(vssd_zns_ns_, max_open_zones, &vssd_cs_zns,
+		    offsetof(struct vssd_zns_conf, max_open), 0, U32_MAX);
+VSSD_CS_NS_U32_ATTR(vssd_zns_ns_, max_active_zones, &vssd_cs_zns,
+		    offsetof(struct vssd_zns_conf, max_active), 0, U32_MAX);
+
+struct configfs_attribute *const vssd_zns_ns_attrs[] = {
+	&vssd_zns_ns_attr_zone_size_mb,
+	&vssd_zns_ns_attr_zone_capacity_mb,
+	&vssd_zns_ns_attr_max_open_zones,
+	&vssd_zns_ns_attr_max_active_zones,
+	NULL,
+};
