@@ -22,6 +22,11 @@ static int vssd_zns_geometry(struct vssd_cs_ns *ns, const struct vssd_zns_conf *
 	cfg->cap_blocks = ((u64)cap_mb << 20) >> ns->lba_shift;
 	cfg->max_open = conf->max_open;
 	cfg->max_active = conf->max_active;
+	if (!is_power_of_2(conf->zone_size_mb)) {
+		pr_err("%s: namespace %u: zone_size_mb %u is not a power of two (zoned block devices need one)\n",
+		       name, ns->nsid, conf->zone_size_mb);
+		return -EINVAL;
+	}
 	if (cap_mb > conf->zone_size_mb) {
 		pr_err("%s: namespace %u: zone_capacity_mb %u is above zone_size_mb %u\n",
 		       name, ns->nsid, cap_mb, conf->zone_size_mb);
@@ -171,6 +176,32 @@ static int vssd_zns_stats_show(struct vssd_ctrl *ctrl, char *page, int at)
 			 nr, zones, open, active, resets, finishes, closes, programs, erases);
 }
 
+/* The block device of a zoned namespace is a host-managed zoned disk. */
+static bool vssd_zns_zone_limits(struct vssd_cs_ns *ns, struct vssd_cs_zone_limits *lim)
+{
+	struct vssd_zns *zns = ns->data;
+
+	lim->zone_blocks = zns->zones.cfg.zone_blocks;
+	lim->nr_zones = zns->zones.nr_zones;
+	lim->max_open = zns->zones.cfg.max_open;
+	lim->max_active = zns->zones.cfg.max_active;
+	return true;
+}
+
+static void vssd_zns_zone_report(struct vssd_cs_ns *ns, u32 idx, struct vssd_cs_zone *zone)
+{
+	struct vssd_zns *zns = ns->data;
+	const struct vssd_zone *z = &zns->zones.zone[idx];
+
+	vssd_assert_dispatching(ns->ctrl);
+	zone->start = vssd_zone_start(&zns->zones, idx);
+	zone->len = zns->zones.cfg.zone_blocks;
+	zone->capacity = zns->zones.cfg.cap_blocks;
+	zone->state = z->state;
+	/* A full zone's pointer is at its end, as block layer hosts expect. */
+	zone->wp = z->state == VSSD_ZS_FULL ? zone->start + zone->len : zone->start + z->wp;
+}
+
 const struct vssd_cs_ops vssd_cs_zns = {
 	.name = "zns",
 	.csi = NVME_CSI_ZNS,
@@ -188,4 +219,6 @@ const struct vssd_cs_ops vssd_cs_zns = {
 	.effects = vssd_zns_effects,
 	.format = vssd_zns_format,
 	.stats_show = vssd_zns_stats_show,
+	.zone_limits = vssd_zns_zone_limits,
+	.zone_report = vssd_zns_zone_report,
 };

@@ -28,6 +28,8 @@ static const struct {
 	{ NVME_SC_INVALID_FIELD,	BLK_STS_TARGET },
 	{ NVME_SC_INVALID_OPCODE,	BLK_STS_NOTSUPP },
 	{ NVME_SC_INTERNAL,		BLK_STS_RESOURCE },
+	{ NVME_SC_ZONE_TOO_MANY_OPEN,	BLK_STS_ZONE_OPEN_RESOURCE },
+	{ NVME_SC_ZONE_TOO_MANY_ACTIVE,	BLK_STS_ZONE_ACTIVE_RESOURCE },
 };
 
 static blk_status_t vssd_blk_status(u16 status)
@@ -45,7 +47,21 @@ static blk_status_t vssd_blk_status(u16 status)
 
 static void vssd_blk_complete(struct vssd_cmd *cmd)
 {
-	blk_mq_end_request(cmd->private, vssd_blk_status(cmd->status));
+	struct request *rq = cmd->private;
+
+	/* A Zone Append tells the block layer where its data went. */
+	if (req_op(rq) == REQ_OP_ZONE_APPEND && !cmd->status)
+		rq->__sector = cmd->result << (cmd->ns->cs.lba_shift - SECTOR_SHIFT);
+	blk_mq_end_request(rq, vssd_blk_status(cmd->status));
+}
+
+/* Zone Management Send for a zone operation of the block layer. */
+static void vssd_blk_set_zone_mgmt(struct vssd_cmd *cmd, u64 slba, u8 action, bool all)
+{
+	cmd->sqe.zms.opcode = nvme_cmd_zone_mgmt_send;
+	cmd->sqe.zms.slba = cpu_to_le64(all ? 0 : slba);
+	cmd->sqe.zms.zsa = action;
+	cmd->sqe.zms.select_all = all;
 }
 
 static void vssd_blk_set_discard(struct vssd_ns *ns, struct vssd_blk_pdu *pdu,
@@ -98,6 +114,28 @@ static blk_status_t vssd_blk_queue_rq(struct blk_mq_hw_ctx *hctx,
 		cmd->sqe.write_zeroes.opcode = nvme_cmd_write_zeroes;
 		cmd->sqe.write_zeroes.slba = cpu_to_le64(slba);
 		cmd->sqe.write_zeroes.length = cpu_to_le16(nlb - 1);
+		break;
+	case REQ_OP_ZONE_APPEND:
+		cmd->sqe.rw.opcode = nvme_cmd_zone_append;
+		cmd->sqe.rw.slba = cpu_to_le64(slba);
+		cmd->sqe.rw.length = cpu_to_le16(nlb - 1);
+		cmd->buf.bio = rq->bio;
+		cmd->buf.len = blk_rq_bytes(rq);
+		break;
+	case REQ_OP_ZONE_OPEN:
+		vssd_blk_set_zone_mgmt(cmd, slba, NVME_ZONE_OPEN, false);
+		break;
+	case REQ_OP_ZONE_CLOSE:
+		vssd_blk_set_zone_mgmt(cmd, slba, NVME_ZONE_CLOSE, false);
+		break;
+	case REQ_OP_ZONE_FINISH:
+		vssd_blk_set_zone_mgmt(cmd, slba, NVME_ZONE_FINISH, false);
+		break;
+	case REQ_OP_ZONE_RESET:
+		vssd_blk_set_zone_mgmt(cmd, slba, NVME_ZONE_RESET, false);
+		break;
+	case REQ_OP_ZONE_RESET_ALL:
+		vssd_blk_set_zone_mgmt(cmd, slba, NVME_ZONE_RESET, true);
 		break;
 	default:
 		return BLK_STS_NOTSUPP;
@@ -160,6 +198,43 @@ static void vssd_blk_release(struct gendisk *disk, fmode_t mode)
 }
 #endif
 
+/*
+ * The zones of a zoned namespace from the one holding @sector, each read
+ * under the dispatch lock (the command set's state) and reported without it.
+ */
+static int vssd_blk_report_zones(struct gendisk *disk, sector_t sector,
+				 unsigned int nr_zones, report_zones_cb cb, void *data)
+{
+	struct vssd_ns *ns = disk->private_data;
+	struct vssd_ctrl *ctrl = ns->cs.ctrl;
+	u8 shift = ns->cs.lba_shift - SECTOR_SHIFT;
+	struct vssd_cs_zone_limits lim;
+	unsigned int i;
+	u64 idx;
+
+	if (!ns->ops->zone_limits || !ns->ops->zone_limits(&ns->cs, &lim))
+		return -EOPNOTSUPP;
+	idx = div64_u64(sector >> shift, lim.zone_blocks);
+	for (i = 0; i < nr_zones && idx < lim.nr_zones; i++, idx++) {
+		struct vssd_cs_zone z;
+		struct blk_zone bz = { .type = BLK_ZONE_TYPE_SEQWRITE_REQ };
+		int ret;
+
+		mutex_lock(&ctrl->dispatch_lock);
+		ns->ops->zone_report(&ns->cs, idx, &z);
+		mutex_unlock(&ctrl->dispatch_lock);
+		bz.start = z.start << shift;
+		bz.len = z.len << shift;
+		bz.capacity = z.capacity << shift;
+		bz.wp = z.wp << shift;
+		bz.cond = z.state;
+		ret = cb(&bz, i, data);
+		if (ret)
+			return ret;
+	}
+	return i;
+}
+
 /* fmode_t on 6.1, blk_mode_t from 6.5: the same unsigned int. */
 static int vssd_blk_ioctl(struct block_device *bdev, fmode_t mode,
 			  unsigned int cmd, unsigned long arg)
@@ -175,6 +250,7 @@ static const struct block_device_operations vssd_blk_fops = {
 	.release	= vssd_blk_release,
 	.ioctl		= vssd_blk_ioctl,
 	.compat_ioctl	= blkdev_compat_ptr_ioctl,
+	.report_zones	= vssd_blk_report_zones,
 };
 
 /* The namespace of @bdev if it is a vssd block device, else NULL. */
@@ -230,9 +306,21 @@ int vssd_blk_add_ns(struct vssd_ns *ns)
 		.discard_granularity = VSSD_UNIT_SIZE,
 		.max_write_zeroes_sectors = 0x10000 << (ns->cs.lba_shift - SECTOR_SHIFT),
 	};
+	struct vssd_cs_zone_limits zl;
+	bool zoned = ns->ops->zone_limits && ns->ops->zone_limits(&ns->cs, &zl);
 	struct gendisk *disk;
 	int ret;
 
+	if (zoned) {
+		/* Zones are written, never discarded; Zone Append takes MDTS. */
+		lim.zone_sectors = zl.zone_blocks << (ns->cs.lba_shift - SECTOR_SHIFT);
+		lim.max_zone_append_sectors = lim.max_hw_sectors;
+		lim.max_open_zones = zl.max_open;
+		lim.max_active_zones = zl.max_active;
+		lim.max_discard_sectors = 0;
+		lim.discard_granularity = 0;
+		lim.max_write_zeroes_sectors = 0;
+	}
 	disk = vssd_alloc_disk(&ctrl->tag_set, &lim, ns);
 	if (IS_ERR(disk))
 		return PTR_ERR(disk);
@@ -240,11 +328,13 @@ int vssd_blk_add_ns(struct vssd_ns *ns)
 	disk->private_data = ns;
 	disk->flags |= GENHD_FL_NO_PART;
 	snprintf(disk->disk_name, DISK_NAME_LEN, "vssd%dn%u", ctrl->index, ns->cs.nsid);
-	/* A namespace not presented as NVM has no blocks: the node is for ioctls. */
-	if (vssd_ns_presented_csi(ns) == NVME_CSI_NVM)
+	/* A namespace without blocks (KV not in compat): the node is for ioctls. */
+	if (ns->ops->blocks || vssd_ns_presented_csi(ns) == NVME_CSI_NVM)
 		set_capacity(disk, ns->cs.nr_lbas << (ns->cs.lba_shift - SECTOR_SHIFT));
 
-	ret = add_disk(disk);
+	ret = zoned ? vssd_revalidate_zones(disk) : 0;
+	if (!ret)
+		ret = add_disk(disk);
 	if (ret) {
 		put_disk(disk);
 		return ret;

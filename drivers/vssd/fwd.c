@@ -52,8 +52,8 @@ static enum vssd_fwd_kind vssd_fwd_lookup(struct block_device *bdev, struct vssd
 	struct vssd_ns *ns = bdev ? vssd_blk_ns(bdev) : NULL;
 
 	*nsp = NULL;
-	/* nvmet serves block namespaces itself. */
-	if (!ns || ns->ops == &vssd_cs_nvm)
+	/* nvmet serves namespaces of logical blocks itself, zoned ones too. */
+	if (!ns || ns->ops->blocks)
 		return VSSD_FWD_NONE;
 	*nsp = ns;
 	return vssd_ns_presented_csi(ns) == NVME_CSI_NVM ? VSSD_FWD_CS_AS_NVM : VSSD_FWD_CS;

@@ -39,6 +39,11 @@ struct vssd_disk_limits {
 	unsigned int max_discard_sectors;
 	unsigned int discard_granularity;
 	unsigned int max_write_zeroes_sectors;
+	/* A host-managed zoned disk when zone_sectors is not 0. */
+	unsigned int zone_sectors;
+	unsigned int max_zone_append_sectors;
+	unsigned int max_open_zones;		/* 0: no limit */
+	unsigned int max_active_zones;		/* 0: no limit */
 };
 
 /*
@@ -63,6 +68,13 @@ static inline struct gendisk *vssd_alloc_disk(struct blk_mq_tag_set *set,
 		.features = BLK_FEAT_WRITE_CACHE,
 	};
 
+	if (l->zone_sectors) {
+		lim.features |= BLK_FEAT_ZONED;
+		lim.chunk_sectors = l->zone_sectors;
+		lim.max_zone_append_sectors = l->max_zone_append_sectors;
+		lim.max_open_zones = l->max_open_zones;
+		lim.max_active_zones = l->max_active_zones;
+	}
 	return blk_mq_alloc_disk(set, &lim, queuedata);
 #else
 	struct gendisk *disk = blk_mq_alloc_disk(set, queuedata);
@@ -81,7 +93,30 @@ static inline struct gendisk *vssd_alloc_disk(struct blk_mq_tag_set *set,
 	blk_queue_max_write_zeroes_sectors(q, l->max_write_zeroes_sectors);
 	blk_queue_write_cache(q, true, false);
 	blk_queue_flag_set(QUEUE_FLAG_NONROT, q);
+	if (l->zone_sectors) {
+		/* Writes of a zone reach the driver in order through mq-deadline. */
+		disk_set_zoned(disk, BLK_ZONED_HM);
+		blk_queue_flag_set(QUEUE_FLAG_ZONE_RESETALL, q);
+		blk_queue_required_elevator_features(q, ELEVATOR_F_ZBD_SEQ_WRITE);
+		blk_queue_chunk_sectors(q, l->zone_sectors);
+		blk_queue_max_zone_append_sectors(q, l->max_zone_append_sectors);
+		disk_set_max_open_zones(disk, l->max_open_zones);
+		disk_set_max_active_zones(disk, l->max_active_zones);
+	}
 	return disk;
+#endif
+}
+
+/*
+ * A zoned disk reads its zones (->report_zones) before add_disk(): 6.10
+ * dropped the callback argument of blk_revalidate_disk_zones().
+ */
+static inline int vssd_revalidate_zones(struct gendisk *disk)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+	return blk_revalidate_disk_zones(disk);
+#else
+	return blk_revalidate_disk_zones(disk, NULL);
 #endif
 }
 

@@ -122,6 +122,23 @@ static inline struct vssd_cs_ns *vssd_cmd_cs_ns(const struct vssd_cmd *cmd)
 	return vssd_cs_ns(cmd->ns);
 }
 
+/* A zone, as a zoned command set reports it to the block layer (logical blocks). */
+struct vssd_cs_zone {
+	u64 start;
+	u64 len;
+	u64 capacity;
+	u64 wp;
+	u8 state;		/* the ZNS zone state, which is BLK_ZONE_COND_* */
+};
+
+/* A zoned namespace's geometry and limits (0: no limit). */
+struct vssd_cs_zone_limits {
+	u64 zone_blocks;
+	u32 nr_zones;
+	u32 max_open;
+	u32 max_active;
+};
+
 /**
  * struct vssd_cs_ops - an I/O command set
  * @name: its csi attribute value in configfs ("nvm", "kv")
@@ -149,16 +166,20 @@ static inline struct vssd_cs_ns *vssd_cmd_cs_ns(const struct vssd_cmd *cmd)
  * @idle: background work, as the models' idle()
  * @forget: close what remote host controller @owner holds open
  * @stats_show: its lines of the controller's stats; returns bytes written
+ * @zone_limits: a zoned namespace's geometry (its block device is then a
+ *	host-managed zoned disk); false for a namespace that is not zoned
+ * @zone_report: zone @idx of a zoned namespace
  *
  * Context: @prepare, @format, @idle and @forget run under the controller's
- * dispatch lock, the only lock the command set's state needs, and so does
- * @stat_opcode.  @identify_ns, @identify_ctrl, @effects and @stats_show
- * run without it (on a worker, or reading stats,
- * while the controller is powered): they may read counters with READ_ONCE()
- * and configuration, nothing the dispatcher changes otherwise; @effects may
- * get a NULL @ctrl (a transport's log of @csi).  @presented_csi reads only
- * configuration.  @conf_init runs at mkdir, @ns_init and @ns_exit at power
- * on and off.  Only @name, @csi and @prepare are required.
+ * dispatch lock, the only lock the command set's state needs, and so do
+ * @stat_opcode and @zone_report.  @identify_ns, @identify_ctrl, @effects
+ * and @stats_show run without it (on a worker, or reading stats, while the
+ * controller is powered): they may read counters with READ_ONCE() and
+ * configuration, nothing the dispatcher changes otherwise; @effects may
+ * get a NULL @ctrl (a transport's log of @csi).  @presented_csi and
+ * @zone_limits read only configuration (and what @ns_init built from it).
+ * @conf_init runs at mkdir, @ns_init and @ns_exit at power on and off.
+ * Only @name, @csi and @prepare are required.
  */
 struct vssd_cs_ops {
 	const char *name;
@@ -183,6 +204,8 @@ struct vssd_cs_ops {
 	u64 (*idle)(struct vssd_cs_ns *ns, u64 now);
 	void (*forget)(struct vssd_cs_ns *ns, u64 owner);
 	int (*stats_show)(struct vssd_ctrl *ctrl, char *page, int at);
+	bool (*zone_limits)(struct vssd_cs_ns *ns, struct vssd_cs_zone_limits *lim);
+	void (*zone_report)(struct vssd_cs_ns *ns, u32 idx, struct vssd_cs_zone *zone);
 };
 
 /* The command sets, in the order of vssd_cs_table[] (drivers/vssd/cs.c). */
