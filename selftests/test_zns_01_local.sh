@@ -94,7 +94,40 @@ cmp -s "$tmp/b" <(head -c 8192 /dev/zero) || fail "data after format"
 nvme zns report-zones "$VSSD_CHR" -n 1 -o json | python3 -c \
 	'import json,sys; z=json.load(sys.stdin)["zone_list"]; assert all(x["state"] == "EMPTY" for x in z)' ||
 	fail "zones after format"
+# A zone the device fails: read-only keeps its data and refuses writes and
+# resets; taken offline, it loses the data and refuses reads too.
+fz=$VSSD_CFS/z/namespaces/1/zone_fail
+head -c 4096 /dev/urandom >"$tmp/z5"
+nvme write "$VSSD_CHR" -n 1 -s 5120 -c 0 -z 4096 -d "$tmp/z5" >/dev/null 2>&1 ||
+	fail "write to zone 5"
+echo "5 ro" >"$fz" || fail "zone_fail refused \"5 ro\""
+python3 - "$VSSD_SRC/selftests" "$VSSD_CHR" "$tmp/z5" <<'PY' || fail "failed zones"
+import struct, sys
+sys.path.insert(0, sys.argv[1])
+from nvme_ioctl import Device
+d = Device(sys.argv[2])
+z5 = 5 * 1024
+assert d.io(0x02, 1, {10: z5, 12: 0}, read_len=4096).data == open(sys.argv[3], "rb").read()
+assert d.io(0x79, 1, {10: z5, 13: 4}).code == 0x1bf   # a read-only zone cannot be reset
+assert d.io(0x01, 1, {10: z5, 12: 0}, data=bytes(4096)).code == 0x1ba
+assert d.io(0x7d, 1, {10: z5, 12: 0}, data=bytes(4096)).code == 0x1ba
+assert d.io(0x02, 1, {10: z5, 12: 0}, read_len=4096).code == 0
+r = d.io(0x7a, 1, {12: 31, 13: 6 << 8}, read_len=128)
+assert struct.unpack_from("<Q", r.data, 0)[0] == 1 and struct.unpack_from("<Q", r.data, 80)[0] == z5
+assert d.io(0x79, 1, {10: z5, 13: 5}).code == 0              # offline from read-only
+assert d.io(0x02, 1, {10: z5 - 2, 12: 3}, read_len=16384).code == 0x1bb
+assert d.io(0x01, 1, {10: z5, 12: 0}, data=bytes(4096)).code == 0x1bb
+assert d.io(0x79, 1, {10: z5, 13: 4}).code == 0x1bf          # nor can an offline one
+assert d.io(0x79, 1, {10: 6 * 1024, 13: 5}).code == 0x1bf    # offline needs read-only
+r = d.io(0x7a, 1, {12: 31, 13: 7 << 8}, read_len=128)
+assert struct.unpack_from("<Q", r.data, 0)[0] == 1 and r.data[65] >> 4 == 0xf
+PY
+echo "16 ro" >"$fz" 2>/dev/null && fail "zone_fail accepted zone 16 of 16"
+echo "1 broken" >"$fz" 2>/dev/null && fail "zone_fail accepted \"broken\""
+echo "1 ro" >"$VSSD_CFS/z/namespaces/3/zone_fail" 2>/dev/null &&
+	fail "zone_fail accepted on an NVM namespace"
 echo 0 >"$VSSD_CFS/z/power"
+echo "1 ro" >"$fz" 2>/dev/null && fail "zone_fail accepted while powered off"
 
 # Timed models: the same checks with the simple model's timelines and the
 # ssd model's NAND array (970pro geometry).

@@ -15,7 +15,7 @@ packages=(
 	linux-image-amd64 linux-headers-amd64 linux-source-6.1
 	gcc make libc6-dev xz-utils
 	qemu-system-x86 qemu-utils busybox-static cpio kmod openssl
-	nvme-cli fio dkms
+	nvme-cli fio dkms f2fs-tools
 	uuid-runtime xxd sudo iproute2 util-linux procps coreutils
 	libnvme-dev python3
 	clang-14 libclang-rt-14-dev

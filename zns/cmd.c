@@ -225,6 +225,8 @@ static void vssd_zns_mgmt_done(void *ctx, u32 zone, u64 old_wp)
 			m->done = max_t(u64, m->done, vssd_zflash_reset(&zns->flash, zone, m->now));
 		break;
 	case VSSD_ZA_OFFLINE:
+		if (zns->timed_flash)
+			vssd_zflash_drop(&zns->flash, zone, m->now);
 		break;
 	default:
 		return;
@@ -300,6 +302,25 @@ static void vssd_zns_mgmt_recv(struct vssd_ctrl *ctrl, struct vssd_zns *zns,
 	if (bytes > VSSD_ZONE_REPORT_HDR + sent * VSSD_ZONE_DESC_SIZE)
 		vssd_buf_zero(&pos, bytes - VSSD_ZONE_REPORT_HDR - sent * VSSD_ZONE_DESC_SIZE);
 	*deadline = zns->timed_flash ? now + zns->flash.nand->cfg.fw_read_ns : now;
+}
+
+/* A zone the device failed: offline data is gone, flash and all. */
+void vssd_zns_zone_failed(struct vssd_zns *zns, u32 zone, u8 state)
+{
+	struct vssd_cs_ns *ns = zns->ns;
+	u64 off = vssd_zone_start(&zns->zones, zone) << ns->lba_shift;
+	u64 len = zns->zones.cfg.zone_blocks << ns->lba_shift;
+
+	vssd_zone_fail(&zns->zones, zone, state);
+	/* Read-only keeps the data: what was buffered goes to flash. */
+	if (state != VSSD_ZS_OFFLINE) {
+		if (zns->timed_flash)
+			vssd_zflash_sync(&zns->flash, zone, 0);
+		return;
+	}
+	if (zns->timed_flash)
+		vssd_zflash_drop(&zns->flash, zone, 0);
+	vssd_store_discard(&ns->store, off, len);
 }
 
 void vssd_zns_prepare(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 now, u64 *deadline)

@@ -115,17 +115,26 @@ u64 vssd_zflash_read(struct vssd_zflash *zf, u32 zone, u64 off, u64 len, u64 now
 	return vssd_nand_host(zf->nand, len, ready);
 }
 
+void vssd_zflash_drop(struct vssd_zflash *zf, u32 zone, u64 now)
+{
+	struct vssd_zflash_zone *z = &zf->zone[zone];
+	u64 units = vssd_zf_units(z->bytes);
+
+	if (units > z->released)
+		vssd_wb_release(zf->nand, (u32)(units - z->released), now);
+	memset(z, 0, sizeof(*z));
+}
+
 u64 vssd_zflash_reset(struct vssd_zflash *zf, u32 zone, u64 now)
 {
 	struct vssd_zflash_zone *z = &zf->zone[zone];
 	u32 ps = zf->nand->cfg.page_size, ppb = zf->nand->cfg.pages_per_block;
-	u64 used = vssd_div64(z->programmed + ps - 1, ps), units = vssd_zf_units(z->bytes);
+	u64 used = vssd_div64(z->programmed + ps - 1, ps);
 	u64 done = now;
 	u32 d;
 
 	/* What never reached flash leaves the buffer now. */
-	if (units > z->released)
-		vssd_wb_release(zf->nand, (u32)(units - z->released), now);
+	vssd_zflash_drop(zf, zone, now);
 	/* Die d holds the pages p < used with (zone + p) mod D == d. */
 	for (d = 0; d < zf->nr_dies && used; d++) {
 		u32 first = (u32)vssd_div64_rem(d + zf->nr_dies - vssd_div64_rem(zone, zf->nr_dies),
@@ -138,6 +147,5 @@ u64 vssd_zflash_reset(struct vssd_zflash *zf, u32 zone, u64 now)
 			zf->erases++;
 		}
 	}
-	memset(z, 0, sizeof(*z));
 	return done;
 }

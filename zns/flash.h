@@ -58,6 +58,8 @@ void vssd_zflash_write(struct vssd_zflash *zf, u32 zone, u64 len, u64 now,
 u64 vssd_zflash_read(struct vssd_zflash *zf, u32 zone, u64 off, u64 len, u64 now);
 /* Program the zone's partial page (Flush, Finish); returns when it is on flash. */
 u64 vssd_zflash_sync(struct vssd_zflash *zf, u32 zone, u64 now);
+/* The zone's data is gone (an offline zone): its buffered units are freed. */
+void vssd_zflash_drop(struct vssd_zflash *zf, u32 zone, u64 now);
 /* Reset: buffered data is dropped, the used blocks erased; returns when done. */
 u64 vssd_zflash_reset(struct vssd_zflash *zf, u32 zone, u64 now);
 

@@ -57,5 +57,6 @@ void vssd_zns_conf_init(void *conf);
 
 void vssd_zns_prepare(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 now, u64 *deadline);
 u8 vssd_zns_stat_opcode(const struct vssd_cmd *cmd);
+void vssd_zns_zone_failed(struct vssd_zns *zns, u32 zone, u8 state);
 
 #endif /* VSSD_ZNS_H */

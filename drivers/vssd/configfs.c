@@ -325,6 +325,28 @@ struct vssd_cs_ns *vssd_cs_ns_of_item(struct config_item *item)
 	return &to_vssd_ns(item)->cs;
 }
 
+ssize_t vssd_cs_ns_act(struct config_item *item, size_t count, const struct vssd_cs_ops *cs,
+		       int (*act)(struct vssd_cs_ns *ns, const char *page),
+		       const char *page)
+{
+	struct vssd_ns *ns = to_vssd_ns(item);
+	struct vssd_ctrl *ctrl = ns->cs.ctrl;
+	ssize_t ret;
+
+	mutex_lock(&ctrl->lock);
+	if (ctrl->state != VSSD_CTRL_LIVE) {
+		ret = -ENODEV;
+	} else if (ns->ops != cs) {
+		ret = -EINVAL;
+	} else {
+		mutex_lock(&ctrl->dispatch_lock);
+		ret = act(&ns->cs, page);
+		mutex_unlock(&ctrl->dispatch_lock);
+	}
+	mutex_unlock(&ctrl->lock);
+	return ret ? ret : count;
+}
+
 ssize_t vssd_cs_ns_store(struct config_item *item, size_t count,
 			 int (*set)(struct vssd_cs_ns *ns, const char *page),
 			 const char *page)

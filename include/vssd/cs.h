@@ -250,6 +250,15 @@ void vssd_nvm_prepare_empty(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 no
 ssize_t vssd_cs_ns_store(struct config_item *item, size_t count,
 			 int (*set)(struct vssd_cs_ns *ns, const char *page),
 			 const char *page);
+/*
+ * An action on a powered namespace of command set @cs through one of its
+ * attributes: @act runs under the controller's lock and the dispatch lock
+ * (-ENODEV while the controller is not live, -EINVAL for a namespace of
+ * another command set).  Returns @count or an error.
+ */
+ssize_t vssd_cs_ns_act(struct config_item *item, size_t count, const struct vssd_cs_ops *cs,
+		       int (*act)(struct vssd_cs_ns *ns, const char *page),
+		       const char *page);
 struct vssd_cs_ns *vssd_cs_ns_of_item(struct config_item *item);
 /* Parse a number in [@lo, @hi] into *@out, or log why not and fail. */
 int vssd_cs_ns_parse_u32(struct vssd_cs_ns *ns, const char *page, const char *name,
