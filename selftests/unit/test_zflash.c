@@ -11,16 +11,7 @@
 
 #include "unit.h"
 #include "zns/flash.h"
-
-/* The 970pro preset: 16 dies, 32 KiB pages, 64-page blocks. */
-static const struct vssd_nand_config pro970 = {
-	.channels = 8, .dies_per_channel = 2, .planes_per_die = 1,
-	.page_size = 32768, .pages_per_block = 64,
-	.read_lsb_ns = 29760, .read_msb_ns = 41760, .program_ns = 185000,
-	.erase_ns = 3500000, .channel_mbps = 800, .host_mbps = 3360,
-	.fw_read_ns = 21500, .fw_write_ns = 4000, .fw_write_per4k_ns = 460,
-	.buffer_units = 256,
-};
+#include "nand_presets.h"
 
 #define T0	1000000000ULL
 #define LATER	100000000ULL	/* long after anything queued */
