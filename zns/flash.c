@@ -65,6 +65,27 @@ u64 vssd_zflash_sync(struct vssd_zflash *zf, u32 zone, u64 now)
 			       max_t(u64, z->page_ready, now));
 }
 
+/*
+ * A unit needs room in a full buffer with no program under way to free any:
+ * the zones' partial pages hold it all.  Program one of them padded (the
+ * firmware would have to), so that the buffer drains.
+ */
+static void vssd_zf_make_room(struct vssd_zflash *zf, u64 now)
+{
+	struct vssd_nand *nand = zf->nand;
+	u32 zone;
+
+	if (nand->wb_used < nand->cfg.buffer_units || vssd_heap_peek(&nand->wb_heap))
+		return;
+	for (zone = 0; zone < zf->nr_zones; zone++) {
+		if (vssd_zf_units(zf->zone[zone].bytes) > zf->zone[zone].released) {
+			vssd_zflash_sync(zf, zone, now);
+			zf->forced++;
+			return;
+		}
+	}
+}
+
 void vssd_zflash_write(struct vssd_zflash *zf, u32 zone, u64 len, u64 now,
 		       bool write_through, u64 *done)
 {
@@ -74,8 +95,10 @@ void vssd_zflash_write(struct vssd_zflash *zf, u32 zone, u64 len, u64 now,
 	u64 page;
 
 	new_units = vssd_zf_units(z->bytes + len) - vssd_zf_units(z->bytes);
-	while (new_units--)
+	while (new_units--) {
+		vssd_zf_make_room(zf, admitted);
 		admitted = vssd_wb_admit(zf->nand, admitted);
+	}
 	ready = admitted + cfg->fw_write_ns;
 	z->page_ready = max_t(u64, z->page_ready, ready);
 	z->bytes += len;

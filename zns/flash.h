@@ -18,7 +18,9 @@
  * buffer when the program ends.  Without a buffer, or write-through, the
  * command completes when its last page is programmed (a partial page is
  * programmed padded; the page is programmed again when the stream fills
- * it, as a device with a small SLC staging area would).
+ * it, as a device with a small SLC staging area would).  When the partial
+ * pages of open zones fill the whole buffer, the one of the lowest-numbered
+ * such zone is programmed padded to make room.
  *
  * Pure code (see include/vssd/pure.h): selftests/unit runs it in userspace.
  * Not locked: the caller serialises every call (the dispatch lock).
@@ -41,6 +43,7 @@ struct vssd_zflash {
 	u32 nr_zones;
 	struct vssd_zflash_zone *zone;
 	u64 programs;		/* pages programmed, padded ones included */
+	u64 forced;		/* of them, padded to free a full write buffer */
 	u64 erases;		/* blocks erased by resets */
 };
 

@@ -21,6 +21,7 @@
  *   - reads change nothing and time never runs backwards.
  */
 // fuzz-sources: drivers/vssd/ftl/pagemap.c drivers/vssd/ftl/segs.c drivers/vssd/ftl/nand.c
+// fuzz-sources: drivers/vssd/ftl/heap.c
 // fuzz-max-len: 4096
 #include "fuzz.h"
 #include "drivers/vssd/ftl/pagemap.h"

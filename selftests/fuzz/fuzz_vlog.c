@@ -14,6 +14,7 @@
  * backwards.
  */
 // fuzz-sources: kv/vlog.c drivers/vssd/ftl/segs.c drivers/vssd/ftl/nand.c
+// fuzz-sources: drivers/vssd/ftl/heap.c
 // fuzz-max-len: 4096
 #include "fuzz.h"
 #include "kv/vlog.h"

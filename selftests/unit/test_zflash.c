@@ -132,6 +132,26 @@ UNIT_TEST(buffer_units_come_back)
 	vssd_nand_destroy(&nand);
 }
 
+/* Partial pages of many zones fill the buffer: one is programmed to make room. */
+UNIT_TEST(partial_pages_never_overfill)
+{
+	struct vssd_nand nand;
+	struct vssd_zflash zf;
+	u64 t = T0, done;
+	u32 zone;
+
+	EXPECT_EQ(vssd_nand_init(&nand, &pro970), 0);
+	EXPECT_EQ(vssd_zflash_init(&zf, &nand, 300), 0);
+	for (zone = 0; zone < 300; zone++) {
+		vssd_zflash_write(&zf, zone, 4096, t, false, &done);
+		EXPECT(nand.wb_used <= pro970.buffer_units);
+	}
+	EXPECT(zf.forced >= 300 - 256);
+	EXPECT_EQ(zf.programs, zf.forced);
+	vssd_zflash_destroy(&zf);
+	vssd_nand_destroy(&nand);
+}
+
 int main(void)
 {
 	static const struct unit_case cases[] = {
@@ -139,6 +159,7 @@ int main(void)
 		UNIT_CASE(write_through_waits_for_program),
 		UNIT_CASE(reset_erases_used_blocks),
 		UNIT_CASE(buffer_units_come_back),
+		UNIT_CASE(partial_pages_never_overfill),
 	};
 
 	return unit_run("zflash", cases, ARRAY_SIZE(cases));
