@@ -138,8 +138,20 @@ zns_check s 1 1024 1024 2 0 800 3
 vssd_ctrl p preset=970pro
 vssd_ns p 1 csi=zns size_mb=128 zone_size_mb=8 zone_capacity_mb=6 max_open_zones=4 \
 	max_active_zones=6 block_size=4096
+vssd_ns p 2 csi=zns size_mb=512 zone_size_mb=256 block_size=4096
 vssd_power_on p
 zns_check p 1 2048 1536 4 6 800 4
+# One Write Zeroes of 256 MiB (no MDTS for it) fills a zone: 256 times the
+# write buffer, freed page by page as the command goes, in well under a
+# second of dispatch.
+start=$(date +%s%N)
+nvme write-zeroes "$VSSD_CHR" -n 2 -s 0 -c 65535 >/dev/null 2>&1 || fail "256 MiB Write Zeroes"
+ms=$((($(date +%s%N) - start) / 1000000))
+log "256 MiB Write Zeroes on the 970pro zoned namespace: $ms ms"
+[ "$ms" -lt 20000 ] || fail "a 256 MiB Write Zeroes took $ms ms"
+nvme zns report-zones "$VSSD_CHR" -n 2 -d 1 -o json | python3 -c \
+	'import json,sys; z=json.load(sys.stdin)["zone_list"][0]; assert z["state"] == "FULL", z' ||
+	fail "zone 0 not full after a Write Zeroes of its capacity"
 grep -q "^zns_pages_programmed [1-9]" "$VSSD_CFS/p/stats" ||
 	fail "no flash programs: $(grep zns_ "$VSSD_CFS/p/stats")"
 pass

@@ -27,6 +27,7 @@ echo 1 >"$VSSD_CFS/zb/power" 2>/dev/null && fail "power on with a 12 MiB zone si
 kmsg_since "$mark" | grep -q "zone_size_mb 12 is not a power of two" ||
 	fail "no log line for a zone size that is not a power of two"
 rmdir "$VSSD_CFS/zb/namespaces/2"
+vssd_ns zb 3 csi=zns size_mb=32 zone_size_mb=4 block_size=512
 vssd_power_on zb
 dev=$(vssd_blkdev zb 1)
 q=/sys/block/$(basename "$dev")/queue
@@ -81,11 +82,29 @@ log "local: $(vssd_stat zb write_cmds) writes, $resets zone resets, $(vssd_stat 
 # The one refused command: the write away from the write pointer.
 expect_eq "errors locally" 1 "$(vssd_stat zb error_cmds)"
 
-# Through NVMe/TCP: nvmet's zoned block support on the vssd disk.
+# 512-byte blocks: the zone geometry in sectors is the namespace's.
+dev3=$(vssd_blkdev zb 3)
+expect_eq "512 B: nr_zones" 8 "$(blkzone report "$dev3" | grep -c 'start:')"
+expect_eq "512 B: zone size" 8192 "$(cat "/sys/block/$(basename "$dev3")/queue/chunk_sectors")"
+dd if="$tmp/d" of="$dev3" bs=512 seek=8192 count=9 oflag=direct status=none ||
+	fail "512 B: write at the write pointer of zone 1"
+expect_eq "512 B: write pointer, from the zone start" "0x000009" \
+	"$(blkzone report -o 8192 -c 1 "$dev3" | sed -n 's/.*wptr \(0x[0-9a-f]*\).*/\1/p')"
+
+# Through NVMe/TCP: nvmet's zoned block support on the vssd disks, the
+# 4 KiB one as namespace 1, the 512 B one as namespace 2.
 blkzone reset "$dev" || fail "blkzone reset before export"
+blkzone reset "$dev3" || fail "blkzone reset of the 512 B namespace"
 tcp_stack
-export_and_connect nqn.2026-12.io.vssd:zns "$dev"
-hdev=$DEV
+nqn=nqn.2026-12.io.vssd:zns
+nvmet_subsys "$nqn"
+nvmet_ns "$nqn" 1 "$dev"
+nvmet_ns "$nqn" 2 "$dev3"
+nvmet_port 1 ipv4 127.0.0.1 4420
+nvmet_link 1 "$nqn"
+host_connect "$nqn" 127.0.0.1 4420 -i 2 -Q 64 || fail "connect to $nqn failed"
+hdev=$(host_ns_dev "$CTRL" 1) || fail "no namespace 1 on $CTRL"
+hdev3=$(host_ns_dev "$CTRL" 2) || fail "no namespace 2 on $CTRL"
 log "$(nvme zns id-ns "$hdev" | grep -E '^(mar|mor)|zsze')"
 log "$(nvme zns report-zones "$hdev" -d 2)"
 expect_eq "host sees a zoned namespace" host-managed \
@@ -99,6 +118,12 @@ out=$(nvme zns zone-append "$hdev" -s 2048 -z 16384 -d "$tmp/a" 2>&1) || fail "h
 case "$out" in *"LBA 804") ;; *) fail "second append at the wrong place: $out" ;; esac
 dd if="$hdev" of="$tmp/r" bs=4096 skip=2052 count=4 iflag=direct status=none
 cmp -s "$tmp/a" "$tmp/r" || fail "appended data read back through NVMe/TCP differs"
+# The same on 512 B blocks: the append's place comes back in sectors 1:1.
+out=$(nvme zns zone-append "$hdev3" -s 8192 -z 16384 -d "$tmp/a" 2>&1) || fail "512 B append: $out"
+out=$(nvme zns zone-append "$hdev3" -s 8192 -z 16384 -d "$tmp/a" 2>&1) || fail "512 B append: $out"
+case "$out" in *"LBA 2020") ;; *) fail "512 B: second append at the wrong place: $out" ;; esac
+dd if="$hdev3" of="$tmp/r" bs=512 skip=8224 count=32 iflag=direct status=none
+cmp -s "$tmp/a" "$tmp/r" || fail "512 B: appended data read back through NVMe/TCP differs"
 blkzone reset "$hdev" || fail "host blkzone reset"
 # A 6.1 host keeps a zone's writes in order only with mq-deadline on the
 # path device, which it does not choose by itself for NVMe (6.12 plugs

@@ -9,6 +9,7 @@
  * worker runs to move the data.  Data written lands where the write
  * pointer was when the command was dispatched.
  */
+#include <linux/bitmap.h>
 #include <linux/kernel.h>
 #include <vssd/compat.h>
 #include <vssd/nvme_fields.h>
@@ -71,6 +72,21 @@ static void vssd_zns_exec_discard(struct vssd_cmd *cmd)
 	struct vssd_zns_cmd *zc = vssd_zns_cmd(cmd);
 
 	vssd_store_discard(&vssd_cmd_cs_ns(cmd)->store, zc->off, zc->len);
+}
+
+/* A select-all Reset or Offline: the data of every zone it changed goes. */
+static void vssd_zns_exec_discard_zones(struct vssd_cmd *cmd)
+{
+	struct vssd_zns_cmd *zc = vssd_zns_cmd(cmd);
+	struct vssd_cs_ns *ns = vssd_cmd_cs_ns(cmd);
+	struct vssd_zns *zns = ns->data;
+	u64 zone_bytes = zns->zones.cfg.zone_blocks << ns->lba_shift;
+	unsigned long zone;
+
+	for_each_set_bit(zone, zc->zones, zns->zones.nr_zones)
+		vssd_store_discard(&ns->store, zone * zone_bytes, zone_bytes);
+	bitmap_free(zc->zones);
+	zc->zones = NULL;
 }
 
 /* A transfer within the controller's limit and the command's buffer. */
@@ -161,13 +177,11 @@ static void vssd_zns_write(struct vssd_ctrl *ctrl, struct vssd_zns *zns, struct 
 /* Flush: every zone's partial page goes to flash, then the buffer drains. */
 static u64 vssd_zns_flush(struct vssd_zns *zns, u64 now)
 {
-	u64 done = now;
-	u32 zone;
+	u64 done;
 
 	if (!zns->timed_flash)
 		return now;
-	for (zone = 0; zone < zns->zones.nr_zones; zone++)
-		done = max_t(u64, done, vssd_zflash_sync(&zns->flash, zone, now));
+	done = vssd_zflash_sync_all(&zns->flash, now);
 	return max_t(u64, done, zns->flash.nand->wb_last_release);
 }
 
@@ -234,8 +248,11 @@ static void vssd_zns_mgmt_done(void *ctx, u32 zone, u64 old_wp)
 	if (!len)
 		return;
 	if (m->all) {
-		/* Rare: drop the data now rather than keep a list for the worker. */
-		vssd_store_discard(&ns->store, off, len);
+		/* The worker drops it; without a bitmap, now (under the lock). */
+		if (vssd_zns_cmd(m->cmd)->zones)
+			__set_bit(zone, vssd_zns_cmd(m->cmd)->zones);
+		else
+			vssd_store_discard(&ns->store, off, len);
 		return;
 	}
 	vssd_zns_cmd(m->cmd)->off = off;
@@ -251,10 +268,23 @@ static void vssd_zns_mgmt_send(struct vssd_zns *zns, struct vssd_cmd *cmd, u64 n
 		.all = cmd->sqe.zms.select_all & 1, .now = now, .done = now,
 	};
 
+	struct vssd_zns_cmd *zc = vssd_zns_cmd(cmd);
+
+	zc->zones = NULL;
+	if (m.all && (m.action == VSSD_ZA_RESET || m.action == VSSD_ZA_OFFLINE))
+		zc->zones = bitmap_zalloc(zns->zones.nr_zones, VSSD_ZNS_GFP);
 	cmd->status = vssd_zns_status(vssd_zone_mgmt(&zns->zones,
 						     le64_to_cpu(cmd->sqe.zms.slba), m.action,
 						     m.all, vssd_zns_mgmt_done, &m));
 	*deadline = m.done;
+	if (!zc->zones)
+		return;
+	if (!cmd->status && !bitmap_empty(zc->zones, zns->zones.nr_zones)) {
+		cmd->exec = vssd_zns_exec_discard_zones;
+		return;
+	}
+	bitmap_free(zc->zones);
+	zc->zones = NULL;
 }
 
 /*
@@ -268,6 +298,7 @@ static void vssd_zns_mgmt_recv(struct vssd_ctrl *ctrl, struct vssd_zns *zns,
 	u64 slba = le64_to_cpu(cmd->sqe.zmr.slba);
 	u64 bytes = ((u64)le32_to_cpu(cmd->sqe.zmr.numd) + 1) * 4, total = 0, fit, sent = 0;
 	u8 filter = cmd->sqe.zmr.zrasf;
+	bool partial = cmd->sqe.zmr.pr & NVME_REPORT_ZONE_PARTIAL;
 	u8 desc[VSSD_ZONE_DESC_SIZE], hdr[VSSD_ZONE_REPORT_HDR] = {};
 	struct vssd_buf_pos pos;
 	u32 zone, first;
@@ -284,12 +315,15 @@ static void vssd_zns_mgmt_recv(struct vssd_ctrl *ctrl, struct vssd_zns *zns,
 		return;
 	}
 	first = vssd_zone_of(z, slba);
-	for (zone = first; zone < z->nr_zones; zone++)
-		total += vssd_zone_matches(z, zone, filter);
 	fit = bytes > VSSD_ZONE_REPORT_HDR ?
 	      (bytes - VSSD_ZONE_REPORT_HDR) / VSSD_ZONE_DESC_SIZE : 0;
-	put_unaligned_le64((cmd->sqe.zmr.pr & NVME_REPORT_ZONE_PARTIAL) ? min(total, fit) : total,
-			   hdr);
+	if (filter == VSSD_ZONE_FILTER_ALL)
+		total = z->nr_zones - first;
+	else
+		/* Partial: no need to count past what fits. */
+		for (zone = first; zone < z->nr_zones && (!partial || total < fit); zone++)
+			total += vssd_zone_matches(z, zone, filter);
+	put_unaligned_le64(partial ? min(total, fit) : total, hdr);
 	vssd_buf_pos_init(&pos, &cmd->buf);
 	vssd_buf_copy_to(&pos, hdr, min_t(u64, bytes, sizeof(hdr)));
 	for (zone = first; zone < z->nr_zones && sent < fit; zone++) {
@@ -304,23 +338,29 @@ static void vssd_zns_mgmt_recv(struct vssd_ctrl *ctrl, struct vssd_zns *zns,
 	*deadline = zns->timed_flash ? now + zns->flash.nand->cfg.fw_read_ns : now;
 }
 
-/* A zone the device failed: offline data is gone, flash and all. */
-void vssd_zns_zone_failed(struct vssd_zns *zns, u32 zone, u8 state)
+/*
+ * A zone the device failed: offline data is gone, flash and all (dropped
+ * here, under the dispatch lock: a fault injected by the administrator).
+ */
+u16 vssd_zns_zone_failed(struct vssd_zns *zns, u32 zone, u8 state)
 {
 	struct vssd_cs_ns *ns = zns->ns;
 	u64 off = vssd_zone_start(&zns->zones, zone) << ns->lba_shift;
 	u64 len = zns->zones.cfg.zone_blocks << ns->lba_shift;
+	u16 status = vssd_zone_fail(&zns->zones, zone, state);
 
-	vssd_zone_fail(&zns->zones, zone, state);
+	if (status)
+		return status;
 	/* Read-only keeps the data: what was buffered goes to flash. */
 	if (state != VSSD_ZS_OFFLINE) {
 		if (zns->timed_flash)
 			vssd_zflash_sync(&zns->flash, zone, 0);
-		return;
+		return 0;
 	}
 	if (zns->timed_flash)
 		vssd_zflash_drop(&zns->flash, zone, 0);
 	vssd_store_discard(&ns->store, off, len);
+	return 0;
 }
 
 void vssd_zns_prepare(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 now, u64 *deadline)

@@ -30,25 +30,33 @@ VSSD_CS_NS_U32_ATTR(vssd_zns_ns_, max_open_zones, &vssd_cs_zns,
 VSSD_CS_NS_U32_ATTR(vssd_zns_ns_, max_active_zones, &vssd_cs_zns,
 		    offsetof(struct vssd_zns_conf, max_active), 0, U32_MAX);
 
-/* "N ro" or "N offline": zone N fails as a worn-out device's zone would. */
+/*
+ * "N ro" or "N offline" (one space, an optional newline): zone N fails as
+ * a worn-out device's zone would.  An offline zone stays offline.
+ */
 static int vssd_zns_fail_zone(struct vssd_cs_ns *ns, const char *page)
 {
 	struct vssd_zns *zns = ns->data;
-	char how[8];
+	const char *how = strchr(page, ' ');
+	char num[12];
 	u32 zone;
 	u8 state;
 
 	vssd_assert_dispatching(ns->ctrl);
-	if (sscanf(page, "%u %7s", &zone, how) != 2 || zone >= zns->zones.nr_zones)
+	if (!how || how - page >= sizeof(num))
 		return -EINVAL;
-	if (!strcmp(how, "ro"))
+	memcpy(num, page, how - page);
+	num[how - page] = '\0';
+	how++;
+	if (kstrtou32(num, 10, &zone) || zone >= zns->zones.nr_zones)
+		return -EINVAL;
+	if (sysfs_streq(how, "ro"))
 		state = VSSD_ZS_READ_ONLY;
-	else if (!strcmp(how, "offline"))
+	else if (sysfs_streq(how, "offline"))
 		state = VSSD_ZS_OFFLINE;
 	else
 		return -EINVAL;
-	vssd_zns_zone_failed(zns, zone, state);
-	return 0;
+	return vssd_zns_zone_failed(zns, zone, state) ? -EINVAL : 0;
 }
 
 static ssize_t vssd_zns_ns_zone_fail_store(struct config_item *item, const char *page,

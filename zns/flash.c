@@ -13,12 +13,19 @@ static u64 vssd_zf_units(u64 bytes)
 
 int vssd_zflash_init(struct vssd_zflash *zf, struct vssd_nand *nand, u32 nr_zones)
 {
+	u32 i;
+
 	memset(zf, 0, sizeof(*zf));
 	zf->nand = nand;
 	zf->nr_dies = nand->nr_dies;
 	zf->nr_zones = nr_zones;
+	INIT_LIST_HEAD(&zf->partial);
 	zf->zone = vssd_pure_zalloc(sizeof(*zf->zone) * (size_t)nr_zones);
-	return zf->zone ? 0 : -ENOMEM;
+	if (!zf->zone)
+		return -ENOMEM;
+	for (i = 0; i < nr_zones; i++)
+		INIT_LIST_HEAD(&zf->zone[i].partial);
+	return 0;
 }
 
 void vssd_zflash_destroy(struct vssd_zflash *zf)
@@ -36,6 +43,17 @@ static u32 vssd_zf_page_in_block(const struct vssd_zflash *zf, u64 page)
 {
 	return (u32)vssd_div64_rem(vssd_div64(page, zf->nr_dies),
 				   zf->nand->cfg.pages_per_block);
+}
+
+/* On zf->partial exactly while part of the zone's stream is only buffered. */
+static void vssd_zf_track(struct vssd_zflash *zf, struct vssd_zflash_zone *z)
+{
+	bool buffered = z->bytes > z->programmed;
+
+	if (buffered && list_empty(&z->partial))
+		list_add_tail(&z->partial, &zf->partial);
+	else if (!buffered && !list_empty(&z->partial))
+		list_del_init(&z->partial);
 }
 
 /* Program stream page @page of @zone, holding the stream up to @upto bytes. */
@@ -57,56 +75,79 @@ static u64 vssd_zf_program(struct vssd_zflash *zf, u32 zone, u64 page, u64 upto,
 u64 vssd_zflash_sync(struct vssd_zflash *zf, u32 zone, u64 now)
 {
 	struct vssd_zflash_zone *z = &zf->zone[zone];
-	u32 ps = zf->nand->cfg.page_size;
+	u64 done;
 
 	if (z->programmed >= z->bytes)
 		return now;
-	return vssd_zf_program(zf, zone, vssd_div64(z->bytes, ps), z->bytes,
-			       max_t(u64, z->page_ready, now));
+	done = vssd_zf_program(zf, zone, vssd_div64(z->bytes, zf->nand->cfg.page_size),
+			       z->bytes, max_t(u64, z->page_ready, now));
+	vssd_zf_track(zf, z);
+	return done;
+}
+
+u64 vssd_zflash_sync_all(struct vssd_zflash *zf, u64 now)
+{
+	u64 done = now;
+
+	while (!list_empty(&zf->partial)) {
+		struct vssd_zflash_zone *z = list_first_entry(&zf->partial,
+							      struct vssd_zflash_zone, partial);
+
+		done = max_t(u64, done, vssd_zflash_sync(zf, (u32)(z - zf->zone), now));
+	}
+	return done;
 }
 
 /*
  * A unit needs room in a full buffer with no program under way to free any:
- * the zones' partial pages hold it all.  Program one of them padded (the
+ * the zones' partial pages hold it all.  Program the oldest one padded (the
  * firmware would have to), so that the buffer drains.
  */
 static void vssd_zf_make_room(struct vssd_zflash *zf, u64 now)
 {
 	struct vssd_nand *nand = zf->nand;
-	u32 zone;
+	struct vssd_zflash_zone *z;
 
-	if (nand->wb_used < nand->cfg.buffer_units || vssd_heap_peek(&nand->wb_heap))
+	if (nand->wb_used < nand->cfg.buffer_units || vssd_heap_peek(&nand->wb_heap) ||
+	    list_empty(&zf->partial))
 		return;
-	for (zone = 0; zone < zf->nr_zones; zone++) {
-		if (vssd_zf_units(zf->zone[zone].bytes) > zf->zone[zone].released) {
-			vssd_zflash_sync(zf, zone, now);
-			zf->forced++;
-			return;
-		}
-	}
+	z = list_first_entry(&zf->partial, struct vssd_zflash_zone, partial);
+	vssd_zflash_sync(zf, (u32)(z - zf->zone), now);
+	zf->forced++;
 }
 
+/*
+ * Page by page: the units of what fits in the zone's open page wait for the
+ * buffer, then the page is programmed if it is full, so that a long write
+ * frees the buffer space of its own first pages as it goes.
+ */
 void vssd_zflash_write(struct vssd_zflash *zf, u32 zone, u64 len, u64 now,
 		       bool write_through, u64 *done)
 {
 	struct vssd_zflash_zone *z = &zf->zone[zone];
 	const struct vssd_nand_config *cfg = &zf->nand->cfg;
-	u64 ps = cfg->page_size, new_units, admitted = now, ready, ack, programmed = 0;
-	u64 page;
+	u64 ps = cfg->page_size, admitted = now, ready = now + cfg->fw_write_ns;
+	u64 left = len, programmed = 0, ack;
 
-	new_units = vssd_zf_units(z->bytes + len) - vssd_zf_units(z->bytes);
-	while (new_units--) {
-		vssd_zf_make_room(zf, admitted);
-		admitted = vssd_wb_admit(zf->nand, admitted);
+	while (left) {
+		u64 chunk = min_t(u64, left, ps - vssd_div64_rem(z->bytes, ps));
+		u64 units = vssd_zf_units(z->bytes + chunk) - vssd_zf_units(z->bytes);
+
+		while (units--) {
+			vssd_zf_make_room(zf, admitted);
+			admitted = vssd_wb_admit(zf->nand, admitted);
+		}
+		ready = admitted + cfg->fw_write_ns;
+		z->page_ready = max_t(u64, z->page_ready, ready);
+		z->bytes += chunk;
+		left -= chunk;
+		if (!vssd_div64_rem(z->bytes, ps)) {
+			programmed = vssd_zf_program(zf, zone, vssd_div64(z->bytes, ps) - 1,
+						     z->bytes, z->page_ready);
+			z->page_ready = 0;
+		}
 	}
-	ready = admitted + cfg->fw_write_ns;
-	z->page_ready = max_t(u64, z->page_ready, ready);
-	z->bytes += len;
-	/* Every page the stream has filled goes to flash. */
-	for (page = vssd_div64(z->programmed, ps); (page + 1) * ps <= z->bytes; page++) {
-		programmed = vssd_zf_program(zf, zone, page, (page + 1) * ps, z->page_ready);
-		z->page_ready = ready;
-	}
+	vssd_zf_track(zf, z);
 	ack = ready + max_t(u64, vssd_zf_units(len), 1) * cfg->fw_write_per4k_ns;
 	ack = vssd_nand_host(zf->nand, len, ack);
 	if (write_through || !cfg->buffer_units) {
@@ -145,7 +186,11 @@ void vssd_zflash_drop(struct vssd_zflash *zf, u32 zone, u64 now)
 
 	if (units > z->released)
 		vssd_wb_release(zf->nand, (u32)(units - z->released), now);
-	memset(z, 0, sizeof(*z));
+	z->bytes = 0;
+	z->programmed = 0;
+	z->released = 0;
+	z->page_ready = 0;
+	vssd_zf_track(zf, z);
 }
 
 u64 vssd_zflash_reset(struct vssd_zflash *zf, u32 zone, u64 now)

@@ -19,8 +19,8 @@
  * command completes when its last page is programmed (a partial page is
  * programmed padded; the page is programmed again when the stream fills
  * it, as a device with a small SLC staging area would).  When the partial
- * pages of open zones fill the whole buffer, the one of the lowest-numbered
- * such zone is programmed padded to make room.
+ * pages of open zones fill the whole buffer, the one written first is
+ * programmed padded to make room.
  *
  * Pure code (see include/vssd/pure.h): selftests/unit runs it in userspace.
  * Not locked: the caller serialises every call (the dispatch lock).
@@ -35,6 +35,7 @@ struct vssd_zflash_zone {
 	u64 programmed;		/* stream bytes on flash (whole pages, or padded) */
 	u64 released;		/* 4 KiB units given back to the write buffer */
 	u64 page_ready;		/* when the data of the open page is all in */
+	struct list_head partial;	/* on vssd_zflash.partial */
 };
 
 struct vssd_zflash {
@@ -42,6 +43,7 @@ struct vssd_zflash {
 	u32 nr_dies;
 	u32 nr_zones;
 	struct vssd_zflash_zone *zone;
+	struct list_head partial;	/* zones with buffered bytes, oldest first */
 	u64 programs;		/* pages programmed, padded ones included */
 	u64 forced;		/* of them, padded to free a full write buffer */
 	u64 erases;		/* blocks erased by resets */
@@ -61,6 +63,8 @@ void vssd_zflash_write(struct vssd_zflash *zf, u32 zone, u64 len, u64 now,
 u64 vssd_zflash_read(struct vssd_zflash *zf, u32 zone, u64 off, u64 len, u64 now);
 /* Program the zone's partial page (Flush, Finish); returns when it is on flash. */
 u64 vssd_zflash_sync(struct vssd_zflash *zf, u32 zone, u64 now);
+/* The same for every zone with a partial page (Flush). */
+u64 vssd_zflash_sync_all(struct vssd_zflash *zf, u64 now);
 /* The zone's data is gone (an offline zone): its buffered units are freed. */
 void vssd_zflash_drop(struct vssd_zflash *zf, u32 zone, u64 now);
 /* Reset: buffered data is dropped, the used blocks erased; returns when done. */

@@ -3,6 +3,7 @@
  * vssd: the zoned command set's ops table, and a zoned namespace's life
  * (power on/off, Format), identify data and statistics.
  */
+#include <linux/blkzoned.h>
 #include <linux/log2.h>
 #include <linux/slab.h>
 #include <vssd/compat.h>
@@ -175,6 +176,15 @@ static int vssd_zns_stats_show(struct vssd_ctrl *ctrl, char *page, int at)
 			 "zns_blocks_erased %llu\n",
 			 nr, zones, open, active, resets, finishes, closes, programs, erases);
 }
+
+/* Report Zones states are the block layer's zone conditions. */
+static_assert((int)VSSD_ZS_EMPTY == (int)BLK_ZONE_COND_EMPTY);
+static_assert((int)VSSD_ZS_IOPEN == (int)BLK_ZONE_COND_IMP_OPEN);
+static_assert((int)VSSD_ZS_EOPEN == (int)BLK_ZONE_COND_EXP_OPEN);
+static_assert((int)VSSD_ZS_CLOSED == (int)BLK_ZONE_COND_CLOSED);
+static_assert((int)VSSD_ZS_READ_ONLY == (int)BLK_ZONE_COND_READONLY);
+static_assert((int)VSSD_ZS_FULL == (int)BLK_ZONE_COND_FULL);
+static_assert((int)VSSD_ZS_OFFLINE == (int)BLK_ZONE_COND_OFFLINE);
 
 /* The block device of a zoned namespace is a host-managed zoned disk. */
 static bool vssd_zns_zone_limits(struct vssd_cs_ns *ns, struct vssd_cs_zone_limits *lim)

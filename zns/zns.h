@@ -11,16 +11,23 @@
  * configfs.c  the zone_* attributes of a namespace.
  *
  * Everything but the data bytes is owned by the controller's dispatcher,
- * as model state is, and needs no lock.
+ * as model state is: it is touched only under the dispatch lock.
  */
 #ifndef VSSD_ZNS_H
 #define VSSD_ZNS_H
 
+#include <linux/gfp.h>
 #include <linux/types.h>
 
 #include <vssd/cs.h>
 #include "flash.h"
 #include "zone.h"
+
+/*
+ * Allocations on the dispatcher, under the dispatch lock that block I/O
+ * may wait for: no reclaim that waits for I/O, no retries, no warning.
+ */
+#define VSSD_ZNS_GFP			(GFP_NOIO | __GFP_NORETRY | __GFP_NOWARN)
 
 #define VSSD_ZNS_DEFAULT_ZONE_MB	64
 #define VSSD_ZNS_MAX_ZONE_MB		BIT(16)
@@ -44,6 +51,7 @@ struct vssd_zns {
 struct vssd_zns_cmd {
 	u64 off;		/* byte offset of the data in the namespace */
 	u64 len;		/* bytes */
+	unsigned long *zones;	/* select-all Reset/Offline: the zones whose data goes */
 };
 
 static inline struct vssd_zns_cmd *vssd_zns_cmd(struct vssd_cmd *cmd)
@@ -57,6 +65,6 @@ void vssd_zns_conf_init(void *conf);
 
 void vssd_zns_prepare(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 now, u64 *deadline);
 u8 vssd_zns_stat_opcode(const struct vssd_cmd *cmd);
-void vssd_zns_zone_failed(struct vssd_zns *zns, u32 zone, u8 state);
+u16 vssd_zns_zone_failed(struct vssd_zns *zns, u32 zone, u8 state);
 
 #endif /* VSSD_ZNS_H */

@@ -337,6 +337,9 @@ u16 vssd_zone_fail(struct vssd_zoned *z, u32 idx, u8 state)
 {
 	if (idx >= z->nr_zones || (state != VSSD_ZS_READ_ONLY && state != VSSD_ZS_OFFLINE))
 		return VSSD_ZSC_INVALID_FIELD;
+	/* Offline is final. */
+	if (z->zone[idx].state == VSSD_ZS_OFFLINE && state != VSSD_ZS_OFFLINE)
+		return VSSD_ZSC_INVALID_TRANSITION;
 	if (state == VSSD_ZS_OFFLINE)
 		z->zone[idx].wp = 0;
 	vssd_zone_set(z, &z->zone[idx], state);

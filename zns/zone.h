@@ -152,7 +152,7 @@ u16 vssd_zone_read(const struct vssd_zoned *z, u64 slba, u64 nlb);
 u16 vssd_zone_mgmt(struct vssd_zoned *z, u64 slba, u8 action, bool all,
 		   void (*done)(void *ctx, u32 idx, u64 old_wp), void *ctx);
 
-/* Makes a zone read-only or offline, as a failing device does. */
+/* Makes a zone read-only or offline, as a failing device does (offline is final). */
 u16 vssd_zone_fail(struct vssd_zoned *z, u32 idx, u8 state);
 
 /* Whether zone @idx passes Report Zones filter @filter. */

@@ -44,8 +44,8 @@ void vssd_fwd_remove_ctrl(struct vssd_ctrl *ctrl)
  * @nsp: set to its vssd namespace when the kind is not VSSD_FWD_NONE
  *
  * Return: VSSD_FWD_NONE for anything nvmet serves itself (not vssd's, or
- * an NVM namespace), else whether the namespace is presented with its
- * command set's CSI or as NVM.
+ * a namespace made of logical blocks: NVM or zoned), else whether the
+ * namespace is presented with its command set's CSI or as NVM.
  */
 static enum vssd_fwd_kind vssd_fwd_lookup(struct block_device *bdev, struct vssd_ns **nsp)
 {

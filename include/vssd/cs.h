@@ -4,11 +4,11 @@
  *
  * The core (drivers/vssd/) owns controllers, queues, the engine that times
  * and completes commands, the timing models and the admin command set.  A
- * command set (NVM in drivers/vssd/nvm.c, key-value in kv/) fills in a
- * struct vssd_cs_ops and sees of the core only what this header declares:
- * commands and their data buffers, what it needs to know of a namespace
- * (struct vssd_cs_ns) and of its controller (accessor functions), and the
- * media timing of the controller's model.  Adding a command set is one ops
+ * command set (NVM in drivers/vssd/nvm.c, key-value in kv/, zoned in zns/)
+ * fills in a struct vssd_cs_ops and sees of the core only what this header
+ * declares: commands and their data buffers, what it needs to know of a
+ * namespace (struct vssd_cs_ns) and of its controller (accessor
+ * functions), and the media timing of the controller's model.  Adding a command set is one ops
  * table in vssd_cs_table[] (drivers/vssd/cs.c) plus its own files; see
  * Documentation/emulator.rst, "Adding a command set".
  */
@@ -141,7 +141,7 @@ struct vssd_cs_zone_limits {
 
 /**
  * struct vssd_cs_ops - an I/O command set
- * @name: its csi attribute value in configfs ("nvm", "kv")
+ * @name: its csi attribute value in configfs ("nvm", "kv", "zns")
  * @csi: the Command Set Identifier it implements
  * @features: words it adds to /sys/kernel/config/vssd/features
  * @blocks: its namespaces are made of logical blocks: the core answers

@@ -27,7 +27,7 @@ int vssd_heap_init(struct vssd_heap *heap, u32 cap);
 void vssd_heap_destroy(struct vssd_heap *heap);
 /* Adds a pair; -ENOSPC (and nothing changes) when the heap is full. */
 int vssd_heap_push(struct vssd_heap *heap, u64 key, u64 value);
-/* Removes the pair with the smallest key; the heap must not be empty. */
+/* Removes the pair with the smallest key; nothing when the heap is empty. */
 void vssd_heap_pop(struct vssd_heap *heap);
 
 /* The pair with the smallest key, NULL when the heap is empty. */

@@ -152,6 +152,26 @@ UNIT_TEST(partial_pages_never_overfill)
 	vssd_nand_destroy(&nand);
 }
 
+/* One write far larger than the buffer (a 256 MiB Write Zeroes) frees its own pages. */
+UNIT_TEST(long_write_drains_itself)
+{
+	struct vssd_nand nand;
+	struct vssd_zflash zf;
+	u64 t = T0, done;
+
+	EXPECT_EQ(vssd_nand_init(&nand, &pro970), 0);
+	EXPECT_EQ(vssd_zflash_init(&zf, &nand, 4), 0);
+	vssd_zflash_write(&zf, 1, 4096, t, false, &done);	/* another zone's partial page */
+	vssd_zflash_write(&zf, 2, 256ULL << 20, t, false, &done);
+	EXPECT(nand.wb_used <= pro970.buffer_units);
+	EXPECT_EQ(zf.programs, 8192);
+	EXPECT_EQ(zf.forced, 0);
+	/* Limited by the programs: 8192 pages over 16 dies at >= 185 us each. */
+	EXPECT(done >= t + 512ULL * 185000);
+	vssd_zflash_destroy(&zf);
+	vssd_nand_destroy(&nand);
+}
+
 int main(void)
 {
 	static const struct unit_case cases[] = {
@@ -160,6 +180,7 @@ int main(void)
 		UNIT_CASE(reset_erases_used_blocks),
 		UNIT_CASE(buffer_units_come_back),
 		UNIT_CASE(partial_pages_never_overfill),
+		UNIT_CASE(long_write_drains_itself),
 	};
 
 	return unit_run("zflash", cases, ARRAY_SIZE(cases));

@@ -492,7 +492,10 @@ static bool model_run(const u64 first_seed, u32 n, u64 cap, u32 max_open, u32 ma
 
 			got = vssd_zone_fail(&z, zi, s);
 			want = 0;
-			r.st[zi] = s;
+			if (r.st[zi] == VSSD_ZS_OFFLINE && s != VSSD_ZS_OFFLINE)
+				want = VSSD_ZSC_INVALID_TRANSITION;
+			else
+				r.st[zi] = s;
 			if (s == VSSD_ZS_OFFLINE)
 				r.wp[zi] = 0;
 		}
