@@ -41,7 +41,7 @@ for bad in 0 33 x 01x; do
 	mkdir "$VSSD_CFS/defaults/namespaces/$bad" 2>/dev/null &&
 		fail "namespace directory '$bad' accepted"
 done
-for bad in size_mb=0 size_mb=2000000 block_size=1000 csi=zns uuid=xyz; do
+for bad in size_mb=0 size_mb=2000000 block_size=1000 csi=ocssd uuid=xyz; do
 	echo "${bad#*=}" >"$VSSD_CFS/defaults/namespaces/1/${bad%%=*}" 2>/dev/null &&
 		fail "namespace attribute $bad accepted"
 done
