@@ -9,6 +9,7 @@
  */
 #include <linux/jhash.h>
 #include <linux/mm.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 
 #include "kv.h"
@@ -42,9 +43,11 @@ int vssd_kv_index_init(struct vssd_kv *kv)
 }
 
 /* Frees every entry and drops its value; the caller resets the log. */
+/* Every key goes (Format, power off): millions of frees, so it yields. */
 void vssd_kv_index_clear(struct vssd_kv *kv)
 {
 	struct rb_node *node = rb_first(&kv->tree);
+	u32 n = 0;
 
 	while (node) {
 		struct vssd_kv_entry *e = rb_entry(node, struct vssd_kv_entry, sorted);
@@ -53,6 +56,8 @@ void vssd_kv_index_clear(struct vssd_kv *kv)
 		rb_erase(&e->sorted, &kv->tree);
 		vssd_kv_value_put(e->value);
 		kfree(e);
+		if (!(++n % 1024))
+			cond_resched();
 	}
 	kv->nr_keys = 0;
 	kv->value_bytes = 0;

@@ -47,7 +47,9 @@ held=$((before - after))
 log "one-byte values: $stored keys stored, $charged bytes charged, $held bytes of RAM held" \
 	"($(python3 -c "print(round($held / ($size_mb << 20), 2))")x the size)"
 [ "$charged" -le $((size_mb << 20)) ] || fail "charged $charged bytes, above the size"
-[ "$held" -le $(((size_mb << 20) * 3 / 2)) ] ||
+# KASAN's redzones and quarantine and kmemleak's objects multiply what each
+# allocation holds: the debug kernel cannot judge this bound.
+[ "$held" -le $(((size_mb << 20) * 3 / 2)) ] || [ "${VSSD_KERNEL_DEBUG:-0}" = 1 ] ||
 	fail "$held bytes of RAM held for a ${size_mb} MiB namespace (over 1.5x)"
 # Packed: a one-byte value costs its entry and a small object, not a page.
 [ "$stored" -ge $((room / 160 - 2)) ] || fail "only $stored one-byte keys fitted"

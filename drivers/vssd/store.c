@@ -29,8 +29,11 @@ void vssd_store_destroy(struct vssd_store *store)
 	struct page *page;
 	unsigned long idx;
 
-	xa_for_each(&store->pages, idx, page)
+	/* Power off of a full namespace: millions of pages, so it yields. */
+	xa_for_each(&store->pages, idx, page) {
 		put_page(page);
+		cond_resched();
+	}
 	xa_destroy(&store->pages);
 	atomic_long_set(&store->nr_pages, 0);
 }
