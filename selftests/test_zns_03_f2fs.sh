@@ -19,7 +19,8 @@ mkdir "$mnt"
 on_exit rm -rf "$tmp"
 
 # Zone capacity equal to the zone size: with a smaller capacity fsck.f2fs
-# 1.15 reports "free segment_count matched with CP [Fail]" (zns.rst).
+# 1.15 reports "free segment_count matched with CP [Fail]", on null_blk's
+# zoned mode as well (zns.rst, Limitations).
 vssd_ctrl fz model=zero
 vssd_ns fz 1 size_mb=64 block_size=4096
 vssd_ns fz 2 csi=zns size_mb=256 zone_size_mb=8 max_open_zones=12 \
