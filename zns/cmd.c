@@ -89,14 +89,6 @@ static void vssd_zns_exec_discard_zones(struct vssd_cmd *cmd)
 	zc->zones = NULL;
 }
 
-/* A transfer within the controller's limit and the command's buffer. */
-static u16 vssd_zns_check_len(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 bytes)
-{
-	if (bytes > (u64)vssd_ctrl_params(ctrl)->max_transfer_kb * 1024 || bytes > cmd->buf.len)
-		return VSSD_SC(NVME_SC_INVALID_FIELD);
-	return 0;
-}
-
 static u64 vssd_zns_read_time(struct vssd_zns *zns, u64 slba, u64 nlb, u64 now)
 {
 	struct vssd_cs_ns *ns = zns->ns;
@@ -130,7 +122,7 @@ static void vssd_zns_read(struct vssd_ctrl *ctrl, struct vssd_zns *zns, struct v
 
 	cmd->status = vssd_zns_status(vssd_zone_read(&zns->zones, slba, nlb));
 	if (!cmd->status)
-		cmd->status = vssd_zns_check_len(ctrl, cmd, nlb << ns->lba_shift);
+		cmd->status = vssd_nvm_check_xfer(ctrl, cmd, nlb << ns->lba_shift);
 	if (cmd->status)
 		return;
 	zc->off = slba << ns->lba_shift;
@@ -153,7 +145,7 @@ static void vssd_zns_write(struct vssd_ctrl *ctrl, struct vssd_zns *zns, struct 
 	u64 bytes = nlb << ns->lba_shift, lba;
 
 	if (opcode != nvme_cmd_write_zeroes) {
-		cmd->status = vssd_zns_check_len(ctrl, cmd, bytes);
+		cmd->status = vssd_nvm_check_xfer(ctrl, cmd, bytes);
 		if (cmd->status)
 			return;
 	}
@@ -183,32 +175,6 @@ static u64 vssd_zns_flush(struct vssd_zns *zns, u64 now)
 		return now;
 	done = vssd_zflash_sync_all(&zns->flash, now);
 	return max_t(u64, done, zns->flash.nand->wb_last_release);
-}
-
-/* Dataset Management: ranges are checked; nothing in a zone is deallocated. */
-static void vssd_zns_dsm(struct vssd_zns *zns, struct vssd_cmd *cmd)
-{
-	u32 i, nr = (le32_to_cpu(cmd->sqe.dsm.nr) & 0xff) + 1;
-	struct nvme_dsm_range range;
-
-	if (cmd->buf.len < nr * sizeof(range)) {
-		cmd->status = VSSD_SC(NVME_SC_INVALID_FIELD);
-		return;
-	}
-	for (i = 0; i < nr; i++) {
-		u64 slba, nlb;
-
-		if (vssd_buf_read_at(&cmd->buf, i * sizeof(range), &range, sizeof(range))) {
-			cmd->status = VSSD_SC(NVME_SC_INVALID_FIELD);
-			return;
-		}
-		slba = le64_to_cpu(range.slba);
-		nlb = le32_to_cpu(range.nlb);
-		if (nlb && (slba >= zns->ns->nr_lbas || nlb > zns->ns->nr_lbas - slba)) {
-			cmd->status = VSSD_SC(NVME_SC_LBA_RANGE);
-			return;
-		}
-	}
 }
 
 struct vssd_zns_mgmt {
@@ -307,7 +273,7 @@ static void vssd_zns_mgmt_recv(struct vssd_ctrl *ctrl, struct vssd_zns *zns,
 		cmd->status = VSSD_SC(NVME_SC_INVALID_FIELD);
 		return;
 	}
-	cmd->status = vssd_zns_check_len(ctrl, cmd, bytes);
+	cmd->status = vssd_nvm_check_xfer(ctrl, cmd, bytes);
 	if (cmd->status)
 		return;
 	if (slba >= zns->ns->nr_lbas) {
@@ -382,7 +348,8 @@ void vssd_zns_prepare(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 now, u64
 		vssd_zns_write(ctrl, zns, cmd, now, deadline);
 		break;
 	case nvme_cmd_dsm:
-		vssd_zns_dsm(zns, cmd);
+		/* Ranges are checked; nothing in a zone is deallocated. */
+		cmd->status = vssd_nvm_check_dsm(cmd);
 		break;
 	case nvme_cmd_zone_mgmt_send:
 		vssd_zns_mgmt_send(zns, cmd, now, deadline);

@@ -213,22 +213,16 @@ static void vssd_zns_zone_report(struct vssd_cs_ns *ns, u32 idx, struct vssd_cs_
 }
 
 const struct vssd_cs_ops vssd_cs_zns = {
-	.name = "zns",
-	.csi = NVME_CSI_ZNS,
-	.features = "zns",
-	.blocks = true,
-	.conf_size = sizeof(struct vssd_zns_conf),
-	.conf_init = vssd_zns_conf_init,
+	.name = "zns", .csi = NVME_CSI_ZNS, .features = "zns", .blocks = true,
+	/* configfs: the zone_* attributes */
+	.conf_size = sizeof(struct vssd_zns_conf), .conf_init = vssd_zns_conf_init,
 	.ns_attrs = vssd_zns_ns_attrs,
-	.ns_init = vssd_zns_init,
-	.ns_exit = vssd_zns_exit,
-	.prepare = vssd_zns_prepare,
-	.stat_opcode = vssd_zns_stat_opcode,
-	.identify_ns = vssd_zns_identify_ns,
-	.identify_ctrl = vssd_zns_identify_ctrl,
-	.effects = vssd_zns_effects,
-	.format = vssd_zns_format,
-	.stats_show = vssd_zns_stats_show,
-	.zone_limits = vssd_zns_zone_limits,
-	.zone_report = vssd_zns_zone_report,
+	/* a namespace's life */
+	.ns_init = vssd_zns_init, .ns_exit = vssd_zns_exit, .format = vssd_zns_format,
+	/* commands, and what the host and the statistics are told of them */
+	.prepare = vssd_zns_prepare, .stat_opcode = vssd_zns_stat_opcode,
+	.identify_ns = vssd_zns_identify_ns, .identify_ctrl = vssd_zns_identify_ctrl,
+	.effects = vssd_zns_effects, .stats_show = vssd_zns_stats_show,
+	/* the zoned block device */
+	.zone_limits = vssd_zns_zone_limits, .zone_report = vssd_zns_zone_report,
 };

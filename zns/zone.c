@@ -363,10 +363,9 @@ bool vssd_zone_matches(const struct vssd_zoned *z, u32 idx, u8 filter)
 
 static void vssd_put_le64(u8 *p, u64 v)
 {
-	u32 i;
+	__le64 le = cpu_to_le64(v);
 
-	for (i = 0; i < 8; i++)
-		p[i] = (u8)(v >> (8 * i));
+	memcpy(p, &le, sizeof(le));
 }
 
 void vssd_zone_describe(const struct vssd_zoned *z, u32 idx, u8 *desc)

@@ -278,13 +278,18 @@ void vtcp_cmds_check_waits(struct vtcp_queue *queue);
 void vtcp_cmds_abandon(struct vtcp_queue *queue);
 void vtcp_cmds_free(struct vtcp_queue *queue);
 
-/* mem.c: data buffer accounting */
+/*
+ * mem.c: data buffer accounting.  Module-wide: the max_data_mb default,
+ * the bytes held now and their high-water mark (reset to what is held).
+ */
 unsigned int vtcp_data_mb_default(void);
 unsigned long vtcp_data_in_use(void);
 unsigned long vtcp_data_peak_bytes(void);
 void vtcp_data_peak_reset(void);
+/* Per queue: charge before allocating (false: over a limit), give back after. */
 bool vtcp_data_charge(struct vtcp_queue *queue, u32 bytes, bool force);
 void vtcp_data_uncharge(struct vtcp_queue *queue, u32 bytes);
+/* A queue whose charge failed is kicked when buffers free; or stops waiting. */
 void vtcp_data_wait(struct vtcp_queue *queue);
 void vtcp_data_wait_cancel(struct vtcp_queue *queue);
 

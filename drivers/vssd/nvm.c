@@ -121,18 +121,22 @@ static bool vssd_nvm_range_ok(struct vssd_ns *ns, u64 slba, u64 nlb)
 	return slba < ns->cs.nr_lbas && nlb <= ns->cs.nr_lbas - slba;
 }
 
+u16 vssd_nvm_check_xfer(struct vssd_ctrl *ctrl, const struct vssd_cmd *cmd, u64 bytes)
+{
+	if (bytes > (u64)ctrl->params.max_transfer_kb * 1024 || bytes > cmd->buf.len)
+		return VSSD_SC(NVME_SC_INVALID_FIELD);
+	return 0;
+}
+
 static u16 vssd_nvm_check_rw(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd)
 {
 	struct vssd_ns *ns = cmd->ns;
 	u64 slba = le64_to_cpu(cmd->sqe.rw.slba);
 	u64 nlb = le16_to_cpu(cmd->sqe.rw.length) + 1;
-	u64 bytes = nlb << ns->cs.lba_shift;
 
 	if (!vssd_nvm_range_ok(ns, slba, nlb))
 		return VSSD_SC(NVME_SC_LBA_RANGE);
-	if (bytes > (u64)ctrl->params.max_transfer_kb * 1024 || bytes > cmd->buf.len)
-		return VSSD_SC(NVME_SC_INVALID_FIELD);
-	return 0;
+	return vssd_nvm_check_xfer(ctrl, cmd, nlb << ns->cs.lba_shift);
 }
 
 static void vssd_nvm_rw(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 now,
@@ -185,6 +189,22 @@ static void vssd_nvm_write_zeroes(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd)
 	cmd->exec = vssd_nvm_exec_write_zeroes;
 }
 
+u16 vssd_nvm_check_dsm(struct vssd_cmd *cmd)
+{
+	u32 i, nr = (le32_to_cpu(cmd->sqe.dsm.nr) & 0xff) + 1;
+	u64 slba, nlb;
+
+	if (cmd->buf.len < nr * sizeof(struct nvme_dsm_range))
+		return VSSD_SC(NVME_SC_INVALID_FIELD);
+	for (i = 0; i < nr; i++) {
+		if (vssd_nvm_dsm_range(cmd, i, &slba, &nlb))
+			return VSSD_SC(NVME_SC_INVALID_FIELD);
+		if (nlb && !vssd_nvm_range_ok(cmd->ns, slba, nlb))
+			return VSSD_SC(NVME_SC_LBA_RANGE);
+	}
+	return 0;
+}
+
 /* Dataset Management: all ranges are checked before any is deallocated. */
 static void vssd_nvm_dsm(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd)
 {
@@ -193,22 +213,9 @@ static void vssd_nvm_dsm(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd)
 	bool deallocate = le32_to_cpu(cmd->sqe.dsm.attributes) & NVME_DSMGMT_AD;
 	u64 slba, nlb;
 
-	if (cmd->buf.len < nr * sizeof(struct nvme_dsm_range)) {
-		cmd->status = VSSD_SC(NVME_SC_INVALID_FIELD);
-		return;
-	}
-	for (i = 0; i < nr; i++) {
-		if (vssd_nvm_dsm_range(cmd, i, &slba, &nlb)) {
-			cmd->status = VSSD_SC(NVME_SC_INVALID_FIELD);
-			return;
-		}
-		if (nlb && !vssd_nvm_range_ok(ns, slba, nlb)) {
-			cmd->status = VSSD_SC(NVME_SC_LBA_RANGE);
-			return;
-		}
-	}
-	if (!deallocate)
-		return;		/* Only hints: nothing to do. */
+	cmd->status = vssd_nvm_check_dsm(cmd);
+	if (cmd->status || !deallocate)
+		return;		/* refused, or only hints: nothing to do */
 	for (i = 0; i < nr; i++) {
 		vssd_nvm_dsm_range(cmd, i, &slba, &nlb);
 		if (nlb) {
@@ -369,13 +376,11 @@ static void vssd_nvm_format(struct vssd_cs_ns *cs)
 		ctrl->model->format(container_of(cs, struct vssd_ns, cs));
 }
 
+/* Block I/O, the default command set; the model's FTL keeps the state. */
 const struct vssd_cs_ops vssd_cs_nvm = {
-	.name = "nvm",
-	.csi = NVME_CSI_NVM,
-	.blocks = true,
-	.ns_init = vssd_nvm_ns_init,
-	.ns_exit = vssd_nvm_ns_exit,
-	.prepare = vssd_nvm_prepare,
-	.effects = vssd_nvm_effects,
-	.format = vssd_nvm_format,
+	.name = "nvm", .csi = NVME_CSI_NVM, .blocks = true,
+	/* a namespace's life */
+	.ns_init = vssd_nvm_ns_init, .ns_exit = vssd_nvm_ns_exit, .format = vssd_nvm_format,
+	/* its commands */
+	.prepare = vssd_nvm_prepare, .effects = vssd_nvm_effects,
 };

@@ -242,6 +242,9 @@ int vssd_media_write(struct vssd_cs_ns *ns, u64 off, u64 len, u64 now, u64 *done
  */
 void vssd_nvm_prepare_empty(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 now,
 			    u64 *deadline);
+/* The NVM command set's checks, for command sets that reuse its commands. */
+u16 vssd_nvm_check_xfer(struct vssd_ctrl *ctrl, const struct vssd_cmd *cmd, u64 bytes);
+u16 vssd_nvm_check_dsm(struct vssd_cmd *cmd);
 
 /*
  * A namespace attribute's write: @set runs under the controller's lock
