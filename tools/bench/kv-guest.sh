@@ -31,6 +31,7 @@ jobs=(
 
 modprobe null_blk nr_devices=1 gb=1 bs=4096 memory_backed=1 irqmode=0 \
 	queue_mode=2 submit_queues=2 hw_queue_depth=256 || exit 1
+modprobe vssd || exit 1
 modprobe vssd_tcp || exit 1
 modprobe nvme_tcp || exit 1
 for c in zero 970pro; do

@@ -1,13 +1,15 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make bench BENCH=tcp|emu: build, boot the VM, run
+# make bench BENCH=tcp|emu|kv|zns|timing: build, boot the VM, run
 # tools/bench/<name>-guest.sh in it and print the comparison table
 # (tools/bench/report.py).  Results are kept in .build/bench/<name>/.
 #   tcp   vssd_tcp against the in-tree nvmet_tcp on null_blk
 #   emu   a vssd controller (zero model) against null_blk
 #   kv    KV put/get (kvload) locally and over NVMe/TCP, zero and 970pro,
 #         against 4 KiB block I/O on null_blk through the same path
+#   zns   a zoned namespace (zero model) against null_blk in zoned mode:
+#         sequential writes and Zone Append (zonefs, tools/bench/zappend)
 #   timing  the timing selftest RUNS times in one boot (default 10), with
 #         POLL=0|1 (default 1) and, with HOG=1, a busy process beside the VM
 # Environment: ROUNDS (default 2), RUNTIME seconds per fio job (default 10),
@@ -20,12 +22,14 @@ case "$name" in
 tcp) reference=nvmet_tcp candidate=vssd_tcp ;;
 emu) reference=null_blk candidate=vssd ;;
 kv) reference=null_blk candidate=kv ;;
+zns) reference=null_blk candidate=vssd ;;
 timing) reference=model candidate=vssd ;;
 *) echo "bench: unknown benchmark $name" >&2; exit 2 ;;
 esac
 "$top/tools/deps.sh"
 make -C "$top" -s modules
 [ "$name" != kv ] || make -C "$top/tools/bench" -s kvload
+[ "$name" != zns ] || make -C "$top/tools/bench" -s zappend
 # shellcheck source=tools/vm/job.sh
 . "$top/tools/vm/job.sh"
 job="$top/.build/vm/bench-$name"

@@ -1,0 +1,134 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Runs inside the VM (tools/bench/run.sh zns): a zoned namespace of a
+# zero-model vssd controller against null_blk in zoned mode (memory_backed,
+# no completion timer), the same geometry (33 zones of 16 MiB, no
+# conventional zones, no open or active limit), in one boot, alternating
+# the two ROUNDS times.  Every job writes 32 zones at once (zones 1 to 32)
+# with one 64 KiB command in flight per zone, 32 in flight in all:
+#   seqwrite      local block device, fio --zonemode=zbd, 32 threads each
+#                 writing its own zone sequentially (fio resets a full zone
+#                 and writes it again);
+#   tcp-seqwrite  the same on the host's /dev/nvmeXn1 of each device
+#                 exported by vssd_tcp (nvmet's zoned block device backend);
+#   tcp-append    Zone Append through the same host nodes
+#                 (tools/bench/zappend.c, NVMe passthrough), which nvmet
+#                 turns into REQ_OP_ZONE_APPEND on the device.
+# Zone Append has no local path from userspace on Linux 6.1 (Documentation/
+# zns.rst, Benchmark).  JSON (fio's, or zappend's with the same fields)
+# goes to OUT/<impl>-<round>-<job>.json.
+set -u
+out=${1:-/mnt/job/bench}
+rounds=${ROUNDS:-2}
+runtime=${RUNTIME:-10}
+zappend=$PWD/tools/bench/zappend
+vcfs=/sys/kernel/config/vssd
+ncfs=/sys/kernel/config/nullb
+cfs=/sys/kernel/config/nvmet
+nqn=nqn.2026-11.io.vssd:znsbench
+zone_mb=16
+zones=33
+mkdir -p "$out"
+[ -x "$zappend" ] || { echo "bench: $zappend not built"; exit 1; }
+
+modprobe null_blk nr_devices=0 || exit 1
+modprobe vssd || exit 1
+modprobe vssd_tcp || exit 1
+modprobe nvme_tcp || exit 1
+mkdir $ncfs/znull || exit 1
+for kv in size=$((zone_mb * zones)) blocksize=4096 zoned=1 zone_size=$zone_mb \
+	zone_nr_conv=0 memory_backed=1 irqmode=0 queue_mode=2 submit_queues=2 \
+	hw_queue_depth=256 power=1; do
+	echo "${kv#*=}" >$ncfs/znull/"${kv%%=*}" || { echo "bench: null_blk $kv"; exit 1; }
+done
+mkdir $vcfs/zbench $vcfs/zbench/namespaces/1 || exit 1
+echo zero >$vcfs/zbench/model
+for kv in csi=zns size_mb=$((zone_mb * zones)) block_size=4096 zone_size_mb=$zone_mb; do
+	echo "${kv#*=}" >$vcfs/zbench/namespaces/1/"${kv%%=*}" || { echo "bench: vssd $kv"; exit 1; }
+done
+echo 1 >$vcfs/zbench/power || { echo "bench: power on"; exit 1; }
+vdev=$(cat $vcfs/zbench/namespaces/1/device)
+
+# One subsystem per device, nsid 1 each, on one vssd_tcp port.
+mkdir $cfs/ports/1
+echo tcp >$cfs/ports/1/addr_trtype
+echo ipv4 >$cfs/ports/1/addr_adrfam
+echo 127.0.0.1 >$cfs/ports/1/addr_traddr
+echo 4420 >$cfs/ports/1/addr_trsvcid
+for impl in null_blk vssd; do
+	dev=/dev/znull
+	[ $impl = vssd ] && dev=$vdev
+	s=$cfs/subsystems/$nqn-$impl
+	mkdir "$s" "$s/namespaces/1"
+	echo 1 >"$s/attr_allow_any_host"
+	echo "$dev" >"$s/namespaces/1/device_path"
+	echo 1 >"$s/namespaces/1/enable" || { echo "bench: export $dev"; exit 1; }
+	ln -s "$s" $cfs/ports/1/subsystems/
+	nvme connect -t tcp -a 127.0.0.1 -s 4420 -n "$nqn-$impl" -i 2 -Q 128 >/dev/null ||
+		{ echo "bench: connect $impl failed"; exit 1; }
+done
+sleep 2
+
+# host_node NQN: the host's block node of the subsystem's namespace 1.
+host_node() {
+	local c p
+
+	for c in /sys/class/nvme/nvme*; do
+		[ "$(cat "$c/subsysnqn" 2>/dev/null)" = "$1" ] || continue
+		for p in "$c"/nvme*n1; do
+			[ -e "$p" ] && { echo "/dev/$(basename "$p" | sed 's/c[0-9]*n/n/')"; return 0; }
+		done
+	done
+	return 1
+}
+tnull=$(host_node "$nqn-null_blk") && tvssd=$(host_node "$nqn-vssd") ||
+	{ echo "bench: host nodes not found"; exit 1; }
+for dev in /dev/znull "$vdev" "$tnull" "$tvssd"; do
+	b=/sys/block/${dev#/dev/}/queue
+	echo "bench: $dev: $(cat "$b/zoned"), $(cat "$b/nr_zones") zones of $(($(cat "$b/chunk_sectors") / 2)) KiB, scheduler $(cat "$b/scheduler"), zone append max $(cat "$b/zone_append_max_bytes") B"
+done
+
+seqwrite="--zonemode=zbd --rw=write --bs=64k --ioengine=psync --numjobs=32 --size=${zone_mb}M --offset=${zone_mb}M --offset_increment=${zone_mb}M"
+# name:where:fio arguments, or "append"
+jobs=(
+	"seqwrite-64k-qd32:local:$seqwrite"
+	"tcp-seqwrite-64k-qd32:tcp:$seqwrite"
+	"tcp-append-64k-qd32:tcp:append"
+)
+
+for round in $(seq "$rounds"); do
+	for impl in null_blk vssd; do
+		for job in "${jobs[@]}"; do
+			name=${job%%:*}
+			rest=${job#*:}
+			where=${rest%%:*}
+			args=${rest#*:}
+			case "$name" in ${BENCH_JOBS:-*}) ;; *) continue ;; esac
+			case $impl-$where in
+			null_blk-local) dev=/dev/znull ;;
+			vssd-local) dev=$vdev ;;
+			null_blk-tcp) dev=$tnull ;;
+			vssd-tcp) dev=$tvssd ;;
+			esac
+			blkzone reset "$dev" || echo "bench: reset $dev failed"
+			if [ "$args" = append ]; then
+				"$zappend" -z ${zone_mb}M -l 4096 -f 1 -t 32 -b 64k -T "$runtime" \
+					-j "$out/$impl-$round-$name.json" "$dev" ||
+					echo "bench: zappend on $impl failed"
+			else
+				# shellcheck disable=SC2086
+				fio --name="$name" --filename="$dev" --direct=1 \
+					--time_based --runtime="$runtime" --ramp_time=2 --group_reporting \
+					--lat_percentiles=1 --output-format=json --output="$out/$impl-$round-$name.json" \
+					$args || echo "bench: fio $name on $impl failed"
+			fi
+			echo "bench: round $round $impl $name done"
+		done
+	done
+done
+cat $vcfs/zbench/stats >"$out/vssd-stats.txt"
+for impl in null_blk vssd; do
+	nvme disconnect -n "$nqn-$impl" >/dev/null
+done
+echo "bench: finished"
