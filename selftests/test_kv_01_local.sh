@@ -67,6 +67,8 @@ nsze, nuse = struct.unpack_from("<Q", d, 0)[0], struct.unpack_from("<Q", d, 16)[
 maxkey, maxval, maxkeys = struct.unpack_from("<H", d, 72)[0], *struct.unpack_from("<II", d, 76)
 assert nsze == 64 << 20, nsze
 assert (maxkey, maxval, maxkeys) == (16, 1 << 20, 1 << 20), (maxkey, maxval, maxkeys)
+assert d[24] == 0, "NSFEAT %#x" % d[24]
+assert d[25] == 0, "NKVF %d: 0's based, one KV format" % d[25]
 PY
 nvme admin-passthru "$VSSD_CHR" --opcode=0x06 --namespace-id=2 --cdw10=5 \
 	--cdw11=$((1 << 24)) --data-len=4096 -r >/dev/null 2>&1 &&
@@ -85,6 +87,20 @@ dd if="$n2" bs=4096 count=4 iflag=direct status=none | cmp -s - <(head -c 16384 
 head -c 4096 /dev/urandom >"$tmp/blk"
 dd if="$tmp/blk" of="$n2" bs=4096 count=1 oflag=direct status=none 2>/dev/null &&
 	fail "compat block writes must fail"
+
+# Key sizes 0 and 17 reach the device (vssd-kv refuses them before it
+# opens one): Invalid Key Size (SCT 1h, SC 86h) from Exist and Store.
+python3 - "$VSSD_SRC/selftests" "$n1" <<'PY' || fail "key size 0 / 17"
+import sys
+sys.path.insert(0, sys.argv[1])
+from nvme_ioctl import Device
+d = Device(sys.argv[2])
+for klen in (0, 17):
+    c = d.io(0x14, 1, {11: klen, 2: 0x41414141, 3: 0x41414141})
+    assert c.code == 0x186, "Exist, key size %d: %r" % (klen, c)
+    c = d.io(0x01, 1, {10: 1, 11: klen, 2: 0x41414141}, data=b"v")
+    assert c.code == 0x186, "Store, key size %d: %r" % (klen, c)
+PY
 
 for fam in "" --vendor; do
 	for node in "$n1" "$VSSD_CHR --nsid 1"; do

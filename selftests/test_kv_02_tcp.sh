@@ -107,6 +107,8 @@ nsze = struct.unpack_from("<Q", d, 0)[0]
 maxkey, maxval, maxkeys = struct.unpack_from("<H", d, 72)[0], *struct.unpack_from("<II", d, 76)
 assert nsze == 64 << 20, nsze
 assert (maxkey, maxval, maxkeys) == (16, 1 << 20, 1 << 20), (maxkey, maxval, maxkeys)
+assert d[24] == 0, "NSFEAT %#x" % d[24]
+assert d[25] == 0, "NKVF %d: 0's based, one KV format" % d[25]
 PY
 nvme admin-passthru "$chr" --opcode=0x06 --namespace-id=2 --cdw10=8 --data-len=4096 -r -b >"$tmp/indep" ||
 	fail "identify CNS 08h over TCP"
@@ -116,6 +118,20 @@ nvme admin-passthru "$chr" --opcode=0x02 --cdw10=$((5 | (1023 << 16))) \
 	--cdw14=$((1 << 24)) --data-len=4096 -r -b >"$tmp/eff" || fail "effects log CSI 01h over TCP"
 python3 -c 'import struct,sys; d=open(sys.argv[1],"rb").read(); io=lambda o: struct.unpack_from("<I", d, 1024 + 4*o)[0]; ac=lambda o: struct.unpack_from("<I", d, 4*o)[0]; assert all(io(o) & 1 for o in (1, 2, 6, 0x10, 0x14, 0x81, 0x90, 0xb3)) and ac(6) & 1, "effects"' "$tmp/eff" ||
 	fail "effects log CSI 01h lacks KV opcodes"
+
+# Key sizes 0 and 17 reach the device (vssd-kv refuses them before it
+# opens one): Invalid Key Size (SCT 1h, SC 86h) from Exist and Store.
+python3 - "$VSSD_SRC/selftests" "$ng" <<'PY' || fail "key size 0 / 17 over TCP"
+import sys
+sys.path.insert(0, sys.argv[1])
+from nvme_ioctl import Device
+d = Device(sys.argv[2])
+for klen in (0, 17):
+    c = d.io(0x14, 2, {11: klen, 2: 0x41414141, 3: 0x41414141})
+    assert c.code == 0x186, "Exist, key size %d: %r" % (klen, c)
+    c = d.io(0x01, 2, {10: 1, 11: klen, 2: 0x41414141}, data=b"v")
+    assert c.code == 0x186, "Store, key size %d: %r" % (klen, c)
+PY
 
 # (The host's controller node refuses I/O ioctls with several namespaces.)
 for fam in "" --vendor; do
