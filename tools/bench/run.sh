@@ -14,7 +14,8 @@
 #         POLL=0|1 (default 1) and, with HOG=1, a busy process beside the VM
 # Environment: ROUNDS (default 2), RUNTIME seconds per fio job (default 10),
 # BENCH_JOBS (a glob of job names), BENCH_INLINE (port in-capsule size),
-# BENCH_NSTAT=1 (save nstat TCP counters per job next to the fio output).
+# BENCH_NSTAT=1 (save nstat TCP counters per job next to the fio output),
+# BENCH_ZNS_SCHED (zns: the devices' I/O scheduler, e.g. none).
 set -eu
 top=$(realpath "$(dirname "$0")/../..")
 name=${1:-tcp}
@@ -35,7 +36,7 @@ make -C "$top" -s modules
 job="$top/.build/vm/bench-$name"
 vm_job_new "$job" run
 vm_job_set "$job" VSSD_COMMAND \
-	"BENCH_JOBS='${BENCH_JOBS:-*}' BENCH_INLINE=${BENCH_INLINE:-} BENCH_NSTAT=${BENCH_NSTAT:-} ROUNDS=${ROUNDS:-2} RUNTIME=${RUNTIME:-10} RUNS=${RUNS:-10} POLL=${POLL:-1} bash tools/bench/$name-guest.sh /mnt/job/bench >/mnt/job/bench.log 2>&1"
+	"BENCH_JOBS='${BENCH_JOBS:-*}' BENCH_INLINE=${BENCH_INLINE:-} BENCH_NSTAT=${BENCH_NSTAT:-} BENCH_ZNS_SCHED=${BENCH_ZNS_SCHED:-} ROUNDS=${ROUNDS:-2} RUNTIME=${RUNTIME:-10} RUNS=${RUNS:-10} POLL=${POLL:-1} bash tools/bench/$name-guest.sh /mnt/job/bench >/mnt/job/bench.log 2>&1"
 hog=
 if [ "${HOG:-0}" = 1 ]; then
 	yes >/dev/null &

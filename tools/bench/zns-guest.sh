@@ -84,6 +84,14 @@ host_node() {
 }
 tnull=$(host_node "$nqn-null_blk") && tvssd=$(host_node "$nqn-vssd") ||
 	{ echo "bench: host nodes not found"; exit 1; }
+# BENCH_ZNS_SCHED: the target-side devices' I/O scheduler (default: what
+# the kernel picked, mq-deadline on 6.1); "none" is safe for these jobs,
+# which keep one write per zone in flight.
+for dev in /dev/znull "$vdev"; do
+	[ -z "${BENCH_ZNS_SCHED:-}" ] ||
+		echo "$BENCH_ZNS_SCHED" >"/sys/block/${dev#/dev/}/queue/scheduler" ||
+		{ echo "bench: scheduler $BENCH_ZNS_SCHED on $dev"; exit 1; }
+done
 for dev in /dev/znull "$vdev" "$tnull" "$tvssd"; do
 	b=/sys/block/${dev#/dev/}/queue
 	echo "bench: $dev: $(cat "$b/zoned"), $(cat "$b/nr_zones") zones of $(($(cat "$b/chunk_sectors") / 2)) KiB, scheduler $(cat "$b/scheduler"), zone append max $(cat "$b/zone_append_max_bytes") B"
