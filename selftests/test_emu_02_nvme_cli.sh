@@ -34,7 +34,7 @@ python3 - "$tmp/idc.json" <<'PY' || fail "identify strings: $(cat "$tmp/idc.json
 import json, sys
 d = json.load(open(sys.argv[1]))
 assert d["sn"].strip().startswith("VSSD"), d["sn"]
-assert d["mn"].strip() == "vssd zero custom", d["mn"]
+assert d["mn"].strip() == "vssd zero", d["mn"]
 assert d["fr"].strip() == open("/sys/module/vssd/version").read().strip(), d["fr"]
 PY
 

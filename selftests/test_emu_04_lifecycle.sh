@@ -46,10 +46,17 @@ for bad in size_mb=0 size_mb=2000000 block_size=1000 csi=ocssd uuid=xyz; do
 		fail "namespace attribute $bad accepted"
 done
 
-# 8 controllers with 4 namespaces each, at once, every model.
+# 8 controllers with 4 namespaces each, at once, every model; Identify's
+# model number names the preset the parameters match (the simple and ssd
+# defaults are optane and 970pro), or the model (many5: ssd with 4
+# channels matches no preset).
 models=(zero simple ssd zero simple ssd zero simple)
+names=("vssd zero" "vssd optane" "vssd 970pro" "vssd zero" "vssd optane" "vssd ssd" "vssd zero"
+       "vssd optane")
 for c in $(seq 0 7); do
-	vssd_ctrl "many$c" model="${models[$c]}" nr_io_queues=2
+	extra=()
+	[ "$c" = 5 ] && extra=(channels=4)
+	vssd_ctrl "many$c" model="${models[$c]}" nr_io_queues=2 "${extra[@]}"
 	for n in 1 2 3 4; do
 		vssd_ns "many$c" "$n" size_mb=$((8 * n))
 	done
@@ -60,6 +67,8 @@ for c in $(seq 0 7); do
 		expect_eq "size of $dev" $((8 * n << 20)) "$(blockdev --getsize64 "$dev")"
 	done
 	nvme list-ns "$VSSD_CHR" | grep -c ':0x' | grep -qx 4 || fail "many$c: list-ns"
+	expect_eq "many$c: model number" "${names[$c]}" "$(nvme id-ctrl "$VSSD_CHR" -o json |
+		python3 -c 'import json, sys; print(json.load(sys.stdin)["mn"].strip())')"
 done
 
 # A live controller cannot change or go away.

@@ -21,6 +21,7 @@ static void vssd_copy_padded(char *dst, size_t size, const char *src)
 static void vssd_identify_ctrl(struct vssd_ctrl *ctrl, struct nvme_id_ctrl *id)
 {
 	char model_name[40];
+	const char *preset;
 	u64 capacity = 0;
 	struct vssd_ns *ns;
 	u8 *raw = (u8 *)id;
@@ -29,8 +30,10 @@ static void vssd_identify_ctrl(struct vssd_ctrl *ctrl, struct nvme_id_ctrl *id)
 		capacity += ns->cs.store.size;
 
 	vssd_copy_padded(id->sn, sizeof(id->sn), ctrl->serial);
-	snprintf(model_name, sizeof(model_name), "vssd %s %s", ctrl->params.model,
-		 vssd_preset_matching(&ctrl->params));
+	/* What the device is: its preset, or its model when no preset matches. */
+	preset = vssd_preset_matching(&ctrl->params);
+	snprintf(model_name, sizeof(model_name), "vssd %s",
+		 strcmp(preset, "custom") ? preset : ctrl->params.model);
 	vssd_copy_padded(id->mn, sizeof(id->mn), model_name);
 	vssd_copy_padded(id->fr, sizeof(id->fr), VSSD_VERSION);
 	id->mdts = ilog2(ctrl->params.max_transfer_kb / 4);
