@@ -253,6 +253,43 @@ static const struct block_device_operations vssd_blk_fops = {
 	.report_zones	= vssd_blk_report_zones,
 };
 
+/*
+ * /sys/block/vssdNnM/vssd/: the controller's configfs name and the
+ * namespace's NSID, which udev names the stable links by
+ * (tools/udev/60-vssd.rules).
+ */
+static ssize_t ctrl_show(struct device *dev, struct device_attribute *attr, char *page)
+{
+	struct vssd_ns *ns = dev_to_disk(dev)->private_data;
+
+	return sysfs_emit(page, "%s\n", vssd_ctrl_name(ns->cs.ctrl));
+}
+static DEVICE_ATTR_RO(ctrl);
+
+static ssize_t nsid_show(struct device *dev, struct device_attribute *attr, char *page)
+{
+	struct vssd_ns *ns = dev_to_disk(dev)->private_data;
+
+	return sysfs_emit(page, "%u\n", ns->cs.nsid);
+}
+static DEVICE_ATTR_RO(nsid);
+
+static struct attribute *vssd_disk_attrs[] = {
+	&dev_attr_ctrl.attr,
+	&dev_attr_nsid.attr,
+	NULL,
+};
+
+static const struct attribute_group vssd_disk_group = {
+	.name = "vssd",
+	.attrs = vssd_disk_attrs,
+};
+
+static const struct attribute_group *vssd_disk_groups[] = {
+	&vssd_disk_group,
+	NULL,
+};
+
 /* The namespace of @bdev if it is a vssd block device, else NULL. */
 struct vssd_ns *vssd_blk_ns(struct block_device *bdev)
 {
@@ -334,7 +371,7 @@ int vssd_blk_add_ns(struct vssd_ns *ns)
 
 	ret = zoned ? vssd_revalidate_zones(disk) : 0;
 	if (!ret)
-		ret = add_disk(disk);
+		ret = device_add_disk(NULL, disk, vssd_disk_groups);
 	if (ret) {
 		put_disk(disk);
 		return ret;

@@ -40,6 +40,31 @@ static const struct file_operations vssd_chardev_fops = {
 	.llseek		= noop_llseek,
 };
 
+/* /sys/class/misc/vssdN/vssd/ctrl: the configfs name udev names the link by. */
+static ssize_t ctrl_show(struct device *dev, struct device_attribute *attr, char *page)
+{
+	struct miscdevice *misc = dev_get_drvdata(dev);
+
+	return sysfs_emit(page, "%s\n",
+			  vssd_ctrl_name(container_of(misc, struct vssd_ctrl, misc)));
+}
+static DEVICE_ATTR_RO(ctrl);
+
+static struct attribute *vssd_chardev_attrs[] = {
+	&dev_attr_ctrl.attr,
+	NULL,
+};
+
+static const struct attribute_group vssd_chardev_group = {
+	.name = "vssd",
+	.attrs = vssd_chardev_attrs,
+};
+
+static const struct attribute_group *vssd_chardev_groups[] = {
+	&vssd_chardev_group,
+	NULL,
+};
+
 int vssd_chardev_add(struct vssd_ctrl *ctrl)
 {
 	int ret;
@@ -49,6 +74,7 @@ int vssd_chardev_add(struct vssd_ctrl *ctrl)
 	ctrl->misc.name = ctrl->misc_name;
 	ctrl->misc.fops = &vssd_chardev_fops;
 	ctrl->misc.mode = 0600;
+	ctrl->misc.groups = vssd_chardev_groups;
 	ret = misc_register(&ctrl->misc);
 	if (ret)
 		return ret;

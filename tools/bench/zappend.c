@@ -6,7 +6,8 @@
  * THREADS threads, thread i appending BS-byte blocks to zone FIRST + i,
  * each with one command in flight, so the device sees THREADS appends at
  * once.  A zone that is full (the zone size is its capacity) is reset with
- * Zone Management Send and appended to again, until the run time is over.  Every completion's LBA (the command's result) is checked: inside
+ * Zone Management Send and appended to again, until the run time is over.
+ * Every completion's LBA (the command's result) is checked: inside
  * the zone, right after the previous append of that thread.
  *
  *   zappend -z ZONE_BYTES -l LBA_BYTES [-n NSID] [-f FIRST] [-t THREADS]
@@ -19,7 +20,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <inttypes.h>
 #include <linux/nvme_ioctl.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -131,8 +131,9 @@ static void *run(void *arg)
 			break;
 		if (lba != next || lba + blocks > w->zslba + zone_blocks) {
 			snprintf(w->err, sizeof(w->err),
-				 "zone %#" PRIx64 ": append landed at LBA %#" PRIx64 ", expected %#" PRIx64,
-				 w->zslba, lba, next);
+				 "zone %#llx: append landed at LBA %#llx, expected %#llx",
+				 (unsigned long long)w->zslba, (unsigned long long)lba,
+				 (unsigned long long)next);
 			break;
 		}
 		next = lba + blocks;
@@ -143,9 +144,11 @@ static void *run(void *arg)
 		w->bytes += cfg.bs;
 	}
 	if (st < 0)
-		snprintf(w->err, sizeof(w->err), "zone %#" PRIx64 ": %s", w->zslba, strerror(-st));
+		snprintf(w->err, sizeof(w->err), "zone %#llx: %s",
+			 (unsigned long long)w->zslba, strerror(-st));
 	else if (st)
-		snprintf(w->err, sizeof(w->err), "zone %#" PRIx64 ": NVMe status %#x", w->zslba, st);
+		snprintf(w->err, sizeof(w->err), "zone %#llx: NVMe status %#x",
+			 (unsigned long long)w->zslba, st);
 	free(buf);
 	return NULL;
 }
@@ -157,9 +160,10 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static void usage(void)
+static void print_usage(void)
 {
-	fprintf(stderr, "usage: zappend -z ZONE_BYTES -l LBA_BYTES [-n NSID] [-f FIRST] [-t THREADS]\n"
+	fprintf(stderr,
+		"usage: zappend -z ZONE_BYTES -l LBA_BYTES [-n NSID] [-f FIRST] [-t THREADS]\n"
 		"               [-b BS] [-T SECONDS] [-j FILE] DEVICE\n");
 	exit(2);
 }
@@ -176,7 +180,7 @@ static uint64_t number(const char *s)
 	else if (*end == 'm' || *end == 'M')
 		v <<= 20, end++;
 	if (errno || end == s || *end)
-		usage();
+		print_usage();
 	return v;
 }
 
@@ -207,8 +211,10 @@ static void report(struct worker *w, uint64_t elapsed, int failed)
 		p99 = all[nr * 99 / 100];
 	}
 	iops = nr / secs;
-	printf("zappend: %u zones, %zu B appends: %.0f appends/s, %.1f MB/s, mean %.0f us, p99 %.0f us, %" PRIu64 " zone resets\n",
-	       cfg.threads, cfg.bs, iops, bytes / secs / 1e6, mean / 1e3, p99 / 1e3, resets);
+	printf("zappend: %u zones, %zu B appends: %.0f appends/s, %.1f MB/s, ",
+	       cfg.threads, cfg.bs, iops, bytes / secs / 1e6);
+	printf("mean %.0f us, p99 %.0f us, %llu zone resets\n",
+	       mean / 1e3, p99 / 1e3, (unsigned long long)resets);
 	if (cfg.json && !failed) {
 		FILE *f = fopen(cfg.json, "w");
 
@@ -219,9 +225,10 @@ static void report(struct worker *w, uint64_t elapsed, int failed)
 		fprintf(f, "{\"jobs\": [{\"jobname\": \"zappend\",\n"
 			"  \"read\": {\"iops\": 0, \"bw_bytes\": 0, \"lat_ns\": {\"mean\": 0}},\n"
 			"  \"write\": {\"iops\": %.3f, \"bw_bytes\": %.0f, \"total_ios\": %zu,\n"
-			"    \"lat_ns\": {\"mean\": %.1f, \"percentile\": {\"99.000000\": %" PRIu64 "}}},\n"
-			"  \"zone_resets\": %" PRIu64 "}]}\n",
-			iops, bytes / secs, nr, mean, p99, resets);
+			"    \"lat_ns\": {\"mean\": %.1f, \"percentile\": {\"99.000000\": %llu}}},\n"
+			"  \"zone_resets\": %llu}]}\n",
+			iops, bytes / secs, nr, mean, (unsigned long long)p99,
+			(unsigned long long)resets);
 		fclose(f);
 	}
 	free(all);
@@ -257,18 +264,18 @@ int main(int argc, char **argv)
 		case 'T':
 			cfg.seconds = atof(optarg);
 			if (cfg.seconds <= 0)
-				usage();
+				print_usage();
 			break;
 		case 'j':
 			cfg.json = optarg;
 			break;
 		default:
-			usage();
+			print_usage();
 		}
 	}
 	if (optind != argc - 1 || !cfg.zone_bytes || !cfg.lba_bytes || !cfg.threads ||
 	    !cfg.bs || cfg.bs % cfg.lba_bytes || cfg.zone_bytes % cfg.bs)
-		usage();
+		print_usage();
 	cfg.dev = argv[optind];
 	fd = open(cfg.dev, O_RDWR);
 	if (fd < 0) {
