@@ -16,7 +16,7 @@ endif
 KSRC ?=
 
 .PHONY: all modules nvmet-header clean distclean deps unit fuzz check check-debug demo vm-shell \
-	dkms-install dkms-uninstall checkpatch bench
+	dkms-install dkms-uninstall checkpatch shellcheck bench
 
 all: modules
 
@@ -82,6 +82,10 @@ dkms-uninstall:
 
 checkpatch:
 	$(CURDIR)/tools/build/checkpatch.sh
+
+# ShellCheck (severity warning) on every shell script of the tree.
+shellcheck:
+	$(CURDIR)/tools/build/shellcheck.sh
 
 # Benchmarks in the VM: BENCH=tcp (vssd_tcp against nvmet_tcp).
 bench:

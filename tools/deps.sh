@@ -10,14 +10,15 @@ set -eu
 
 # The kernel the VM boots and the modules are built for, with its headers and
 # the matching source (for the private nvmet.h), and everything the VM and
-# the tests run (clang and its libFuzzer runtime for selftests/fuzz).
+# the tests run (clang and its libFuzzer runtime for selftests/fuzz,
+# and ShellCheck for make shellcheck).
 packages=(
 	linux-image-amd64 linux-headers-amd64 linux-source-6.1
 	gcc make libc6-dev xz-utils
 	qemu-system-x86 qemu-utils busybox-static cpio kmod openssl
 	nvme-cli fio dkms f2fs-tools
 	uuid-runtime xxd sudo iproute2 util-linux procps coreutils
-	libnvme-dev python3
+	libnvme-dev python3 shellcheck
 	clang-14 libclang-rt-14-dev
 )
 if [ "${1:-}" = debug ]; then
