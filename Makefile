@@ -97,8 +97,9 @@ clean:
 	done
 
 # Also the extracted nvmet.h (.nvmet/) and .build/: test logs, VM images and
-# state, benchmark results, the extracted checkpatch.pl, and the debug kernel
-# of make check-debug (about an hour to build again).
+# state, benchmark results, the extracted checkpatch.pl, the apt-get log of
+# tools/deps.sh, and the debug kernel of make check-debug (about an hour to
+# build again).
 distclean: clean
 	rm -rf $(CURDIR)/.nvmet $(CURDIR)/.build
 
