@@ -79,7 +79,8 @@ modules_install:
 # Every build product: kbuild's, by the file patterns of kbuild's "clean"
 # with M= (which would also delete the kernel objects of the debug kernel
 # cached in .build/debug-kernel), .build and .git left alone; then the
-# userspace programs of selftests/ and tools/ and Python's byte code caches.
+# userspace programs of selftests/ and tools/, Python's byte code caches and
+# the CamelCase cache checkpatch.pl writes into the top directory.
 # .nvmet/ (the extracted nvmet.h) and .build/ stay: see distclean.  A
 # source tree without one of USER_DIRS (a DKMS copy may lack them) is fine.
 USER_DIRS := selftests selftests/unit selftests/fuzz tools/bench tools/vssd-kv
@@ -89,7 +90,7 @@ clean:
 		-o -name '*.mod.c' -o -name '.*.d' -o -name '*.o.d' -o -name '.*.tmp' \
 		-o -name '*.symtypes' -o -name 'modules.order' -o -name '*.su' \) \
 		-type f -print | xargs rm -f
-	rm -f $(CURDIR)/Module.symvers $(CURDIR)/modules.nsdeps
+	rm -f $(CURDIR)/Module.symvers $(CURDIR)/modules.nsdeps $(CURDIR)/.checkpatch-camelcase.*
 	find $(CURDIR) \( -path $(CURDIR)/.build -o -path $(CURDIR)/.git \) -prune -o \
 		-type d -name __pycache__ -prune -print | xargs rm -rf
 	for dir in $(USER_DIRS); do \

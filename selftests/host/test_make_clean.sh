@@ -3,7 +3,8 @@
 # In a copy of the work tree (a clone of its repository with the tree's
 # tracked, modified and new files on top, and its .nvmet/ cache):
 #   - everything builds: both modules, vssd-kv, kvload and zappend, the
-#     selftests helpers, the unit tests, the fuzz targets, Python byte code;
+#     selftests helpers, the unit tests, the fuzz targets, Python byte code
+#     (and a stand-in for checkpatch.pl's CamelCase cache);
 #   - make modules_install INSTALL_MOD_PATH=ROOT puts both modules, as
 #     built, into ROOT/lib/modules/<release>/extra (or INSTALL_MOD_DIR),
 #     without signing errors and without running depmod;
@@ -56,6 +57,8 @@ done
 mk -C "$tree/selftests" helpers >"$tmp/build.log" 2>&1 ||
 	fail "make -C selftests helpers: $(tail -n 20 "$tmp/build.log")"
 python3 -m py_compile "$tree"/selftests/*.py "$tree"/tools/bench/*.py || fail "py_compile"
+# What checkpatch.pl (make checkpatch) leaves in the top directory.
+echo cached >"$tree/.checkpatch-camelcase.git.0123abc"
 for f in vssd.ko vssd_tcp.ko tools/vssd-kv/vssd-kv tools/bench/kvload tools/bench/zappend \
 	 selftests/build/vssd-kv selftests/build/tcp_hostile selftests/unit/build/test_ftl \
 	 selftests/fuzz/build/fuzz_vlog; do
