@@ -15,10 +15,35 @@ KDIR_WHY := given on the command line or in the environment
 endif
 KSRC ?=
 
-.PHONY: all modules nvmet-header clean distclean deps unit fuzz check check-debug demo vm-shell \
-	dkms-install dkms-uninstall checkpatch bench
+.PHONY: all modules nvmet-header modules_install clean distclean deps unit fuzz check \
+	check-debug demo vm-shell dkms-install dkms-uninstall checkpatch shellcheck bench help
 
 all: modules
+
+# One line per target; Documentation/building.rst has the details.
+help:
+	@echo 'vssd $(VSSD_VERSION): make [TARGET] [VARIABLE=value ...]; the targets:'
+	@echo '  all               the default: modules'
+	@echo '  modules           build vssd.ko and vssd_tcp.ko against KDIR'
+	@echo '  nvmet-header      extract the private nvmet.h of KDIR'"'"'s release into .nvmet/'
+	@echo '  modules_install   install the built modules (kbuild: INSTALL_MOD_PATH, INSTALL_MOD_DIR), depmod'
+	@echo '  clean             remove every build product: modules, unit tests, fuzzers, helpers, tools'
+	@echo '  distclean         clean, and remove .nvmet/ and .build/ (logs, VM state, the debug kernel)'
+	@echo '  deps              install the Debian packages the build and the tests need (apt-get, root)'
+	@echo '  unit              build and run the userspace unit tests (selftests/unit)'
+	@echo '  fuzz              run the libFuzzer targets, FUZZ_SECONDS (default 25) each'
+	@echo '  check             the full test run: deps, build, unit, fuzz, host tests, VM selftests (TESTS=)'
+	@echo '  check-debug       the VM selftests on a debug kernel (KASAN, lockdep, kmemleak; TESTS=)'
+	@echo '  demo              boot a VM, load the modules and run tools/demo'
+	@echo '  vm-shell          an interactive test guest with the modules ready to modprobe'
+	@echo '  dkms-install      install with DKMS for KDIR'"'"'s release (root)'
+	@echo '  dkms-uninstall    remove the DKMS install (root)'
+	@echo '  checkpatch        the kernel'"'"'s checkpatch.pl --strict on every C file'
+	@echo '  shellcheck        ShellCheck (severity warning) on every shell script'
+	@echo '  bench             benchmarks in the VM (BENCH=tcp, emu, kv, zns or timing)'
+	@echo '  help              this list'
+	@echo 'Variables: KDIR, KSRC, TESTS, BENCH, FUZZ_SECONDS, INSTALL_MOD_PATH, INSTALL_MOD_DIR'
+	@echo '(Documentation/building.rst).  KDIR=$(KDIR): $(KDIR_WHY).'
 
 nvmet-header:
 	@$(CURDIR)/tools/build/nvmet-header.sh --kdir "$(KDIR)" \
@@ -28,20 +53,54 @@ modules: nvmet-header
 	@echo "vssd: building $(VSSD_VERSION) against KDIR=$(KDIR) ($(KDIR_WHY))"
 	$(MAKE) -C $(KDIR) M=$(CURDIR) VSSD_VERSION=$(VSSD_VERSION) modules
 
-# kbuild's "clean" with M= deletes build products in every directory below
-# it, the debug kernel cached in .build/debug-kernel included: the same file
-# patterns here, with .build and .git left alone.
+# kbuild's modules_install for M=: both modules into
+# $(INSTALL_MOD_PATH)/lib/modules/<release>/$(INSTALL_MOD_DIR) (kbuild's
+# default INSTALL_MOD_DIR is extra), <release> being KDIR's.  Then depmod for
+# that release, unless INSTALL_MOD_PATH names a staging root.  kbuild signs
+# the modules when the kernel has CONFIG_MODULE_SIG_ALL, with the key of the
+# kernel's own build; distribution headers do not ship that key (sign-file
+# would fail with SSL errors, and kbuild goes on), so without it the modules
+# are installed unsigned.
+KRELEASE = $(shell $(CURDIR)/tools/build/kdir-release.sh $(KDIR) 2>/dev/null)
+SIG_KEY = $(shell sed -n 's/^CONFIG_MODULE_SIG_KEY="\(.*\)"$$/\1/p' $(KDIR)/.config 2>/dev/null)
+SIG_UNSIGNED = $(if $(SIG_KEY),$(if $(filter pkcs11:%,$(SIG_KEY)),,$(if $(wildcard \
+	$(SIG_KEY) $(KDIR)/$(SIG_KEY)),,yes)))
+
+modules_install:
+	@for m in vssd.ko vssd_tcp.ko; do \
+		[ -f "$(CURDIR)/$$m" ] || { echo "vssd: $$m is not built: run make first" >&2; exit 1; }; \
+	done
+	@[ -n "$(KRELEASE)" ] || { echo "vssd: cannot tell the kernel release of KDIR=$(KDIR)" >&2; exit 1; }
+	$(if $(SIG_UNSIGNED),@echo "vssd: installing unsigned modules: $(KDIR) has no signing key ($(SIG_KEY))")
+	$(MAKE) -C $(KDIR) M=$(CURDIR) VSSD_VERSION=$(VSSD_VERSION) modules_install \
+		$(if $(SIG_UNSIGNED),CONFIG_MODULE_SIG_ALL=)
+	$(if $(INSTALL_MOD_PATH),@echo "vssd: INSTALL_MOD_PATH is set: depmod not run (for that root: depmod -b $(INSTALL_MOD_PATH) $(KRELEASE))",depmod -a $(KRELEASE))
+
+# Every build product: kbuild's, by the file patterns of kbuild's "clean"
+# with M= (which would also delete the kernel objects of the debug kernel
+# cached in .build/debug-kernel), .build and .git left alone; then the
+# userspace programs of selftests/ and tools/, Python's byte code caches and
+# the CamelCase cache checkpatch.pl writes into the top directory.
+# .nvmet/ (the extracted nvmet.h) and .build/ stay: see distclean.  A
+# source tree without one of USER_DIRS (a DKMS copy may lack them) is fine.
+USER_DIRS := selftests selftests/unit selftests/fuzz tools/bench tools/vssd-kv
 clean:
 	find $(CURDIR) \( -path $(CURDIR)/.build -o -path $(CURDIR)/.git \) -prune -o \
 		\( -name '*.[aios]' -o -name '*.ko' -o -name '.*.cmd' -o -name '*.mod' \
 		-o -name '*.mod.c' -o -name '.*.d' -o -name '*.o.d' -o -name '.*.tmp' \
 		-o -name '*.symtypes' -o -name 'modules.order' -o -name '*.su' \) \
 		-type f -print | xargs rm -f
-	rm -f $(CURDIR)/Module.symvers $(CURDIR)/modules.nsdeps
-	$(MAKE) -C selftests/unit clean
-	$(MAKE) -C selftests/fuzz clean
+	rm -f $(CURDIR)/Module.symvers $(CURDIR)/modules.nsdeps $(CURDIR)/.checkpatch-camelcase.*
+	find $(CURDIR) \( -path $(CURDIR)/.build -o -path $(CURDIR)/.git \) -prune -o \
+		-type d -name __pycache__ -prune -print | xargs rm -rf
+	for dir in $(USER_DIRS); do \
+		[ ! -f $(CURDIR)/$$dir/Makefile ] || $(MAKE) -C $(CURDIR)/$$dir clean || exit; \
+	done
 
-# Also the extracted nvmet.h, VM images, test logs and benchmark results.
+# Also the extracted nvmet.h (.nvmet/) and .build/: test logs, VM images and
+# state, benchmark results, the extracted checkpatch.pl, the apt-get log of
+# tools/deps.sh, and the debug kernel of make check-debug (about an hour to
+# build again).
 distclean: clean
 	rm -rf $(CURDIR)/.nvmet $(CURDIR)/.build
 
@@ -82,6 +141,10 @@ dkms-uninstall:
 
 checkpatch:
 	$(CURDIR)/tools/build/checkpatch.sh
+
+# ShellCheck (severity warning) on every shell script of the tree.
+shellcheck:
+	$(CURDIR)/tools/build/shellcheck.sh
 
 # Benchmarks in the VM: BENCH=tcp (vssd_tcp against nvmet_tcp).
 bench:

@@ -84,9 +84,9 @@ host_connect() {
 
 # host_ns_dev CTRL NSID: the block device of a namespace (waits for it).
 host_ns_dev() {
-	local ctrl="$1" nsid="$2" i p name
+	local ctrl="$1" nsid="$2" p name
 
-	for i in $(seq 100); do
+	for _ in $(seq 100); do
 		# By the nsid attribute: the instance number in the name
 		# follows the host's scan order, not the nsid (6.12 differs).
 		for p in /sys/class/nvme/"$ctrl"/nvme*n*; do
@@ -188,5 +188,7 @@ export_and_connect() {
 	nvmet_port 1 ipv4 127.0.0.1 4420
 	nvmet_link 1 "$nqn"
 	host_connect "$nqn" 127.0.0.1 4420 -i 2 -Q 64 || fail "connect to $nqn failed"
+	# DEV is the result, read by the test that sources this file.
+	# shellcheck disable=SC2034
 	DEV=$(host_ns_dev "$CTRL" 1) || fail "no namespace device on $CTRL"
 }

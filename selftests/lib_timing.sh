@@ -29,6 +29,7 @@ fio_lat() {
 	local log=/tmp/timing.$$
 
 	[ -z "$TIMING_BEFORE" ] || $TIMING_BEFORE "$1"
+	# Unquoted: TIMING_FIO_ARGS is a list of fio options, one word each.
 	# shellcheck disable=SC2086
 	fio --name=t --filename="$1" --ioengine=libaio --direct=1 --rw="$TIMING_RW" --bs=4k \
 		--iodepth="$2" --iodepth_batch_complete_min=0 --userspace_reap --cpus_allowed=0 \

@@ -104,6 +104,7 @@ PY
 
 for fam in "" --vendor; do
 	for node in "$n1" "$VSSD_CHR --nsid 1"; do
+		# Unquoted: $fam and $node split into vssd-kv arguments (empty adds none).
 		# shellcheck disable=SC2086
 		set -- $fam $node
 		"$kv" "$@" put hello world || fail "put $*"
@@ -179,6 +180,7 @@ PY
 # The load generator: threads racing on shared keys (Stores and Retrieves on
 # different workers), both families, every get checked.
 for fam in "" -V; do
+	# Unquoted: $fam is empty or one option, and an empty one adds no argument.
 	# shellcheck disable=SC2086
 	"$VSSD_SRC/selftests/build/kvload" -t 3 -n 300 -s 1-20000 -m 40,45,15 -o 6000 -p -v $fam "$n1" \
 		>"$tmp/load.out" 2>&1 || fail "kvload $fam: $(cat "$tmp/load.out")"

@@ -66,6 +66,7 @@ expect_eq "a one-byte value reads back" 1 "$("$kv" "$n1" get k000000000000001 | 
 steps() { vssd_stat mem kv_iter_steps; }
 for pm in "0x7a7a7a7a 0xffffffff" "0x3130306b 0xffffffff" "0x31000000 0xff000000" \
 	"0x00000001 0x000000ff"; do
+	# Unquoted: $pm is a prefix and a mask, split into $1 and $2.
 	# shellcheck disable=SC2086
 	set -- $pm
 	s0=$(steps)

@@ -32,6 +32,7 @@ matches() {
 	local g
 
 	for g in "${globs[@]}"; do
+		# Unquoted: each of TESTS's globs matches as a glob.
 		# shellcheck disable=SC2254
 		case "$1" in $g) return 0 ;; esac
 	done

@@ -4,20 +4,26 @@
 # Install, with apt-get, the Debian packages that building, testing and the
 # demo need; packages already present are left alone and apt-get is not run
 # at all when nothing is missing.  Needs root (or sudo) and Debian 12.
+# apt-get's output goes to .build/deps-apt.log; the screen gets one line
+# saying what is installed and where that log is, and, if apt-get fails,
+# the log's last 20 lines (the exit status is then apt-get's).
 # usage: deps.sh [debug]   (debug: also what building the debug kernel of
 #                           make check-debug needs)
 set -eu
+top=$(realpath "$(dirname "$0")/..")
+log=$top/.build/deps-apt.log
 
 # The kernel the VM boots and the modules are built for, with its headers and
 # the matching source (for the private nvmet.h), and everything the VM and
-# the tests run (clang and its libFuzzer runtime for selftests/fuzz).
+# the tests run (clang and its libFuzzer runtime for selftests/fuzz,
+# and ShellCheck for make shellcheck).
 packages=(
 	linux-image-amd64 linux-headers-amd64 linux-source-6.1
 	gcc make libc6-dev xz-utils
 	qemu-system-x86 qemu-utils busybox-static cpio kmod openssl
 	nvme-cli fio dkms f2fs-tools
 	uuid-runtime xxd sudo iproute2 util-linux procps coreutils
-	libnvme-dev python3
+	libnvme-dev python3 shellcheck
 	clang-14 libclang-rt-14-dev
 )
 if [ "${1:-}" = debug ]; then
@@ -40,7 +46,19 @@ if [ "$(id -u)" != 0 ]; then
 	command -v sudo >/dev/null || { echo "deps: need root to install: ${missing[*]}" >&2; exit 1; }
 	as_root=(sudo)
 fi
-echo "deps: installing ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-"${as_root[@]}" apt-get update -q
-"${as_root[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+mkdir -p "$(dirname "$log")"
+echo "deps: installing ${#missing[@]} packages with apt-get (${missing[*]}); log: $log"
+# env: sudo would drop DEBIAN_FRONTEND from the environment.
+apt=("${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get)
+rc=0
+{
+	echo "# apt-get update"
+	"${apt[@]}" update -q &&
+		echo "# apt-get install ${missing[*]}" &&
+		"${apt[@]}" install -y -q --no-install-recommends "${missing[@]}"
+} >"$log" 2>&1 </dev/null || rc=$?
+if [ $rc != 0 ]; then
+	echo "deps: apt-get failed (exit status $rc); the last 20 lines of $log:" >&2
+	tail -n 20 "$log" >&2
+	exit $rc
+fi

@@ -41,7 +41,10 @@ for round in $(seq "$rounds"); do
 		[ $impl = vssd ] && dev=$vdev
 		for job in "${jobs[@]}"; do
 			name=${job%%:*}
+			# Unquoted: BENCH_JOBS is a glob of job names to run (default all).
+			# shellcheck disable=SC2254
 			case "$name" in ${BENCH_JOBS:-*}) ;; *) continue ;; esac
+			# Unquoted: the job's part after the colon is its fio options.
 			# shellcheck disable=SC2086
 			fio --name="$name" --filename="$dev" --ioengine=libaio --direct=1 \
 				--time_based --runtime="$runtime" --ramp_time=2 --group_reporting \

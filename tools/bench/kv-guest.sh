@@ -108,7 +108,10 @@ for round in $(seq "$rounds"); do
 		mode=${rest#*:}
 		for job in "${jobs[@]}"; do
 			name=${job%%:*}
+			# Unquoted: BENCH_JOBS is a glob of job names to run (default all).
+			# shellcheck disable=SC2254
 			case "$name" in ${BENCH_JOBS:-*}) ;; *) continue ;; esac
+			# Unquoted: $keys, $mode and the job's part after the colon are kvload options.
 			# shellcheck disable=SC2086
 			"$kvload" -t 4 -n $keys -k 16 -s 4096 -T "$runtime" $mode ${job#*:} \
 				-j "$out/$impl-$round-$name.json" "$dev" >"$out/$impl-$round-$name.txt" 2>&1 ||

@@ -67,10 +67,12 @@ for round in $(seq "$rounds"); do
 		[ -b "$dev" ] || { echo "bench: no device through $transport"; exit 1; }
 		for job in "${jobs[@]}"; do
 			name=${job%%:*}
-			# BENCH_JOBS: a pattern of job names to run (default all).
+			# Unquoted: BENCH_JOBS is a glob of job names to run (default all).
+			# shellcheck disable=SC2254
 			case "$name" in ${BENCH_JOBS:-*}) ;; *) continue ;; esac
 			# BENCH_NSTAT=1: TCP counters over each job, for diagnosis.
 			[ -z "${BENCH_NSTAT:-}" ] || nstat -n
+			# Unquoted: the job's part after the colon is its fio options.
 			# shellcheck disable=SC2086
 			fio --name="$name" --filename="$dev" --ioengine=libaio --direct=1 \
 				--time_based --runtime="$runtime" --ramp_time=2 --group_reporting \

@@ -112,6 +112,8 @@ for round in $(seq "$rounds"); do
 			rest=${job#*:}
 			where=${rest%%:*}
 			args=${rest#*:}
+			# Unquoted: BENCH_JOBS is a glob of job names to run (default all).
+			# shellcheck disable=SC2254
 			case "$name" in ${BENCH_JOBS:-*}) ;; *) continue ;; esac
 			case $impl-$where in
 			null_blk-local) dev=/dev/znull ;;
@@ -125,6 +127,7 @@ for round in $(seq "$rounds"); do
 					-j "$out/$impl-$round-$name.json" "$dev" ||
 					echo "bench: zappend on $impl failed"
 			else
+				# Unquoted: $args is the job's fio options.
 				# shellcheck disable=SC2086
 				fio --name="$name" --filename="$dev" --direct=1 \
 					--time_based --runtime="$runtime" --ramp_time=2 --group_reporting \

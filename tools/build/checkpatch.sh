@@ -20,6 +20,7 @@ files=$(git ls-files --cached --others --exclude-standard -- '*.c' '*.h' |
 		-e '^drivers/tcp/wire_check\.h$' -e '^include/vssd/pure\.h$')
 [ -n "$files" ] || exit 0
 rc=0
+# Unquoted: $files is the list of file names (none has a space).
 # shellcheck disable=SC2086
 "$cache/scripts/checkpatch.pl" --no-tree --terse --show-types --strict \
 	--ignore FILE_PATH_CHANGES -f $files | grep -v '^total: 0 errors, 0 warnings, 0 checks'

@@ -38,6 +38,7 @@ remaining=()
 read -ra globs <<<"$glob"	# one glob or several, separated by spaces
 for name in $(make -s -C "$top/selftests" list); do
 	for g in "${globs[@]}"; do
+		# Unquoted: each of TESTS's globs matches as a glob.
 		# shellcheck disable=SC2254
 		case "$name" in $g) remaining+=("$name"); break ;; esac
 	done

@@ -93,7 +93,7 @@ else
 	# runs a byte at a time: kernel copy paths that use it would look
 	# several times slower than they are on hardware (Documentation/
 	# transport.rst, Performance).
-	cpu=(-accel tcg,thread=multi -cpu "${VSSD_VM_CPU:-max,-erms,-fsrm}")
+	cpu=(-accel "tcg,thread=multi" -cpu "${VSSD_VM_CPU:-max,-erms,-fsrm}")
 fi
 
 # tsc=reliable: under TCG every vCPU's TSC derives from the one host clock,
