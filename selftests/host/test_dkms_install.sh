@@ -22,6 +22,8 @@ for m in vssd vssd_tcp; do
 	[ "$(modinfo -F srcversion "$f")" = "$expect" ] || fail "$f was not built from this tree"
 done
 grep -q "updates/dkms/vssd_tcp.ko:" "/lib/modules/$kver/modules.dep" || fail "depmod did not index vssd_tcp"
+cmp -s "$top/tools/udev/60-vssd.rules" /etc/udev/rules.d/60-vssd.rules ||
+	fail "make dkms-install did not install the udev rule"
 # Installing again replaces the first install cleanly.
 make -C "$top" dkms-install >/dev/null 2>&1 || fail "a second make dkms-install failed"
 echo "PASS"

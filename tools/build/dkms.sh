@@ -3,8 +3,9 @@
 #
 # make dkms-install / dkms-uninstall: register this source tree with DKMS as
 # vssd/<version> (copied to /usr/src/vssd-<version>), build and install it for
-# one kernel (default: the one "make" would build for).  Re-running replaces
-# an earlier install of the same version.
+# one kernel (default: the one "make" would build for), and install the udev
+# rule for stable device names in /etc/udev/rules.d.  Re-running replaces an
+# earlier install of the same version; uninstall removes both.
 #
 # usage: dkms.sh install [--kdir KDIR] | dkms.sh uninstall
 set -eu
@@ -23,6 +24,8 @@ done
 
 command -v dkms >/dev/null || { echo "dkms.sh: dkms is not installed (apt-get install dkms)" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || { echo "dkms.sh: must run as root" >&2; exit 1; }
+
+rules=/etc/udev/rules.d/60-vssd.rules
 
 remove_existing() {
 	if dkms status -m "$name" -v "$version" 2>/dev/null | grep -q .; then
@@ -50,9 +53,14 @@ install)
 	dkms build -m "$name" -v "$version" -k "$kver"
 	dkms install -m "$name" -v "$version" -k "$kver" --force
 	dkms status -m "$name" -v "$version"
+	# Stable device names (Documentation/configfs.rst, Stable names).
+	install -D -m 644 "$top/tools/udev/60-vssd.rules" "$rules"
+	udevadm control --reload 2>/dev/null || true
 	;;
 uninstall)
 	remove_existing
+	rm -f "$rules"
+	udevadm control --reload 2>/dev/null || true
 	;;
 *)
 	echo "usage: dkms.sh install [--kdir KDIR] | dkms.sh uninstall" >&2
