@@ -79,6 +79,17 @@ while [ ${#remaining[@]} -gt 0 ]; do
 	[ -z "$fuzz_seconds" ] || echo "export VSSD_FUZZ_SECONDS=$((fuzz_seconds))" >>"$job/job.env"
 	[ -z "${VSSD_FUZZ_SEED:-}" ] || echo "export VSSD_FUZZ_SEED=$((VSSD_FUZZ_SEED))" >>"$job/job.env"
 	echo "# booting the VM for ${#remaining[@]} test(s)"
+	# Each test's verdict as the guest writes it, while the VM runs; the
+	# final ones (with the kmemleak scan and host-side checks) follow.
+	: >"$job/results"
+	(
+		tail -n +1 -F "$job/results" 2>/dev/null | while read -r verdict name; do
+			case $verdict in
+			ok|fail|skip) echo "# $(date +%T) $name: $verdict" ;;
+			esac
+		done
+	) &
+	watcher=$!
 	"$top/tools/vm/vm.sh" --job "$job" \
 		--timeout $(( (timeout + 60) * ${#remaining[@]} + 300 )) \
 		--idle-timeout $((timeout + 120)) \
@@ -86,6 +97,8 @@ while [ ${#remaining[@]} -gt 0 ]; do
 		--qemu-arg "file=$job/scratch.img,if=none,id=scratch,format=raw,cache=writeback" \
 		--qemu-arg -device --qemu-arg "virtio-blk-pci,drive=scratch,serial=vssd-scratch"
 	vm_rc=$?
+	pkill -P "$watcher" -x tail 2>/dev/null
+	wait "$watcher" 2>/dev/null
 
 	declare -A done_tests=()
 	post_checks=()
