@@ -89,10 +89,10 @@ clean:
 		\( -name '*.[aios]' -o -name '*.ko' -o -name '.*.cmd' -o -name '*.mod' \
 		-o -name '*.mod.c' -o -name '.*.d' -o -name '*.o.d' -o -name '.*.tmp' \
 		-o -name '*.symtypes' -o -name 'modules.order' -o -name '*.su' \) \
-		-type f -print | xargs rm -f
+		-type f -print0 | xargs -0 rm -f
 	rm -f $(CURDIR)/Module.symvers $(CURDIR)/modules.nsdeps $(CURDIR)/.checkpatch-camelcase.*
 	find $(CURDIR) \( -path $(CURDIR)/.build -o -path $(CURDIR)/.git \) -prune -o \
-		-type d -name __pycache__ -prune -print | xargs rm -rf
+		-type d -name __pycache__ -prune -print0 | xargs -0 rm -rf
 	for dir in $(USER_DIRS); do \
 		[ ! -f $(CURDIR)/$$dir/Makefile ] || $(MAKE) -C $(CURDIR)/$$dir clean || exit; \
 	done

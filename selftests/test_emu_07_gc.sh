@@ -35,8 +35,6 @@ vssd_ctrl full preset=970pro pages_per_block=16 op_percent=0
 vssd_ns full 1 size_mb=16
 vssd_power_on full
 fdev=$(vssd_blkdev full 1)
-# A marker in the kernel log where the full-namespace part starts.
-kmsg_mark >/dev/null
 if dd if=/dev/urandom of="$fdev" bs=1M count=16 oflag=direct status=none 2>"/tmp/full.err"; then
 	fail "16 MiB fitted in a namespace with no room for GC"
 fi

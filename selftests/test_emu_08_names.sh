@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Stable names: every block device and controller node says which
-# controller (configfs name) and NSID it is in sysfs, whatever order the
-# controllers powered on in, and the shipped udev rule
+# Stable names: controller names udev would alter are refused; every block
+# device and controller node says which controller (configfs name) and
+# NSID it is in sysfs, whatever order the controllers powered on in, and
+# the shipped udev rule
 # (tools/udev/60-vssd.rules, run with udevadm test) links
 # /dev/vssd/<name>/n<nsid> and /dev/vssd/<name>/ctrl to them.
 . "$(dirname "$0")/lib.sh"
@@ -15,6 +16,18 @@ mkdir -p "$rules" || fail "no $rules"
 cp "$VSSD_SRC/tools/udev/60-vssd.rules" "$rules/" || fail "cannot install the rule"
 on_exit rm -f "$rules/60-vssd.rules"
 on_exit rm -rf /dev/vssd
+
+# Names that udev would change, or that two controllers could share a
+# link through, are refused; the allowed characters are kept as they are.
+for bad in "a b" "a*b" "-a" ".a" "$(printf 'x%.0s' $(seq 65))"; do
+	mkdir "$VSSD_CFS/$bad" 2>/dev/null && { rmdir "$VSSD_CFS/$bad"; fail "controller name '$bad' accepted"; }
+done
+vssd_ctrl "a.b-c_d:9" model=zero
+vssd_ns "a.b-c_d:9" 1 size_mb=8
+vssd_power_on "a.b-c_d:9"
+odd=$(vssd_blkdev "a.b-c_d:9" 1)
+udevadm test --action=add "/sys/block/${odd#/dev/}" >/dev/null 2>&1 || fail "udevadm test $odd"
+expect_eq "/dev/vssd/a.b-c_d:9/n1" "$odd" "$(readlink -f "/dev/vssd/a.b-c_d:9/n1")"
 
 # Created in one order, powered on in the other.
 vssd_ctrl alpha model=zero

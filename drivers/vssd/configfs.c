@@ -17,6 +17,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/configfs.h>
+#include <linux/ctype.h>
 #include <linux/cpumask.h>
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -610,10 +611,36 @@ static const struct config_item_type vssd_ctrl_type = {
 	.ct_owner	= THIS_MODULE,
 };
 
+/*
+ * A controller's name becomes its stable device links
+ * (/dev/vssd/<name>/...) and part of its NQN: letters, digits, '.', '_',
+ * ':' and '-', starting with a letter or digit, at most 64 characters, so
+ * that udev uses it as it is and no two names share a link.
+ */
+#define VSSD_CTRL_NAME_MAX	64
+
+static bool vssd_ctrl_name_ok(const char *name)
+{
+	size_t i, len = strlen(name);
+
+	if (!len || len > VSSD_CTRL_NAME_MAX || !isalnum(name[0]))
+		return false;
+	for (i = 1; i < len; i++)
+		if (!isalnum(name[i]) && !strchr("._:-", name[i]))
+			return false;
+	return true;
+}
+
 static struct config_group *vssd_ctrl_make(struct config_group *group, const char *name)
 {
-	struct vssd_ctrl *ctrl = vssd_ctrl_alloc(name);
+	struct vssd_ctrl *ctrl;
 
+	if (!vssd_ctrl_name_ok(name)) {
+		pr_warn("controller name \"%.*s\" refused: letters, digits, '.', '_', ':' and '-', starting with a letter or digit, at most %d characters\n",
+			VSSD_CTRL_NAME_MAX + 1, name, VSSD_CTRL_NAME_MAX);
+		return ERR_PTR(-EINVAL);
+	}
+	ctrl = vssd_ctrl_alloc(name);
 	if (!ctrl)
 		return ERR_PTR(-ENOMEM);
 	config_group_init_type_name(&ctrl->group, name, &vssd_ctrl_type);

@@ -129,6 +129,11 @@ static int fake_list(struct nvme_passthru_cmd *cmd, const struct fake_key *from)
 		listed++;
 	}
 	free(keys);
+	/* A hostile device: the first key claims 65535 bytes. */
+	if (getenv("VSSD_FAKE_KV_BAD_LIST") && listed && cmd->data_len >= VSSD_KV_LIST_HDR + 2) {
+		out[VSSD_KV_LIST_HDR] = 0xff;
+		out[VSSD_KV_LIST_HDR + 1] = 0xff;
+	}
 	if (cmd->data_len >= VSSD_KV_LIST_HDR)
 		for (i = 0; i < 4; i++)
 			out[i] = listed >> (8 * i);

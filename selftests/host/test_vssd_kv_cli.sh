@@ -78,6 +78,9 @@ bad() {
 }
 
 bad "vssd-kv: no DEVICE and COMMAND"
+bad "vssd-kv: --if-exists and --if-absent exclude each other" --if-exists --if-absent DEV put k v
+bad "vssd-kv: --append needs --vendor (NVMe KV has no append)" --append DEV put k v
+bad "vssd-kv: --prefix and --mask need --vendor (an iterator)" --prefix 1 DEV list
 bad "vssd-kv: no COMMAND after the DEVICE" DEV
 bad "vssd-kv: unknown command 'frob'; the commands: $commands (vssd-kv --help)" DEV frob k
 bad "vssd-kv: unknown command 'PUT'; the commands: $commands (vssd-kv --help)" DEV PUT k v
@@ -173,6 +176,11 @@ sys.exit(0 if eval(sys.argv[2]) else 1)' "$tmp/json" "$expr" ||
 
 fkv "$dev" put hello world || fail "put through the stand-in"
 [ "$(fkv "$dev" get hello)" = world ] || fail "get through the stand-in"
+# A device whose key list lies about a key's length: refused, exit 2.
+out=$(VSSD_FAKE_KV_BAD_LIST=1 fkv "$dev" list 2>&1)
+rc=$?
+[ $rc = 2 ] && echo "$out" | grep -q "malformed key list" ||
+	fail "a malformed key list: exit $rc: $out"
 [ "$(fkv "$dev" --nsid 0x1 --max 0x3 get hello)" = wor ] || fail "hex --nsid and --max"
 # Values from stdin (a pipe and a file), @- and a file that cannot seek.
 head -c $((1 << 20)) /dev/urandom >"$tmp/v1m"

@@ -219,7 +219,11 @@ refused "nsid 33" "$tmp/bad-nsid.json" "nsid 33 is not 1..32"
 broken dup-ctrl 'cfg["controllers"][1]["name"] = "nc4"'
 refused "a controller twice" "$tmp/dup-ctrl.json" "controller nc4: appears twice"
 broken bad-name 'cfg["controllers"][1]["name"] = "a/b"'
-refused "a slash in a name" "$tmp/bad-name.json" "is not a valid directory name"
+refused "a slash in a name" "$tmp/bad-name.json" "name 'a/b' is not a valid controller name"
+broken space-name 'cfg["controllers"][1]["name"] = "a b"'
+refused "a space in a name" "$tmp/space-name.json" "name 'a b' is not a valid controller name"
+broken dotdot-name 'cfg["controllers"][1]["name"] = ".."'
+refused "a name of .." "$tmp/dotdot-name.json" "name '..' is not a valid controller name"
 broken bad-preset 'c["nc0"]["preset"] = "nope"'
 refused "an unknown preset" "$tmp/bad-preset.json" "preset 'nope': this vssd build has no such preset"
 broken bad-top 'cfg["extra"] = 1'
@@ -279,8 +283,8 @@ VSSD_CONFIGFS=$tmp/nothing "$ctl" clear || fail "clear without vssd"
 
 # 10. The systemd unit.
 unit=$top/tools/systemd/vssd.service
-for line in Type=oneshot RemainAfterExit=yes After=sys-kernel-config.mount \
-	Before=nvmet.service ConditionPathExists=/etc/vssd/config.json \
+for line in Type=oneshot RemainAfterExit=yes "After=sys-kernel-config.mount systemd-udevd.service" \
+	"ExecStartPost=/bin/udevadm settle" Before=nvmet.service ConditionPathExists=/etc/vssd/config.json \
 	"ExecStartPre=/sbin/modprobe vssd" "ExecStart=/usr/local/sbin/vssdctl restore" \
 	"ExecStop=/usr/local/sbin/vssdctl clear" WantedBy=multi-user.target; do
 	grep -qx -- "$line" "$unit" || fail "$unit has no line '$line'"

@@ -9,7 +9,7 @@
 #   kv    KV put/get (kvload) locally and over NVMe/TCP, zero and 970pro,
 #         against 4 KiB block I/O on null_blk through the same path
 #   zns   a zoned namespace (zero model) against null_blk in zoned mode:
-#         sequential writes and Zone Append (zonefs, tools/bench/zappend)
+#         sequential writes, and Zone Append through nvmet (tools/bench/zappend)
 #   timing  the timing selftest RUNS times in one boot (default 10), with
 #         POLL=0|1 (default 1) and, with HOG=1, a busy process beside the VM
 # Environment: ROUNDS (default 2), RUNTIME seconds per fio job (default 10),

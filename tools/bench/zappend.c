@@ -18,6 +18,7 @@
  * (jobs[0].write.iops, .bw_bytes, .lat_ns.mean, .lat_ns.percentile).
  */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/nvme_ioctl.h>
@@ -168,20 +169,24 @@ static void print_usage(void)
 	exit(2);
 }
 
-static uint64_t number(const char *s)
+/* A number of at most @max, with an optional k or M suffix. */
+static uint64_t number(const char *s, uint64_t max)
 {
-	char *end;
+	unsigned int shift = 0;
 	unsigned long long v;
+	char *end;
 
+	if (!isdigit((unsigned char)*s))
+		print_usage();
 	errno = 0;
 	v = strtoull(s, &end, 0);
 	if (*end == 'k' || *end == 'K')
-		v <<= 10, end++;
+		shift = 10, end++;
 	else if (*end == 'm' || *end == 'M')
-		v <<= 20, end++;
-	if (errno || end == s || *end)
+		shift = 20, end++;
+	if (errno || *end || v > (max >> shift))
 		print_usage();
-	return v;
+	return v << shift;
 }
 
 /* The summary line; the JSON file only for a run that did not fail. */
@@ -244,26 +249,26 @@ int main(int argc, char **argv)
 	while ((opt = getopt(argc, argv, "z:l:n:f:t:b:T:j:")) != -1) {
 		switch (opt) {
 		case 'z':
-			cfg.zone_bytes = number(optarg);
+			cfg.zone_bytes = number(optarg, 1ULL << 40);
 			break;
 		case 'l':
-			cfg.lba_bytes = number(optarg);
+			cfg.lba_bytes = number(optarg, 1 << 16);
 			break;
 		case 'n':
-			cfg.nsid = (uint32_t)number(optarg);
+			cfg.nsid = (uint32_t)number(optarg, 0xfffffffe);
 			break;
 		case 'f':
-			cfg.first = number(optarg);
+			cfg.first = number(optarg, 1ULL << 32);
 			break;
 		case 't':
-			cfg.threads = (uint32_t)number(optarg);
+			cfg.threads = (uint32_t)number(optarg, 1024);
 			break;
 		case 'b':
-			cfg.bs = number(optarg);
+			cfg.bs = number(optarg, 1 << 24);
 			break;
 		case 'T':
 			cfg.seconds = atof(optarg);
-			if (cfg.seconds <= 0)
+			if (!(cfg.seconds > 0 && cfg.seconds <= 86400))
 				print_usage();
 			break;
 		case 'j':
@@ -274,7 +279,8 @@ int main(int argc, char **argv)
 		}
 	}
 	if (optind != argc - 1 || !cfg.zone_bytes || !cfg.lba_bytes || !cfg.threads ||
-	    !cfg.bs || cfg.bs % cfg.lba_bytes || cfg.zone_bytes % cfg.bs)
+	    !cfg.bs || cfg.bs % cfg.lba_bytes || cfg.zone_bytes % cfg.bs ||
+	    cfg.bs / cfg.lba_bytes > 65536 || cfg.zone_bytes % cfg.lba_bytes)
 		print_usage();
 	cfg.dev = argv[optind];
 	fd = open(cfg.dev, O_RDWR);

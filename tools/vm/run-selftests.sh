@@ -90,6 +90,7 @@ while [ ${#remaining[@]} -gt 0 ]; do
 		done
 	) &
 	watcher=$!
+	trap 'pkill -P "$watcher" -x tail 2>/dev/null' EXIT
 	"$top/tools/vm/vm.sh" --job "$job" \
 		--timeout $(( (timeout + 60) * ${#remaining[@]} + 300 )) \
 		--idle-timeout $((timeout + 120)) \
@@ -99,6 +100,7 @@ while [ ${#remaining[@]} -gt 0 ]; do
 	vm_rc=$?
 	pkill -P "$watcher" -x tail 2>/dev/null
 	wait "$watcher" 2>/dev/null
+	trap - EXIT
 
 	declare -A done_tests=()
 	post_checks=()

@@ -306,6 +306,24 @@ static void list_end(const struct kv_args *a, unsigned long nr)
 		puts(nr ? "]}" : "{\"keys\": []}");
 }
 
+/*
+ * A key entry the device returned: @hdr bytes of length field, then @kl key
+ * bytes, all inside the first @limit bytes of the buffer.  The device's
+ * counts and lengths are not trusted (a remote target writes them).
+ */
+static bool list_entry_ok(uint32_t at, uint32_t hdr, uint32_t kl, uint32_t limit)
+{
+	return at <= limit && hdr <= limit - at && kl >= 1 && kl <= VSSD_KV_MAX_KEY &&
+	       kl <= limit - at - hdr;
+}
+
+static int list_bad(const struct kv_args *a, unsigned long nr)
+{
+	list_end(a, nr);
+	fprintf(stderr, "vssd-kv: list: the device returned a malformed key list\n");
+	return 2;
+}
+
 static int list_standard(struct kvdev *d, const struct kv_args *a)
 {
 	uint32_t size = 64 << 10, n, i, at;
@@ -326,8 +344,17 @@ static int list_standard(struct kvdev *d, const struct kv_args *a)
 		}
 		n = le32toh(*(uint32_t *)buf);
 		for (i = 0, at = 4; i < n; i++) {
-			uint16_t kl = buf[at] | buf[at + 1] << 8;
+			uint16_t kl;
 
+			if (!list_entry_ok(at, 2, 1, size)) {
+				free(buf);
+				return list_bad(a, nr);
+			}
+			kl = buf[at] | buf[at + 1] << 8;
+			if (!list_entry_ok(at, 2, kl, size)) {
+				free(buf);
+				return list_bad(a, nr);
+			}
 			if (!(skip_first && i == 0))
 				list_key(a, &nr, buf + at + 2, kl);
 			memcpy(from, buf + at + 2, kl);
@@ -368,14 +395,27 @@ static int list_vendor(struct kvdev *d, const struct kv_args *a)
 			break;
 		n = le32toh(*(uint32_t *)buf);
 		for (i = 0, at = 4; i < n; i++) {
-			uint32_t kl = le32toh(*(uint32_t *)(buf + at));
+			uint32_t kl;
 
+			if (!list_entry_ok(at, 4, 1, size)) {
+				ret = -EPROTO;
+				break;
+			}
+			kl = le32toh(*(uint32_t *)(buf + at));
+			if (!list_entry_ok(at, 4, kl, size)) {
+				ret = -EPROTO;
+				break;
+			}
 			list_key(a, &nr, buf + at + 4, kl);
 			at += 4 + ((kl + 3) & ~3U);
 		}
+		if (ret)
+			break;
 	}
 	kvdev_iter_close(d, handle);
 	free(buf);
+	if (ret == -EPROTO)
+		return list_bad(a, nr);
 	if (ret)
 		return fail("iterate read", ret);
 	list_end(a, nr);
@@ -603,6 +643,7 @@ static int parse_options(int argc, char **argv, struct kv_args *a)
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ NULL, 0, NULL, 0 },
 	};
+	bool iterator = false;
 	int c, ret = 0;
 
 	while (!ret && (c = getopt_long(argc, argv, "hqo:", longopts, NULL)) != -1) {
@@ -633,9 +674,11 @@ static int parse_options(int argc, char **argv, struct kv_args *a)
 			break;
 		case OPT_PREFIX:
 			ret = parse_num("--prefix", optarg, 0, 0xffffffffULL, true, &a->prefix);
+			iterator = true;
 			break;
 		case OPT_MASK:
 			ret = parse_num("--mask", optarg, 0, 0xffffffffULL, true, &a->mask);
+			iterator = true;
 			break;
 		case 'q':
 			a->quiet = true;
@@ -663,7 +706,22 @@ static int parse_options(int argc, char **argv, struct kv_args *a)
 			return 2;
 		}
 	}
-	return ret ? 2 : 0;
+	if (ret)
+		return 2;
+	/* Options that cannot go together, refused before the device opens. */
+	if ((a->opts & KVDEV_IF_EXISTS) && (a->opts & KVDEV_IF_ABSENT)) {
+		fprintf(stderr, "vssd-kv: --if-exists and --if-absent exclude each other\n");
+		return 2;
+	}
+	if ((a->opts & KVDEV_APPEND) && !a->vendor) {
+		fprintf(stderr, "vssd-kv: --append needs --vendor (NVMe KV has no append)\n");
+		return 2;
+	}
+	if (iterator && !a->vendor) {
+		fprintf(stderr, "vssd-kv: --prefix and --mask need --vendor (an iterator)\n");
+		return 2;
+	}
+	return 0;
 }
 
 int main(int argc, char **argv)
