@@ -199,7 +199,7 @@ on_exit mark_workers 0
 # Sparse failures first (deep into the setup), dense ones later (early
 # error paths).  The counters run on across rounds, so each round fails at
 # other points.
-rates=(997 499 211 97 53 31 17 11 7 5 3 2)
+rates=(9973 4999 1999 997 499 211 97 53 31 17 11 7 5 3 2)
 start=$(date +%s)
 declare -A reached=()
 r=0

@@ -64,9 +64,11 @@ alloc_failures_expected=/run/vssd-alloc-failures-expected
 kernel_log_to_scan() {
 	if [ -e "$alloc_failures_expected" ]; then
 		awk '/page allocation failure: |vmalloc error: / { skip = 1 }
+		     /WARNING: .* at kernel\/jump_label\.c:[0-9]+ / { skip = 2 }
 		     /kmemleak: Cannot allocate a scan area, scanning the full object/ { next }
 		     !skip { print }
-		     skip && /<\/TASK>/ { skip = 0 }' "$1"
+		     skip == 1 && /<\/TASK>/ { skip = 0 }
+		     skip == 2 && /---\[ end trace/ { skip = 0 }' "$1"
 	else
 		cat "$1"
 	fi
