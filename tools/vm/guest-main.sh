@@ -56,8 +56,11 @@ kmemleak=/sys/kernel/debug/kmemleak
 # then the kernel's allocation-failure reports (warn_alloc: "page allocation
 # failure", "vmalloc error", each with a stack) are what it asked for, and
 # so is kmemleak's note that it scans a whole object when it could not
-# allocate a scan area; only those are left out of the scan, everything
-# else (a leak, or kmemleak disabling itself) still counts.
+# allocate a scan area, and the warnings the kernel's jump-label code
+# prints (kernel/jump_label.c, "Failed to allocate memory: jump_label may
+# not work properly", up to its end-trace line) when a module's load fails
+# an allocation; only those are left out of the scan, everything else (a
+# leak, or kmemleak disabling itself) still counts.
 alloc_failures_expected=/run/vssd-alloc-failures-expected
 
 # kernel_log_to_scan FILE: FILE without the reports the test asked for.
