@@ -78,3 +78,20 @@ vssd_kv_room() {
 		--cdw11=$((1 << 24)) --data-len=4096 -r -b 2>/dev/null | python3 -c \
 		'import struct,sys; d=sys.stdin.buffer.read(); print(struct.unpack_from("<Q", d, 0)[0] - struct.unpack_from("<Q", d, 16)[0])'
 }
+
+# vssd_kv_bad_key_sizes DEV NSID: Exist and Store with keys of 0 and 17
+# bytes, sent through the passthrough ioctl, get Invalid Key Size (SCT 0h,
+# SC 86h).  DEV: a node that takes I/O passthrough for NSID.
+vssd_kv_bad_key_sizes() {
+	python3 - "$VSSD_SRC/selftests" "$1" "$2" <<'PY'
+import sys
+sys.path.insert(0, sys.argv[1])
+from nvme_ioctl import Device
+d, nsid = Device(sys.argv[2]), int(sys.argv[3])
+for klen in (0, 17):
+    c = d.io(0x14, nsid, {11: klen, 2: 0x41414141, 3: 0x41414141})
+    assert c.code == 0x086, "Exist, key size %d: %r" % (klen, c)
+    c = d.io(0x01, nsid, {10: 1, 11: klen, 2: 0x41414141}, data=b"v")
+    assert c.code == 0x086, "Store, key size %d: %r" % (klen, c)
+PY
+}

@@ -89,18 +89,8 @@ dd if="$tmp/blk" of="$n2" bs=4096 count=1 oflag=direct status=none 2>/dev/null &
 	fail "compat block writes must fail"
 
 # Key sizes 0 and 17 reach the device (vssd-kv refuses them before it
-# opens one): Invalid Key Size (SCT 0h, SC 86h) from Exist and Store.
-python3 - "$VSSD_SRC/selftests" "$n1" <<'PY' || fail "key size 0 / 17"
-import sys
-sys.path.insert(0, sys.argv[1])
-from nvme_ioctl import Device
-d = Device(sys.argv[2])
-for klen in (0, 17):
-    c = d.io(0x14, 1, {11: klen, 2: 0x41414141, 3: 0x41414141})
-    assert c.code == 0x086, "Exist, key size %d: %r" % (klen, c)
-    c = d.io(0x01, 1, {10: 1, 11: klen, 2: 0x41414141}, data=b"v")
-    assert c.code == 0x086, "Store, key size %d: %r" % (klen, c)
-PY
+# opens one): Invalid Key Size.
+vssd_kv_bad_key_sizes "$n1" 1 || fail "key size 0 / 17"
 
 for fam in "" --vendor; do
 	for node in "$n1" "$VSSD_CHR --nsid 1"; do
