@@ -21,7 +21,12 @@
 #include <linux/highmem.h>
 #include <linux/slab.h>
 
-#include "vtcp.h"
+#include "cmd.h"
+#include "fwd.h"
+#include "mem.h"
+#include "queue.h"
+#include "rx.h"
+#include "tx.h"
 
 /* Where the headers of a command's PDUs are built in cmd->hdrbuf. */
 #define VTCP_HDRBUF_C2H		0	/* C2HData header + pad: <= 128 */
@@ -710,7 +715,7 @@ void vtcp_queue_response(struct nvmet_req *req)
 	vtcp_queue_kick(queue);
 }
 
-void vtcp_cmd_response_sent(struct vtcp_tx_item *item)
+static void vtcp_cmd_response_sent(struct vtcp_tx_item *item)
 {
 	vtcp_cmd_put(container_of(item, struct vtcp_cmd, tx));
 }

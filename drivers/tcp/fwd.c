@@ -40,7 +40,7 @@
 #include <vssd/nvme_ext.h>
 #include <vssd/nvme_fields.h>
 
-#include "vtcp.h"
+#include "fwd.h"
 
 #define VTCP_ID_SIZE		4096
 

@@ -10,7 +10,10 @@
 
 #include <linux/module.h>
 
-#include "vtcp.h"
+#include "cmd.h"
+#include "mem.h"
+#include "port.h"
+#include "queue.h"
 #include "wire_check.h"
 
 struct workqueue_struct *vtcp_wq;

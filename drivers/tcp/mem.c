@@ -13,7 +13,8 @@
 #include <linux/mm.h>
 #include <linux/spinlock.h>
 
-#include "vtcp.h"
+#include "mem.h"
+#include "queue.h"
 
 static atomic_long_t vtcp_data_bytes = ATOMIC_LONG_INIT(0);
 static atomic_long_t vtcp_data_peak = ATOMIC_LONG_INIT(0);

@@ -9,7 +9,7 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 
-#include "vtcp.h"
+#include "mem.h"
 
 #define VTCP_PARAM_DEFINE(name, def, min, max, perm, desc)		\
 	unsigned int vtcp_##name = def;

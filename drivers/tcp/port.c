@@ -11,7 +11,8 @@
 #include <net/sock.h>
 #include <net/tcp.h>
 
-#include "vtcp.h"
+#include "port.h"
+#include "queue.h"
 
 #define VTCP_LISTEN_BACKLOG	128
 

@@ -22,7 +22,13 @@
 #include <net/sock.h>
 #include <net/tcp.h>
 
-#include "vtcp.h"
+#include "cmd.h"
+#include "fwd.h"
+#include "mem.h"
+#include "port.h"
+#include "queue.h"
+#include "rx.h"
+#include "tx.h"
 
 #define VTCP_CID_BITS		BIT(16)
 #define VTCP_TERM_GRACE_MS	2000	/* the host reads nothing: close */
@@ -43,7 +49,7 @@ void vtcp_queue_kick(struct vtcp_queue *queue)
 	queue_work_on(queue->cpu, vtcp_wq, &queue->io_work);
 }
 
-void vtcp_queue_close(struct vtcp_queue *queue)
+static void vtcp_queue_close(struct vtcp_queue *queue)
 {
 	if (xchg(&queue->state, VTCP_Q_CLOSING) == VTCP_Q_CLOSING)
 		return;

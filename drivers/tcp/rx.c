@@ -19,7 +19,9 @@
 #include <net/sock.h>
 #include <net/tcp.h>
 
-#include "vtcp.h"
+#include "cmd.h"
+#include "queue.h"
+#include "rx.h"
 
 /* Bytes of work one call does before letting tx (and other queues) run. */
 #define VTCP_RX_BUDGET		(256 * 1024)

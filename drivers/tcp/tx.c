@@ -16,7 +16,9 @@
 
 #include <vssd/compat.h>
 
-#include "vtcp.h"
+#include "cmd.h"
+#include "queue.h"
+#include "tx.h"
 
 void vtcp_tx_init_item(struct vtcp_tx_item *item)
 {

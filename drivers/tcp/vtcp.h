@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * vssd_tcp: private declarations shared by the files of the transport.
+ * vssd_tcp: the objects the files of the transport share.  What each file
+ * offers the others is declared in its own header (queue.h, rx.h, ...).
  *
  * Objects: a vtcp_port per enabled nvmet tcp port (a listening socket); a
  * vtcp_queue per accepted connection (one NVMe queue); a vtcp_cmd per
@@ -221,92 +222,5 @@ struct vtcp_queue {
 	struct vtcp_tx_item	term_tx;
 	u8			*ctrl_buf;
 };
-
-/* queue.c */
-int vtcp_queue_create(struct vtcp_port *port, struct socket *sock);
-void vtcp_queue_kick(struct vtcp_queue *queue);
-void vtcp_queue_send_icresp(struct vtcp_queue *queue);
-void vtcp_queue_close(struct vtcp_queue *queue);
-void vtcp_queue_fatal(struct vtcp_queue *queue, const struct vtcp_fatal *fatal,
-		      const void *hdr, u32 hdr_len);
-void vtcp_close_port_queues(struct vtcp_port *port);
-void vtcp_close_ctrl_queues(struct nvmet_ctrl *ctrl);
-void vtcp_close_all_queues(void);
-struct vtcp_queue *vtcp_sq_to_queue(struct nvmet_sq *sq);
-
-/* rx.c */
-int vtcp_rx(struct vtcp_queue *queue);
-void vtcp_rx_init(struct vtcp_rx *rx);
-u32 vtcp_crc_sg(u32 crc, struct scatterlist *sg, u32 skip, u32 len);
-
-/* tx.c */
-void vtcp_tx_queue(struct vtcp_queue *queue, struct vtcp_tx_item *item);
-int vtcp_tx(struct vtcp_queue *queue);
-void vtcp_tx_drop(struct vtcp_queue *queue, bool keep_started);
-void vtcp_tx_send_timer(struct work_struct *work);
-void vtcp_tx_init_item(struct vtcp_tx_item *item);
-void vtcp_tx_prepare(struct vtcp_tx_item *item, void *head, u32 head_len,
-		     void (*done)(struct vtcp_tx_item *item));
-
-/*
- * cmd.c, in the order a command lives: slots made at queue setup and at
- * Connect; a capsule takes a free slot; write data arrives against its
- * window; nvmet completes it (vtcp_queue_response is nvmet's callback);
- * the response goes out and the slot is free again.  Slots whose data
- * never came are abandoned when the queue is released.
- */
-int vtcp_cmds_init_connect(struct vtcp_queue *queue);
-int vtcp_cmds_alloc(struct vtcp_queue *queue, u32 nr);
-
-struct vtcp_cmd *vtcp_cmd_get(struct vtcp_queue *queue);
-struct vtcp_cmd *vtcp_cmd_capsule(struct vtcp_queue *queue, struct vtcp_cmd *cmd,
-				  const struct vtcp_cmd_pdu *pdu, u32 inline_len);
-int vtcp_cmd_capsule_buffer(struct vtcp_cmd *cmd);
-
-struct vtcp_cmd *vtcp_cmd_by_ttag(struct vtcp_queue *queue, u16 ttag);
-void vtcp_cmd_h2c_window(struct vtcp_cmd *cmd, struct vtcp_h2c_window *window);
-void vtcp_cmd_data_received(struct vtcp_cmd *cmd, u32 bytes, bool digest_ok);
-
-void vtcp_queue_response(struct nvmet_req *req);
-void vtcp_cmd_send_response(struct vtcp_cmd *cmd);
-void vtcp_cmd_response_sent(struct vtcp_tx_item *item);	/* tx item done */
-void vtcp_cmd_put(struct vtcp_cmd *cmd);
-
-void vtcp_cmds_run_deferred(struct vtcp_queue *queue);
-void vtcp_cmds_serve_waiting(struct vtcp_queue *queue);
-void vtcp_cmds_check_waits(struct vtcp_queue *queue);
-void vtcp_cmds_abandon(struct vtcp_queue *queue);
-void vtcp_cmds_free(struct vtcp_queue *queue);
-
-/*
- * mem.c: data buffer accounting.  Module-wide: the max_data_mb default,
- * the bytes held now and their high-water mark (reset to what is held).
- */
-unsigned int vtcp_data_mb_default(void);
-unsigned long vtcp_data_in_use(void);
-unsigned long vtcp_data_peak_bytes(void);
-void vtcp_data_peak_reset(void);
-/* Per queue: charge before allocating (false: over a limit), give back after. */
-bool vtcp_data_charge(struct vtcp_queue *queue, u32 bytes, bool force);
-void vtcp_data_uncharge(struct vtcp_queue *queue, u32 bytes);
-/* A queue whose charge failed is kicked when buffers free; or stops waiting. */
-void vtcp_data_wait(struct vtcp_queue *queue);
-void vtcp_data_wait_cancel(struct vtcp_queue *queue);
-
-/* fwd.c: everything that exists for vssd namespaces; only it knows vssd.ko. */
-/* The queue's Connect succeeded: it joins (or starts) its host's record. */
-void vtcp_fwd_connected(struct vtcp_queue *queue);
-/* The queue is gone: its host's record drops it (and vssd.ko, if last). */
-void vtcp_fwd_queue_gone(struct vtcp_queue *queue);
-/* nvmet_req_init() for @cmd; false when nvmet queued an error instead. */
-bool vtcp_fwd_req_init(struct vtcp_queue *queue, struct vtcp_cmd *cmd);
-
-/* port.c: listeners, reached through vtcp_ops (main.c). */
-int vtcp_add_port(struct nvmet_port *nport);
-void vtcp_remove_port(struct nvmet_port *nport);
-/* Drop a reference (the port and each of its queues hold one). */
-void vtcp_port_put(struct vtcp_port *port);
-/* The address a discovery log entry names for @nport. */
-void vtcp_disc_traddr(struct nvmet_req *req, struct nvmet_port *nport, char *traddr);
 
 #endif /* VTCP_H */
