@@ -98,6 +98,28 @@ device_fidelity() {
 		"$p50" "$2" "$3" || fail "$1: median lateness $p50 ns, over $3% of the modelled $2 ns"
 }
 
+# keep_samples NAME PREFIX ATTEMPT RC MODEL_NS BASE_NS PERCENT [JUDGE_ARGS]:
+# with VSSD_TIMING_SAMPLES set (make bench BENCH=timing), a copy of the
+# completion latencies that the judge read for an end-to-end attempt
+# (PREFIX.base.R and PREFIX.model.R) and of what it was told (params), in
+# VSSD_TIMING_SAMPLES/NAME/, for tools/bench/plot.py; a later attempt
+# replaces an earlier one.  Judges nothing and never fails the test.
+keep_samples() {
+	local dir i
+
+	[ -n "${VSSD_TIMING_SAMPLES:-}" ] || return 0
+	dir=$VSSD_TIMING_SAMPLES/${1// /_}
+	(
+		rm -rf "$dir" && mkdir -p "$dir" || exit 1
+		for i in $(seq 1 $TIMING_ROUNDS); do
+			cp "$2.base.$i" "$dir/base.$i" && cp "$2.model.$i" "$dir/model.$i" || exit 1
+		done
+		printf 'name %s\nattempt %s\nrc %s\nrounds %s\nmodel_ns %s\nbase_ns %s\npercent %s\nargs %s\n' \
+			"$1" "$3" "$4" "$TIMING_ROUNDS" "$5" "$6" "$7" "${*:8}" >"$dir/params"
+	) 2>/dev/null || log "$1: could not keep the latency samples in $dir"
+	return 0
+}
+
 # end_to_end NAME BASE_CTRL BASE_DEV CTRL DEV PREFIX PERCENT [JUDGE_ARGS]:
 # the host's view, up to three attempts (timing_judge.py).  Returns 0 when
 # an attempt passed, 1 when none did and one was judged, 3 when every
@@ -124,6 +146,7 @@ end_to_end() {
 			--percent "$pct" --kind .total \
 			--overhead-base 0 --overhead-model 0 "$@" 2>/dev/null)"
 		log "$name: $(lateness "$ctrl")"
+		keep_samples "$name" "$prefix" "$attempt" "$rc" "$model_ns" "$base_ns" "$pct" "$@"
 		never_early "$bctrl"
 		never_early "$ctrl"
 		case $rc in

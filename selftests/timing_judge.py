@@ -64,6 +64,24 @@ def mixture_median(base, shifts):
     return lo
 
 
+def model_shifts(model_ns, base_ns, two_point=None):
+    """What the model adds to the baseline's latency: [(ns, share)], one
+    value, or two (LOW, HIGH) with the shares that give MODEL_NS as mean."""
+    if two_point:
+        low, high = two_point
+        share = min(1.0, max(0.0, (model_ns - low) / (high - low)))
+        return [(low - base_ns, 1 - share), (high - base_ns, share)]
+    return [(model_ns - base_ns, 1.0)]
+
+
+def predicted_median(base, model_ns, base_ns, two_point=None):
+    """The median that the model predicts on top of BASE, the baseline's
+    sorted latencies."""
+    if two_point:
+        return mixture_median(base, model_shifts(model_ns, base_ns, two_point))
+    return median(base) + model_ns - base_ns
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--prefix", required=True)
@@ -89,12 +107,7 @@ def main():
         return 1
 
     def predict(b):
-        if a.two_point:
-            low, high = a.two_point
-            share = min(1.0, max(0.0, (a.model_ns - low) / (high - low)))
-            return mixture_median(b, [(low - a.base_ns, 1 - share),
-                                      (high - a.base_ns, share)])
-        return median(b) + a.model_ns - a.base_ns
+        return predicted_median(b, a.model_ns, a.base_ns, a.two_point)
 
     figure = median(model) - predict(base)
     per_round = [median(m) - predict(b) for b, m in zip(rounds_b, rounds_m)]

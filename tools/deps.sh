@@ -7,8 +7,9 @@
 # apt-get's output goes to .build/deps-apt.log; the screen gets one line
 # saying what is installed and where that log is, and, if apt-get fails,
 # the log's last 20 lines (the exit status is then apt-get's).
-# usage: deps.sh [debug]   (debug: also what building the debug kernel of
-#                           make check-debug needs)
+# usage: deps.sh [debug|plots]   (debug: also what building the debug kernel
+#                                 of make check-debug needs; plots: also
+#                                 python3-matplotlib, for make bench's plots)
 set -eu
 top=$(realpath "$(dirname "$0")/..")
 log=$top/.build/deps-apt.log
@@ -26,9 +27,10 @@ packages=(
 	libnvme-dev python3 shellcheck
 	clang-14 libclang-rt-14-dev
 )
-if [ "${1:-}" = debug ]; then
-	packages+=(flex bison bc libelf-dev libssl-dev)
-fi
+case "${1:-}" in
+debug) packages+=(flex bison bc libelf-dev libssl-dev) ;;
+plots) packages+=(python3-matplotlib) ;;
+esac
 
 missing=()
 for pkg in "${packages[@]}"; do

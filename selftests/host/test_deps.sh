@@ -9,7 +9,8 @@
 #     their output in .build/deps-apt.log only;
 #   - a failing apt-get install or update: exit non-zero, the log's last 20
 #     lines on the screen, no install after a failed update;
-#   - "debug" adds the kernel build's packages.
+#   - "debug" adds the kernel build's packages, "plots" python3-matplotlib
+#     (make bench's plots), which nothing else asks for.
 set -u
 top=${VSSD_SRC:-$(realpath "$(dirname "$0")/../..")}
 fail() { echo "FAIL: $*"; exit 1; }
@@ -93,4 +94,15 @@ FAKE_MISSING="bison" run
 FAKE_MISSING="bison" run debug
 [ $rc = 0 ] && grep -q 'install -y -q --no-install-recommends bison ' "$FAKE_CALLS" ||
 	fail "deps.sh debug did not install bison: $(cat "$tmp/out" "$FAKE_CALLS")"
+
+# 6. "plots" checks python3-matplotlib too; nothing else does.
+for arg in "" debug; do
+	# shellcheck disable=SC2086
+	FAKE_MISSING="python3-matplotlib" run $arg
+	[ $rc = 0 ] && [ ! -s "$FAKE_CALLS" ] ||
+		fail "python3-matplotlib is not needed by 'deps.sh $arg': $(cat "$tmp/out")"
+done
+FAKE_MISSING="python3-matplotlib" run plots
+[ $rc = 0 ] && grep -q 'install -y -q --no-install-recommends python3-matplotlib ' "$FAKE_CALLS" ||
+	fail "deps.sh plots did not install python3-matplotlib: $(cat "$tmp/out" "$FAKE_CALLS")"
 echo "PASS"

@@ -11,40 +11,55 @@ usage: kvreport.py DIR   (file names: PATH_IMPL-ROUND-JOB.json)
 import glob
 import json
 import os
-import statistics
 import sys
+
+# (rate, mean, p99) averaged over the rounds, the same for kvload's figures.
+from report import means
+
+PATHS = ('local', 'tcp')
+REFERENCE = 'null_blk'
+CANDIDATES = ('zero', '970pro')
+
+
+def collect(directory):
+    """The kvload results in DIRECTORY: {(PATH_IMPL, job): {round: (ops/s,
+    mean µs, p99 µs)}}, the job names in the order of the files, and one
+    line for each file that reports errors."""
+    results = {}
+    jobs = []
+    problems = []
+    for path in sorted(glob.glob(os.path.join(directory, '*.json'))):
+        impl, rnd, job = os.path.basename(path)[:-5].split('-', 2)
+        with open(path) as f:
+            data = json.load(f)
+        if data['errors'] or data['verify_failures']:
+            problems.append(f"# {path}: {data['errors']} errors")
+        a = data['ops']['all']
+        results.setdefault((impl, job), {})[rnd] = (a['ops_per_s'], a['mean_us'], a['p99_us'])
+        if job not in jobs:
+            jobs.append(job)
+    return results, jobs, problems
 
 
 def main():
     directory = sys.argv[1]
-    results = {}
-    jobs = []
-    for path in sorted(glob.glob(os.path.join(directory, '*.json'))):
-        impl, _rnd, job = os.path.basename(path)[:-5].split('-', 2)
-        with open(path) as f:
-            data = json.load(f)
-        if data['errors'] or data['verify_failures']:
-            print(f"# {path}: {data['errors']} errors", file=sys.stderr)
-        a = data['ops']['all']
-        results.setdefault((impl, job), []).append((a['ops_per_s'], a['mean_us'], a['p99_us']))
-        if job not in jobs:
-            jobs.append(job)
+    results, jobs, problems = collect(directory)
+    for line in problems:
+        print(line, file=sys.stderr)
 
     def cell(impl, job):
-        r = results.get((impl, job))
+        r = list(results.get((impl, job), {}).values())
         if not r:
             return None, '-'
-        ops = statistics.mean(x[0] for x in r)
-        mean = statistics.mean(x[1] for x in r)
-        p99 = statistics.mean(x[2] for x in r)
+        ops, mean, p99 = means(r)
         return ops, f"{ops:,.0f} ({mean:,.0f}/{p99:,.0f})"
 
     print("| path | job | null_blk 4K block ops/s (mean/p99 µs) | zero KV ops/s (mean/p99 µs) "
           "| zero/null_blk | 970pro KV ops/s (mean/p99 µs) | 970pro/null_blk |")
     print("|---|---|---:|---:|---:|---:|---:|")
-    for path in ('local', 'tcp'):
+    for path in PATHS:
         for job in jobs:
-            ref, ref_s = cell(f'{path}_null_blk', job)
+            ref, ref_s = cell(f'{path}_{REFERENCE}', job)
             zero, zero_s = cell(f'{path}_zero', job)
             pro, pro_s = cell(f'{path}_970pro', job)
             zr = f"{zero / ref:.2f}" if ref and zero else '-'

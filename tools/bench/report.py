@@ -26,27 +26,37 @@ def load(path):
     return iops, total['mean'] / 1000.0, p99 / 1000.0
 
 
-def main():
-    directory, ref, cand = sys.argv[1:4]
+def collect(directory):
+    """The fio results in DIRECTORY: {(impl, job): {round: (IOPS, mean µs,
+    p99 µs)}}, and the job names in the order of the files."""
     results = {}
     order = []
     for path in sorted(glob.glob(os.path.join(directory, '*.json'))):
         impl, rnd, job = os.path.basename(path)[:-5].split('-', 2)
         if job not in order:
             order.append(job)
-        results.setdefault((impl, job), []).append(load(path))
+        results.setdefault((impl, job), {})[rnd] = load(path)
+    return results, order
+
+
+def means(runs):
+    """(IOPS, mean µs, p99 µs) of RUNS (one such tuple a round), each
+    averaged over the rounds; kvreport.py averages ops/s with it."""
+    return (statistics.mean(r[0] for r in runs),
+            statistics.mean(r[1] for r in runs),
+            statistics.mean(r[2] for r in runs))
+
+
+def main():
+    directory, ref, cand = sys.argv[1:4]
+    results, order = collect(directory)
     print(f"| job | {ref} IOPS | {ref} mean/p99 µs | {cand} IOPS | {cand} mean/p99 µs | ratio |")
     print("|---|---:|---:|---:|---:|---:|")
     for job in order:
         row = []
         for impl in (ref, cand):
-            runs = results.get((impl, job), [])
-            if not runs:
-                row.append(None)
-                continue
-            row.append((statistics.mean(r[0] for r in runs),
-                        statistics.mean(r[1] for r in runs),
-                        statistics.mean(r[2] for r in runs)))
+            runs = list(results.get((impl, job), {}).values())
+            row.append(means(runs) if runs else None)
         if None in row:
             print(f"| {job} | missing | | | | |")
             continue

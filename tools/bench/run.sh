@@ -16,6 +16,9 @@
 # BENCH_JOBS (a glob of job names), BENCH_INLINE (port in-capsule size),
 # BENCH_NSTAT=1 (save nstat TCP counters per job next to the fio output),
 # BENCH_ZNS_SCHED (zns: the devices' I/O scheduler, e.g. none).
+# After the table, tools/bench/plot.py writes PNG plots of the results into
+# the same directory and prints their paths; it needs python3-matplotlib,
+# which is installed here if it can be (without it, the table only).
 set -eu
 top=$(realpath "$(dirname "$0")/../..")
 name=${1:-tcp}
@@ -28,6 +31,7 @@ timing) reference=model candidate=vssd ;;
 *) echo "bench: unknown benchmark $name" >&2; exit 2 ;;
 esac
 "$top/tools/deps.sh"
+"$top/tools/deps.sh" plots || echo "bench: python3-matplotlib could not be installed: no plots"
 make -C "$top" -s modules
 [ "$name" != kv ] || make -C "$top/tools/bench" -s kvload
 [ "$name" != zns ] || make -C "$top/tools/bench" -s zappend
@@ -51,8 +55,11 @@ cp -r "$job/bench" "$top/.build/bench/$name"
 echo "# $name: $candidate against $reference, same VM boot, $(nproc) host CPUs, ${ROUNDS:-2} rounds"
 if [ "$name" = timing ]; then
 	python3 "$top/tools/bench/timingreport.py" "$top/.build/bench/$name"
+	python3 "$top/tools/bench/plot.py" timing "$top/.build/bench/$name"
 elif [ "$name" = kv ]; then
 	python3 "$top/tools/bench/kvreport.py" "$top/.build/bench/$name"
+	python3 "$top/tools/bench/plot.py" kv "$top/.build/bench/$name"
 else
 	python3 "$top/tools/bench/report.py" "$top/.build/bench/$name" "$reference" "$candidate"
+	python3 "$top/tools/bench/plot.py" "$name" "$top/.build/bench/$name" "$reference" "$candidate"
 fi

@@ -1,0 +1,150 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# make bench's plots (tools/bench/plot.py) on the host, against the results
+# in selftests/host/fixtures/bench/ (fio and kvload JSON cut down to the
+# fields the reports read, and the tables that report.py and kvreport.py
+# print for them) and timing samples made here and kept by keep_samples of
+# selftests/lib_timing.sh, as the timing test keeps them under make bench:
+#   - keep_samples copies an attempt's latencies and its params, does
+#     nothing without VSSD_TIMING_SAMPLES and never fails;
+#   - report.py and kvreport.py print the committed tables;
+#   - without matplotlib (a stand-in package on PYTHONPATH whose import
+#     fails): after the unchanged table, the one line "# plots:
+#     python3-matplotlib is not installed; table only", exit 0, no PNG;
+#   - with matplotlib (python3-matplotlib; this half is skipped with its
+#     reason when it is not installed): the PNG files of each benchmark,
+#     each printed as "# plot: PATH", with the PNG signature, a sensible
+#     size in bytes and in pixels; the tables unchanged; a directory with
+#     nothing to plot is said so, exit 0.
+set -u
+top=${VSSD_SRC:-$(realpath "$(dirname "$0")/../..")}
+fail() { echo "FAIL: $*"; exit 1; }
+command -v python3 >/dev/null || { echo "SKIP: needs python3"; exit 4; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export PYTHONDONTWRITEBYTECODE=1
+fix=$top/selftests/host/fixtures/bench
+plot=$top/tools/bench/plot.py
+cp -r "$fix/tcp" "$fix/kv" "$tmp/"
+
+# 1. Timing samples: QD1 completion latencies as fio_lat leaves them
+# (PREFIX.base.R and PREFIX.model.R, ns, one per line), kept by
+# keep_samples into samples-N/ as in make bench BENCH=timing.
+python3 - "$tmp/raw" <<'EOF' || fail "making the timing samples"
+import os, random, sys
+rng = random.Random(1)
+out = sys.argv[1]
+for run in (1, 2):
+    os.makedirs("%s/%d" % (out, run))
+    for name, lat in (("simple", (1000000,)), ("970pro", (57600, 69600))):
+        for r in range(1, 5):
+            host = 40000 + rng.randint(-500, 500)
+            with open("%s/%d/%s.base.%d" % (out, run, name, r), "w") as f:
+                f.writelines("%d\n" % (50000 + host + rng.lognormvariate(8, 0.5)) for _ in range(800))
+            with open("%s/%d/%s.model.%d" % (out, run, name, r), "w") as f:
+                f.writelines("%d\n" % (rng.choice(lat) + host + rng.lognormvariate(8, 0.5))
+                             for _ in range(200))
+EOF
+# keep ARGS...: keep_samples ARGS in a shell with lib_timing.sh (lib.sh is
+# left out: it is made for the guest; log is the same one-liner).
+keep() {
+	# shellcheck disable=SC2016
+	bash -c 'log() { echo "# keep: $*"; }; . "$1/selftests/lib_timing.sh" && shift && keep_samples "$@"' \
+		keep "$top" "$@"
+}
+for run in 1 2; do
+	VSSD_TIMING_SAMPLES=$tmp/timing/samples-$run keep simple "$tmp/raw/$run/simple" 1 0 1000000 50000 2 ||
+		fail "keep_samples simple: exit $?"
+	VSSD_TIMING_SAMPLES=$tmp/timing/samples-$run keep 970pro "$tmp/raw/$run/970pro" 2 3 63600 50000 5 \
+		--two-point 57600 69600 || fail "keep_samples 970pro: exit $?"
+done
+cmp -s "$tmp/raw/2/970pro.model.3" "$tmp/timing/samples-2/970pro/model.3" ||
+	fail "keep_samples: model.3 is not the attempt's"
+printf '%s\n' "name 970pro" "attempt 2" "rc 3" "rounds 4" "model_ns 63600" "base_ns 50000" \
+	"percent 5" "args --two-point 57600 69600" | cmp -s - "$tmp/timing/samples-2/970pro/params" ||
+	fail "keep_samples: params: $(cat "$tmp/timing/samples-2/970pro/params")"
+out=$(unset VSSD_TIMING_SAMPLES; keep simple "$tmp/raw/1/simple" 1 0 1000000 50000 2) ||
+	fail "keep_samples without VSSD_TIMING_SAMPLES: exit $?"
+[ -z "$out" ] || fail "keep_samples without VSSD_TIMING_SAMPLES: '$out'"
+out=$(VSSD_TIMING_SAMPLES=$tmp/bad keep simple "$tmp/raw/1/none" 1 0 1000000 50000 2) ||
+	fail "keep_samples with nothing to copy: exit $?"
+case $out in
+*"simple: could not keep the latency samples in $tmp/bad/simple") ;;
+*) fail "keep_samples with nothing to copy: '$out'" ;;
+esac
+rm -rf "$tmp/bad" "$tmp/raw"
+echo "timing: PASS" >"$tmp/timing/run-1.log"
+
+# table NAME: the table of NAME's report, as tools/bench/run.sh prints it.
+table() {
+	case $1 in
+	tcp) python3 "$top/tools/bench/report.py" "$tmp/tcp" nvmet_tcp vssd_tcp ;;
+	kv) python3 "$top/tools/bench/kvreport.py" "$tmp/kv" ;;
+	esac
+}
+# plots NAME: plot.py for NAME's results, as tools/bench/run.sh runs it.
+plots() {
+	case $1 in
+	tcp) python3 "$plot" tcp "$tmp/tcp" nvmet_tcp vssd_tcp ;;
+	*) python3 "$plot" "$1" "$tmp/$1" ;;
+	esac
+}
+
+# 2. The tables.
+for name in tcp kv; do
+	table $name >"$tmp/$name.out" 2>"$tmp/$name.err" || fail "$name table: exit $?: $(cat "$tmp/$name.err")"
+	cmp -s "$fix/$name.table" "$tmp/$name.out" ||
+		fail "$name table: $(diff "$fix/$name.table" "$tmp/$name.out")"
+	[ -s "$tmp/$name.err" ] && fail "$name table: stderr: $(cat "$tmp/$name.err")"
+done
+python3 "$plot" >/dev/null 2>&1
+[ $? = 2 ] || fail "plot.py without arguments did not exit 2"
+
+# 3. Without matplotlib: the table, then the notice; exit 0.
+mkdir -p "$tmp/nompl/matplotlib"
+echo 'raise ImportError("hidden by test_bench_plots.sh")' >"$tmp/nompl/matplotlib/__init__.py"
+notice="# plots: python3-matplotlib is not installed; table only"
+for name in tcp kv timing; do
+	{ table $name && PYTHONPATH=$tmp/nompl plots $name; } >"$tmp/out" 2>"$tmp/err" ||
+		fail "$name without matplotlib: exit $?: $(cat "$tmp/err")"
+	{ [ $name = timing ] || cat "$fix/$name.table"; echo "$notice"; } | cmp -s - "$tmp/out" ||
+		fail "$name without matplotlib: $(cat "$tmp/out" "$tmp/err")"
+	[ -s "$tmp/err" ] && fail "$name without matplotlib: stderr: $(cat "$tmp/err")"
+	ls "$tmp/$name"/*.png >/dev/null 2>&1 && fail "$name without matplotlib: a PNG was written"
+done
+
+# 4. With matplotlib.
+if ! python3 -c 'import matplotlib' 2>/dev/null && ! /usr/bin/python3 -c 'import matplotlib' 2>/dev/null; then
+	echo "SKIP: python3-matplotlib is not installed: the plots are not checked (the table and the fallback are)"
+	exit 4
+fi
+for name in tcp kv timing; do
+	case $name in
+	tcp) want="tcp-iops-ratio.png tcp-latency.png" ;;
+	kv) want="kv-ops-ratio.png kv-latency.png" ;;
+	timing) want="timing-latency-cdf.png" ;;
+	esac
+	plots $name >"$tmp/out" 2>"$tmp/err" || fail "$name plots: exit $?: $(cat "$tmp/err")"
+	printf "# plot: $tmp/$name/%s\n" $want | cmp -s - "$tmp/out" ||
+		fail "$name plots: printed '$(cat "$tmp/out")', stderr '$(cat "$tmp/err")'"
+	for png in $want; do
+		python3 - "$tmp/$name/$png" <<'EOF' || fail "$name: $png"
+import os, struct, sys
+path = sys.argv[1]
+with open(path, "rb") as f:
+    head = f.read(24)
+if head[:8] != b"\x89PNG\r\n\x1a\n" or head[12:16] != b"IHDR":
+    sys.exit("%s: no PNG signature: %r" % (path, head[:16]))
+width, height = struct.unpack(">II", head[16:24])
+size = os.path.getsize(path)
+if size < 10000 or width < 400 or height < 300:
+    sys.exit("%s: %d bytes, %dx%d pixels" % (path, size, width, height))
+EOF
+	done
+	[ $name = timing ] && continue
+	table $name | cmp -s "$fix/$name.table" - || fail "$name: the table changed beside the plots"
+done
+mkdir "$tmp/empty"
+out=$(python3 "$plot" timing "$tmp/empty") || fail "nothing to plot: exit $?"
+[ "$out" = "# plots: nothing to plot in $tmp/empty" ] || fail "nothing to plot: '$out'"
+echo "PASS"
