@@ -64,6 +64,11 @@ vssd_stat() {
 	awk -v k="$2" '$1 == k { print $2 }' "$VSSD_CFS/$1/stats"
 }
 
+# vssd_ns_stat CTRL NSID KEY: one value from a namespace's stats.
+vssd_ns_stat() {
+	awk -v k="$3" '$1 == k { print $2 }' "$VSSD_CFS/$1/namespaces/$2/stats"
+}
+
 # vssd_smart DEV FIELD: a field of "nvme smart-log -o json" (numbers only).
 vssd_smart() {
 	nvme smart-log "$1" -o json | python3 -c \

@@ -83,6 +83,16 @@ done
 expect_eq "stats bytes_written" 20480 "$(vssd_stat cli bytes_written)"
 expect_eq "stats bytes_read" 20480 "$(vssd_stat cli bytes_read)"
 expect_eq "stats write_cmds" 4 "$(vssd_stat cli write_cmds)"
+# The namespace's own counters: all of it on namespace 1, none on 2, until
+# namespace 2 gets a write of its own.
+for f in write_cmds:4 read_cmds:2 bytes_written:20480 bytes_read:20480 error_cmds:0; do
+	expect_eq "namespace 1 stats ${f%%:*}" "${f#*:}" "$(vssd_ns_stat cli 1 "${f%%:*}")"
+	expect_eq "namespace 2 stats ${f%%:*}" 0 "$(vssd_ns_stat cli 2 "${f%%:*}")"
+done
+nvme write "$n2" -s 3 -c 0 -z 4096 -d "$tmp/w4k.0" >/dev/null || fail "nvme write on namespace 2"
+expect_eq "namespace 2 stats write_cmds" 1 "$(vssd_ns_stat cli 2 write_cmds)"
+expect_eq "namespace 2 stats bytes_written" 4096 "$(vssd_ns_stat cli 2 bytes_written)"
+expect_eq "namespace 1 stats write_cmds, after a write to 2" 4 "$(vssd_ns_stat cli 1 write_cmds)"
 expect_eq "SMART power_cycles" 1 "$(json power_cycles <"$tmp/s1.json")"
 nvme id-ns "$n1" -o json | json nuse | grep -qx 40 || fail "nuse after 20 KiB written"
 
@@ -92,6 +102,7 @@ out=$(nvme read "$n1" -s $((64 << 11)) -c 0 -z 512 -d /dev/null 2>&1) &&
 echo "$out" | grep -q "LBA Out of Range" || fail "read beyond the end: $out"
 nvme smart-log "$VSSD_CHR" -o json | json num_err_log_entries | grep -qx 1 ||
 	fail "SMART error log entries after one error"
+expect_eq "namespace 1 stats error_cmds" 1 "$(vssd_ns_stat cli 1 error_cmds)"
 nvme error-log "$VSSD_CHR" -e 1 >"$tmp/err" || fail "error-log"
 grep -q "status_field.*0x4080(LBA Out of Range" "$tmp/err" ||
 	fail "error log entry: $(cat "$tmp/err")"

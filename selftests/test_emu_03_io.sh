@@ -57,6 +57,28 @@ expect_eq "zero, poll=1: no direct completion" 0 "$(vssd_stat io-zero-poll direc
 [ "$(vssd_stat io-zero-poll completions)" -gt 0 ] || fail "zero, poll=1: no completions counted"
 echo 0 >"$VSSD_CFS/io-zero-poll/power"
 
+# Measured latency (submission to completion): never below what the model
+# asked for, and it tells reads from writes.  simple: 3 ms per read,
+# 1 ms per write, at QD1.
+log "measured latency against a fixed-latency model"
+vssd_ctrl io-lat model=simple read_latency_ns=3000000 write_latency_ns=1000000
+vssd_ns io-lat 1 size_mb=16
+vssd_power_on io-lat
+lat_dev=$(vssd_blkdev io-lat 1)
+dd if=/dev/urandom of="$lat_dev" bs=4k count=20 oflag=direct status=none || fail "io-lat: write"
+dd if="$lat_dev" of=/dev/null bs=4k count=20 iflag=direct status=none || fail "io-lat: read"
+r50=$(vssd_stat io-lat read_latency_p50_ns)
+w50=$(vssd_stat io-lat write_latency_p50_ns)
+r99=$(vssd_stat io-lat read_latency_p99_ns)
+rmean=$(vssd_stat io-lat read_latency_mean_ns)
+log "io-lat: read p50 $r50 ns (mean $rmean), write p50 $w50 ns"
+[ "$r50" -ge 3000000 ] && [ "$rmean" -ge 3000000 ] || fail "read latency below the model's 3 ms: p50 $r50 mean $rmean"
+[ "$w50" -ge 1000000 ] && [ "$w50" -lt 3000000 ] || fail "write p50 $w50 ns: not 1 ms and up, or counted as a read"
+[ "$r99" -ge "$r50" ] || fail "read p99 $r99 below p50 $r50"
+echo 0 >"$VSSD_CFS/io-lat/stats"
+expect_eq "read latency zeroed by a stats reset" 0 "$(vssd_stat io-lat read_latency_p50_ns)"
+echo 0 >"$VSSD_CFS/io-lat/power"
+
 # Semantics, on the ssd model (the one with an FTL to keep in step).
 nsze=$((192 << 11))
 # Above what integrity_fio wrote (its last job ends at 160 MiB).

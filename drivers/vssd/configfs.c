@@ -472,6 +472,19 @@ static ssize_t vssd_ns_device_show(struct config_item *item, char *page)
 }
 CONFIGFS_ATTR_RO(vssd_ns_, device);
 
+static ssize_t vssd_ns_stats_show(struct config_item *item, char *page)
+{
+	struct vssd_ns *ns = to_vssd_ns(item);
+	struct vssd_ctrl *ctrl = ns->cs.ctrl;
+	ssize_t n;
+
+	mutex_lock(&ctrl->lock);
+	n = vssd_stats_ns_show(ns, page);
+	mutex_unlock(&ctrl->lock);
+	return n;
+}
+CONFIGFS_ATTR_RO(vssd_ns_, stats);
+
 static struct configfs_attribute *const vssd_ns_core_attrs[] = {
 	&vssd_ns_attr_csi,
 	&vssd_ns_attr_size_mb,
@@ -479,13 +492,16 @@ static struct configfs_attribute *const vssd_ns_core_attrs[] = {
 	&vssd_ns_attr_uuid,
 };
 
-/* The core's namespace attributes, each command set's, then device (built at init). */
+/*
+ * The core's namespace attributes, each command set's, then device and
+ * stats (built at init).
+ */
 static struct configfs_attribute **vssd_ns_attrs;
 
 static int vssd_ns_attrs_build(void)
 {
 	const struct vssd_cs_ops *cs;
-	unsigned int i, j, n = ARRAY_SIZE(vssd_ns_core_attrs) + 1;
+	unsigned int i, j, n = ARRAY_SIZE(vssd_ns_core_attrs) + 2;
 
 	for (i = 0; (cs = vssd_cs_at(i)); i++)
 		for (j = 0; cs->ns_attrs && cs->ns_attrs[j]; j++)
@@ -499,7 +515,8 @@ static int vssd_ns_attrs_build(void)
 	for (i = 0; (cs = vssd_cs_at(i)); i++)
 		for (j = 0; cs->ns_attrs && cs->ns_attrs[j]; j++)
 			vssd_ns_attrs[n++] = cs->ns_attrs[j];
-	vssd_ns_attrs[n] = &vssd_ns_attr_device;
+	vssd_ns_attrs[n++] = &vssd_ns_attr_device;
+	vssd_ns_attrs[n] = &vssd_ns_attr_stats;
 	return 0;
 }
 

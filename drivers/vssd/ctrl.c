@@ -191,6 +191,8 @@ int vssd_ctrl_power_on(struct vssd_ctrl *ctrl)
 	ctrl->features.volatile_wc = true;
 	ctrl->features.arbitration = 0;
 	memset(&ctrl->stats, 0, sizeof(ctrl->stats));
+	list_for_each_entry(ns, &ctrl->ns_list, link)
+		memset(&ns->stats, 0, sizeof(ns->stats));
 	ctrl->errors.count = 0;
 
 	ret = vssd_ctrl_models_init(ctrl);

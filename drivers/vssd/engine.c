@@ -48,6 +48,7 @@ static void vssd_submit_init(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd)
 	cmd->ctrl = ctrl;
 	cmd->ns = NULL;
 	cmd->exec = NULL;
+	cmd->lat_kind = VSSD_LAT_NONE;
 	cmd->submit_ns = ktime_get_ns();
 }
 
@@ -254,8 +255,11 @@ void vssd_submit_direct(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd)
 		cmd->exec(cmd);
 	/* Due the moment its data has moved: never late. */
 	ds = get_cpu_ptr(ctrl->direct);
-	vssd_hist_add(&ds->overhead, ktime_get_ns() - cmd->submit_ns);
+	latency = ktime_get_ns() - cmd->submit_ns;
+	vssd_hist_add(&ds->overhead, latency);
 	vssd_hist_add(&ds->lateness, 0);
+	if (cmd->lat_kind)
+		vssd_hist_add(&ds->latency[cmd->lat_kind - 1], latency);
 	put_cpu_ptr(ctrl->direct);
 	vssd_complete(ctrl, cmd);
 }
@@ -277,6 +281,9 @@ static u64 vssd_worker_complete_due(struct vssd_worker *worker)
 		timerqueue_del(&worker->timeline, node);
 		cmd = container_of(node, struct vssd_cmd, deadline);
 		vssd_hist_add(&worker->lateness, now - node->expires);
+		if (cmd->lat_kind)
+			vssd_hist_add(&worker->latency[cmd->lat_kind - 1],
+				      now - cmd->submit_ns);
 		vssd_complete(worker->ctrl, cmd);
 		worker->last_busy_ns = now;
 	}
@@ -544,13 +551,15 @@ void vssd_engine_stop(struct vssd_ctrl *ctrl)
  */
 void vssd_engine_view(struct vssd_ctrl *ctrl, struct vssd_engine_view *view)
 {
-	unsigned int i;
+	unsigned int i, j;
 
 	for (i = 0; i < ctrl->nr_workers; i++) {
 		const struct vssd_worker *w = &ctrl->workers[i];
 
 		vssd_hist_merge(&view->lateness, &w->lateness);
 		vssd_hist_merge(&view->overhead, &w->overhead);
+		for (j = 0; j < VSSD_NR_LAT; j++)
+			vssd_hist_merge(&view->latency[j], &w->latency[j]);
 		view->early += READ_ONCE(w->early);
 		view->spin_ns += READ_ONCE(w->spin_ns);
 	}
@@ -559,6 +568,8 @@ void vssd_engine_view(struct vssd_ctrl *ctrl, struct vssd_engine_view *view)
 
 		vssd_hist_merge(&view->lateness, &ds->lateness);
 		vssd_hist_merge(&view->overhead, &ds->overhead);
+		for (j = 0; j < VSSD_NR_LAT; j++)
+			vssd_hist_merge(&view->latency[j], &ds->latency[j]);
 		view->direct += ds->lateness.count;
 	}
 }

@@ -46,16 +46,30 @@ static enum vssd_stat_kind vssd_stat_kind_of(struct vssd_cmd *cmd)
 	}
 }
 
-/* Dispatcher: count a command that passed (or failed) its checks. */
+/* Only the dispatcher writes; readers take a racy snapshot. */
+static void vssd_stat_inc(u64 *counter, u64 by)
+{
+	WRITE_ONCE(*counter, *counter + by);
+}
+
+/*
+ * Dispatcher: count a command that passed (or failed) its checks, for the
+ * controller and its namespace, and say which latency histogram its
+ * completion joins.
+ */
 void vssd_stats_count(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 modelled)
 {
 	struct vssd_stats *s = &ctrl->stats;
 	enum vssd_stat_kind kind;
+	struct vssd_ns *ns;
 	u64 bytes;
 
 	lockdep_assert_held(&ctrl->dispatch_lock);
+	ns = cmd->qid ? cmd->ns : NULL;
 	if (cmd->status) {
 		WRITE_ONCE(s->cmds[VSSD_STAT_ERRORS], s->cmds[VSSD_STAT_ERRORS] + 1);
+		if (ns)
+			vssd_stat_inc(&ns->stats.errors, 1);
 		return;
 	}
 	kind = vssd_stat_kind_of(cmd);
@@ -63,21 +77,52 @@ void vssd_stats_count(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 modelled
 		unsigned int i = cmd->ns->cs_index;
 
 		WRITE_ONCE(s->cs_cmds[i], s->cs_cmds[i] + 1);
+		vssd_stat_inc(&ns->stats.cs_cmds, 1);
 		return;
 	}
 	WRITE_ONCE(s->cmds[kind], s->cmds[kind] + 1);
-	if (kind != VSSD_STAT_READ && kind != VSSD_STAT_WRITE)
+	if (kind != VSSD_STAT_READ && kind != VSSD_STAT_WRITE) {
+		if (ns)
+			vssd_stat_inc(&ns->stats.other_cmds, 1);
 		return;
+	}
 	bytes = (u64)(le16_to_cpu(cmd->sqe.rw.length) + 1) << cmd->ns->cs.lba_shift;
 	if (kind == VSSD_STAT_READ) {
+		cmd->lat_kind = VSSD_LAT_READ;
 		WRITE_ONCE(s->bytes_read, s->bytes_read + bytes);
 		WRITE_ONCE(s->model_read_ns, s->model_read_ns + modelled);
 		WRITE_ONCE(s->model_reads, s->model_reads + 1);
+		vssd_stat_inc(&ns->stats.reads, 1);
+		vssd_stat_inc(&ns->stats.bytes_read, bytes);
 	} else {
+		cmd->lat_kind = VSSD_LAT_WRITE;
 		WRITE_ONCE(s->bytes_written, s->bytes_written + bytes);
 		WRITE_ONCE(s->model_write_ns, s->model_write_ns + modelled);
 		WRITE_ONCE(s->model_writes, s->model_writes + 1);
+		vssd_stat_inc(&ns->stats.writes, 1);
+		vssd_stat_inc(&ns->stats.bytes_written, bytes);
 	}
+}
+
+/*
+ * "name value" lines of a namespace's stats attribute (emulator.rst):
+ * what it counted since the controller powered on.
+ */
+ssize_t vssd_stats_ns_show(struct vssd_ns *ns, char *page)
+{
+	const struct vssd_ns_stats *s = &ns->stats;
+	ssize_t n = 0;
+
+	n += sysfs_emit_at(page, n, "read_cmds %llu\nwrite_cmds %llu\n",
+			   READ_ONCE(s->reads), READ_ONCE(s->writes));
+	if (ns->ops != &vssd_cs_nvm)	/* NVM commands count by opcode */
+		n += sysfs_emit_at(page, n, "%s_cmds %llu\n", ns->ops->name,
+				   READ_ONCE(s->cs_cmds));
+	n += sysfs_emit_at(page, n, "other_cmds %llu\nerror_cmds %llu\n",
+			   READ_ONCE(s->other_cmds), READ_ONCE(s->errors));
+	n += sysfs_emit_at(page, n, "bytes_read %llu\nbytes_written %llu\n",
+			   READ_ONCE(s->bytes_read), READ_ONCE(s->bytes_written));
+	return n;
 }
 
 static const char *const vssd_stat_names[VSSD_NR_STATS] = {
@@ -173,12 +218,14 @@ ssize_t vssd_stats_show(struct vssd_ctrl *ctrl, char *page)
 			   view->early, view->spin_ns);
 	n += vssd_stats_hist(page, n, "lateness", &view->lateness);
 	n += vssd_stats_hist(page, n, "overhead", &view->overhead);
+	n += vssd_stats_hist(page, n, "read_latency", &view->latency[VSSD_LAT_READ - 1]);
+	n += vssd_stats_hist(page, n, "write_latency", &view->latency[VSSD_LAT_WRITE - 1]);
 	kfree(view);
 	return n;
 }
 
 /*
- * Zero the model's predicted-latency means and the lateness histograms.  The
+ * Zero the model's predicted-latency means and the engine's histograms.  The
  * command and byte counters stay: SMART reports them to the host.
  * Racy against running workers: meant for a quiet controller.
  */
@@ -196,6 +243,7 @@ void vssd_stats_reset(struct vssd_ctrl *ctrl)
 	for (i = 0; i < ctrl->nr_workers; i++) {
 		memset(&ctrl->workers[i].lateness, 0, sizeof(ctrl->workers[i].lateness));
 		memset(&ctrl->workers[i].overhead, 0, sizeof(ctrl->workers[i].overhead));
+		memset(ctrl->workers[i].latency, 0, sizeof(ctrl->workers[i].latency));
 		WRITE_ONCE(ctrl->workers[i].early, 0);
 		WRITE_ONCE(ctrl->workers[i].spin_ns, 0);
 	}

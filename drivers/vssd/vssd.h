@@ -120,6 +120,7 @@ struct vssd_worker {
 	u64 early;			/* completions before their deadline */
 	struct vssd_hist lateness;	/* completion - deadline */
 	struct vssd_hist overhead;	/* data moved - submission */
+	struct vssd_hist latency[VSSD_NR_LAT];	/* completion - submission */
 };
 
 struct vssd_sq {
@@ -130,6 +131,7 @@ struct vssd_sq {
 struct vssd_direct_stats {
 	struct vssd_hist lateness;	/* completion - deadline */
 	struct vssd_hist overhead;	/* data moved - submission */
+	struct vssd_hist latency[VSSD_NR_LAT];	/* completion - submission */
 };
 
 /* Counters written under the dispatch lock; readers take a racy snapshot. */
@@ -170,6 +172,21 @@ struct vssd_error_log {
 	struct nvme_error_slot slots[VSSD_ERROR_LOG_ENTRIES];
 };
 
+/*
+ * A namespace's share of the controller's counters, written under the
+ * dispatch lock: reads and writes as the controller counts them, the
+ * commands of a command set counted by its name, and those refused.
+ */
+struct vssd_ns_stats {
+	u64 reads;
+	u64 writes;
+	u64 bytes_read;
+	u64 bytes_written;
+	u64 cs_cmds;
+	u64 other_cmds;
+	u64 errors;
+};
+
 struct vssd_ns {
 	struct vssd_cs_ns cs;		/* first: see vssd_cs_ns() */
 	struct config_group group;
@@ -184,6 +201,7 @@ struct vssd_ns {
 	/* Live state (the command set's view in cs). */
 	void *model_data;
 	struct gendisk *disk;
+	struct vssd_ns_stats stats;	/* zeroed at power on */
 };
 
 static_assert(offsetof(struct vssd_ns, cs) == 0);
@@ -294,6 +312,7 @@ u16 vssd_pick_io_queue(struct vssd_ctrl *ctrl);
 struct vssd_engine_view {
 	struct vssd_hist lateness;
 	struct vssd_hist overhead;
+	struct vssd_hist latency[VSSD_NR_LAT];
 	u64 direct;		/* completions by their submitter */
 	u64 early;		/* completions before their deadline: never */
 	u64 spin_ns;		/* worker time spent spinning for deadlines */
@@ -347,5 +366,6 @@ void vssd_cs_ns_free_conf(struct vssd_ns *ns);
 ssize_t vssd_stats_show(struct vssd_ctrl *ctrl, char *page);
 void vssd_stats_reset(struct vssd_ctrl *ctrl);
 void vssd_stats_count(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 modelled);
+ssize_t vssd_stats_ns_show(struct vssd_ns *ns, char *page);
 
 #endif /* VSSD_PRIVATE_H */

@@ -57,6 +57,14 @@ int vssd_buf_read_at(const struct vssd_buf *buf, u32 offset, void *dst, u32 len)
 
 typedef void (*vssd_exec_fn)(struct vssd_cmd *cmd);
 
+/* Measured latency (completion - submission) is kept for reads and writes. */
+enum {
+	VSSD_LAT_NONE,
+	VSSD_LAT_READ,
+	VSSD_LAT_WRITE,
+	VSSD_NR_LAT = VSSD_LAT_WRITE,
+};
+
 #define VSSD_CMD_CS_PRIV	4
 #define VSSD_CS_MAX		4	/* command sets in vssd_cs_table[] */
 
@@ -72,6 +80,7 @@ struct vssd_cmd {
 	struct vssd_ns *ns;
 	vssd_exec_fn exec;	/* data phase, run by the worker */
 	u64 submit_ns;
+	u8 lat_kind;		/* VSSD_LAT_*: the histogram its latency joins */
 	struct timerqueue_node deadline;
 	struct llist_node node;
 

@@ -237,6 +237,7 @@ class FakeConfigFs:
             _put(os.path.join(path, name), default or str(uuid.uuid4()), 0o644)
         _put(os.path.join(path, "zone_fail"), "", 0o200)
         _put(os.path.join(path, "device"), "", 0o444)
+        _put(os.path.join(path, "stats"), "read_cmds 0\nwrite_cmds 0\n", 0o444)
 
     def _ctrl_files(self, d):
         for name, (default, _, _) in PARAMS.items():

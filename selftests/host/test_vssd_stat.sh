@@ -88,6 +88,24 @@ d = sample(3, 11.5, read_cmds=5000, write_cmds=2500, bytes_read=4505600 * 2,
            bytes_written=10240000, gc_runs=5, kv_cmds=110, zns_cmds=45)
 r = m.row("a", b, d)
 assert r["restarted"] and r["reads"] == 5000 and r["index"] == 3, r
+# Namespaces: changes and rates of their own; one whose counters went back,
+# or that was not there before, counts from zero and has no rates.
+na = sample(0, 10.0, read_cmds=10)
+na.namespaces = {1: {"read_cmds": 10, "write_cmds": 4, "bytes_written": 16384, "kv_cmds": 0},
+                 2: {"read_cmds": 50}}
+nb = sample(0, 10.5, read_cmds=30)
+nb.namespaces = {1: {"read_cmds": 30, "write_cmds": 4, "bytes_written": 16384, "kv_cmds": 8},
+                 2: {"read_cmds": 5}, 3: {"write_cmds": 2, "error_cmds": 1}}
+r = m.row("a", na, nb)
+ns = {n["nsid"]: n for n in r["namespaces"]}
+assert sorted(ns) == [1, 2, 3], ns
+assert (ns[1]["reads"], ns[1]["read_iops"], ns[1]["writes"], ns[1]["kv_cmds_per_s"]) == \
+    (20, 40.0, 0, 16.0), ns[1]
+assert ns[2]["reads"] == 5 and ns[2]["read_iops"] == 10.0 and ns[2]["writes"] is None, ns[2]
+assert ns[3]["writes"] == 2 and ns[3]["errors"] == 1 and ns[3]["write_iops"] == 4.0, ns[3]
+assert ns[1]["zns_cmds"] is None and ns[1]["zns_cmds_per_s"] is None, ns[1]
+first = m.row("a", None, nb)
+assert first["namespaces"][0]["reads"] == 30 and first["namespaces"][0]["read_iops"] is None
 assert m.parse_stats("read_cmds 12\nwaf 1.250\nkv_waf 1.00\nbad line x\n") == \
     {"read_cmds": 12, "waf": 1.25, "kv_waf": 1.0}
 EOF
@@ -211,6 +229,9 @@ grep -qx "vssd-stat: c: removed, skipped" "$tmp/err" || fail "no line for c remo
 mkdir "$root/c"
 mkfifo "$root/c/stats"
 echo 1 >"$root/c/power"; echo 4 >"$root/c/index"
+mkdir -p "$root/c/namespaces/2"
+snap "$root/c/namespaces/2/stats" read_cmds=7 write_cmds=3 kv_cmds=5 other_cmds=1 \
+	error_cmds=0 bytes_read=28672 bytes_written=12288
 start_feeder c/stats="$tmp/c1" c/stats="$tmp/c3"
 timeout 60 "$stat" --root "$root" -c 2 c 0.2 >"$tmp/text" 2>"$tmp/err" ||
 	fail "vssd-stat text exited $?: $(cat "$tmp/err")"
@@ -222,17 +243,24 @@ blocks = open(sys.argv[1]).read().split("\n\n")
 assert len(blocks) == 3 and blocks[2] == "", blocks
 first, second = (b.splitlines() for b in blocks[:2])
 assert first[0].endswith("  since power on"), first[0]
-assert first[1].split() == ["ctrl", "reads", "writes", "rMB", "wMB", "rmodel_us", "wmodel_us",
-                            "late50_us", "late99_us", "ovh50_us", "ovh99_us", "gc", "waf",
-                            "kv", "zns"], first[1]
-assert first[2].split() == ["c", "500", "500", "2.0", "2.0", "0.0", "0.0", "0.0", "0.0",
-                            "0.0", "0.0", "0", "-", "0", "0"], first[2]
+assert first[1].split() == ["ctrl", "reads", "writes", "rMB", "wMB", "rmodel_us", "r50_us",
+                            "r99_us", "wmodel_us", "w50_us", "w99_us", "late50_us",
+                            "late99_us", "ovh50_us", "ovh99_us", "gc", "waf", "kv",
+                            "zns"], first[1]
+assert first[2].split() == ["c", "500", "500", "2.0", "2.0"] + ["0.0"] * 10 + \
+    ["0", "-", "0", "0"], first[2]
+# Namespace 2 of c: its own totals; what a namespace has not are dashes.
+assert first[3].split() == ["n2", "7", "3", "0.0", "0.0"] + ["-"] * 12 + ["5", "-"], first[3]
+assert first[3].startswith("  n2 "), first[3]
 assert second[0].endswith("  interval 0.20 s"), second[0]
 assert second[1].split()[1:5] == ["r/s", "w/s", "rMB/s", "wMB/s"], second[1]
 assert second[1].split()[-2:] == ["kv/s", "zns/s"], second[1]
 row = second[2].split()
 assert row[0] == "c*" and float(row[1]) > 0 and float(row[2]) > 0, row
-assert second[3].startswith("* powered off and on again"), second
+# c was power cycled: its namespace counts from zero too, with rates.
+ns2 = second[3].split()
+assert ns2[0] == "n2" and float(ns2[1]) > 0 and float(ns2[2]) > 0, second[3]
+assert second[4].startswith("* powered off and on again"), second
 EOF
 [ -s "$tmp/err" ] && fail "stderr: $(cat "$tmp/err")"
 echo "PASS: vssd-stat"
