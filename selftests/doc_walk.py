@@ -11,7 +11,8 @@ Steps run in one bash process per step with the working directory carried
 over from 'cd' steps and tools/ on PATH.  How a step's output is compared
 depends on what the output depends on (CHECKS below): exactly, after
 dropping what changes from run to run (times, serial numbers, rates), or by
-its shape (the same keys or column names).  --before runs CMD (unchecked)
+its shape (the same keys, column names or rows).  The walk stops at the
+first step that fails or differs.  --before runs CMD (unchecked)
 before each step whose command matches REGEX: what the test machine lacks
 and a real one does by itself, such as udev.  Exit 0 when every step
 succeeded and matched, 1 otherwise; every mismatch is printed.
@@ -71,7 +72,14 @@ def fields(lines, sep=None):
 
 
 def no_time(lines):
-    return [re.sub(r"^\[ *[0-9.]+\] ", "", ln) for ln in lines]
+    """Kernel log lines without their time stamp and with numbers masked
+    (queue and worker counts follow the machine's CPUs)."""
+    return [re.sub(r"[0-9]+", "N", re.sub(r"^\[ *[0-9.]+\] ", "", ln)) for ln in lines]
+
+
+def no_devt(lines):
+    """lsblk output with MAJ:MIN masked (the minor follows other disks)."""
+    return [re.sub(r"\b[0-9]+:[0-9]+\b", "M:m", ln) for ln in lines]
 
 
 def link_targets(lines):
@@ -90,8 +98,15 @@ def id_ctrl(lines):
     return out
 
 
-def stat_header(lines):
-    return [ln.split() for ln in lines if ln.startswith("ctrl")]
+def stat_rows(lines):
+    """vssd-stat's headings and the name of every row (controller or
+    namespace): which rows are there, not their figures."""
+    out = []
+    for ln in lines:
+        if not ln.strip() or re.match(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T", ln):
+            continue
+        out.append(ln.split() if ln.startswith("ctrl") else ln.split()[0])
+    return out
 
 
 # (command pattern, how to run it instead or None, how to compare).  The
@@ -100,9 +115,10 @@ CHECKS = [
     (r"^ls -l ", None, link_targets),
     (r"^ls ", lambda c: "ls -C -w 78 " + c[3:], None),
     (r"^dmesg", None, no_time),
+    (r"^lsblk", None, no_devt),
     (r"^nvme id-ctrl", None, id_ctrl),
     (r"^fio ", None, lambda ls: [ln.split(":")[0].strip() for ln in ls if "IOPS=" in ln]),
-    (r"^vssd-stat (\d+)$", lambda c: "vssd-stat -c 3 " + c.split()[1], stat_header),
+    (r"^vssd-stat (\d+)$", lambda c: "vssd-stat -c 3 " + c.split()[1], stat_rows),
     (r"^cat \S+/stats$", None, fields),
     (r"^nvme smart-log", None, lambda ls: fields(ls, ":")),
 ]
@@ -131,10 +147,15 @@ def main():
     if not todo:
         raise SystemExit("doc_walk: the section has no '# ' steps")
     cwd = os.getcwd()
-    bad = 0
+    bad = ran = 0
     for cmd, expected in todo:
+        ran += 1
         if cmd.startswith("cd "):
             cwd = os.path.join(cwd, cmd[3:].strip())
+            if not os.path.isdir(cwd):
+                print(f"MISMATCH: {cmd}: no such directory")
+                bad += 1
+                break
             print(f"ok: {cmd}")
             continue
         how, compare = None, None
@@ -149,14 +170,21 @@ def main():
         rc, actual = run(actual_cmd, cwd)
         shown = compare(expected) if compare else expected
         got = compare(actual) if compare else actual
+        if expected and not shown:
+            # The comparison would see nothing: it could not fail.
+            bad += 1
+            print(f"MISMATCH: {cmd}: nothing of the document's output is compared")
+            break
         if rc != 0 or shown != got:
             bad += 1
             print(f"MISMATCH: {cmd} (ran: {actual_cmd}; exit {rc})")
             print("  document:\n    " + "\n    ".join(map(str, shown)))
             print("  output:\n    " + "\n    ".join(map(str, got)))
+            # What follows builds on this step: stop here.
+            break
         else:
             print(f"ok: {cmd}")
-    print(f"doc_walk: {len(todo)} steps, {bad} mismatched")
+    print(f"doc_walk: {ran} of {len(todo)} steps run, {bad} mismatched")
     return 1 if bad else 0
 
 

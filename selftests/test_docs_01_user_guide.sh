@@ -10,6 +10,9 @@ module_loaded vssd && skip "vssd is already loaded; the walkthrough starts witho
 cfs=$CONFIGFS/vssd
 # Undone in reverse if a step fails half way.
 on_exit unload_module vssd
+# A step that fails half way must not leave a regular file where a later
+# test expects a device node, nor links udev would not have.
+on_exit sh -c '[ -b /dev/vssd0n1 ] || rm -f /dev/vssd0n1; rm -rf /dev/vssd/ssd0'
 on_exit rmdir "$cfs/ssd0"
 on_exit rmdir "$cfs/ssd0/namespaces/1"
 on_exit sh -c "echo 0 > $cfs/ssd0/power"

@@ -37,7 +37,7 @@ kmsg_since "$mark" | grep -q "channels=65 refused" || fail "no log line for chan
 kmsg_since "$mark" | grep -q "max_transfer_kb=12 refused: not a power of two" ||
 	fail "no log line for max_transfer_kb=12"
 vssd_ns defaults 1 size_mb=16
-for bad in 0 33 x 01x; do
+for bad in 0 33 x 01x +3 03 " 3"; do
 	mkdir "$VSSD_CFS/defaults/namespaces/$bad" 2>/dev/null &&
 		fail "namespace directory '$bad' accepted"
 done

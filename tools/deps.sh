@@ -7,7 +7,7 @@
 # apt-get's output goes to .build/deps-apt.log; the screen gets one line
 # saying what is installed and where that log is, and, if apt-get fails,
 # the log's last 20 lines (the exit status is then apt-get's).
-# usage: deps.sh [debug|plots]   (debug: also what building the debug kernel
+# usage: deps.sh [debug] [plots]   (debug: also what building the debug kernel
 #                                 of make check-debug needs; plots: also
 #                                 python3-matplotlib, for make bench's plots)
 set -eu
@@ -27,10 +27,13 @@ packages=(
 	libnvme-dev python3 shellcheck
 	clang-14 libclang-rt-14-dev
 )
-case "${1:-}" in
-debug) packages+=(flex bison bc libelf-dev libssl-dev) ;;
-plots) packages+=(python3-matplotlib) ;;
-esac
+for extra in "$@"; do
+	case "$extra" in
+	debug) packages+=(flex bison bc libelf-dev libssl-dev) ;;
+	plots) packages+=(python3-matplotlib) ;;
+	*) echo "deps: unknown argument $extra (debug or plots)" >&2; exit 2 ;;
+	esac
+done
 
 missing=()
 for pkg in "${packages[@]}"; do

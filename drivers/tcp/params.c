@@ -10,6 +10,7 @@
 #include <linux/moduleparam.h>
 
 #include "mem.h"
+#include "params.h"
 
 #define VTCP_PARAM_DEFINE(name, def, min, max, perm, desc)		\
 	unsigned int vtcp_##name = def;

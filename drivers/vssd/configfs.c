@@ -6,8 +6,8 @@
  *   /sys/kernel/config/vssd/<ctrl>/             a controller (mkdir)
  *       <parameter>, model, preset, worker_cpus, power, index, stats
  *   /sys/kernel/config/vssd/<ctrl>/namespaces/<nsid>/   a namespace (mkdir)
- *       csi, size_mb, block_size, uuid, device, and each command set's
- *       own (struct vssd_cs_ops.ns_attrs)
+ *       csi, size_mb, block_size, uuid, each command set's own (struct
+ *       vssd_cs_ops.ns_attrs), device, stats
  *
  * Everything but power and stats is writable only while the controller is
  * powered off; a powered controller and its namespaces cannot be removed
@@ -552,7 +552,10 @@ static struct config_group *vssd_ns_make(struct config_group *group, const char 
 	u32 nsid;
 	int ret;
 
+	/* Only the plain decimal form: "+3" or "03" would hide namespace 3. */
 	ret = kstrtou32(name, 10, &nsid);
+	if (!ret && (name[0] < '1' || name[0] > '9'))
+		ret = -EINVAL;
 	if (ret || !nsid || nsid > VSSD_MAX_NSID) {
 		pr_warn("%s: namespace \"%s\" refused: name it by its NSID, 1..%u\n",
 			vssd_ctrl_name(ctrl), name, VSSD_MAX_NSID);

@@ -52,6 +52,8 @@ void vssd_ns_set_ops(struct vssd_ns *ns, const struct vssd_cs_ops *cs)
 {
 	ns->ops = cs;
 	ns->cs_index = vssd_cs_index(cs);
+	/* Its counters were counted under the command set it leaves. */
+	memset(&ns->stats, 0, sizeof(ns->stats));
 }
 
 /*

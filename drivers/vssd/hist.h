@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * vssd: a log-linear histogram of nanosecond values (completion lateness).
+ * vssd: a log-linear histogram of nanosecond values (lateness, overhead,
+ * measured latency).
  * Eight buckets per power of two, so a percentile read back is within 12.5%
  * of the true value.  Pure code: selftests/unit compiles it in userspace.
  */

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vssd: per-controller statistics, the "stats" attribute of a controller.
+ * vssd: statistics, the "stats" attributes of a controller and of each
+ * namespace.
  *
- * Command and byte counters are written under the dispatch lock, lateness
- * histograms by each worker alone or per CPU; the reader sums a racy
- * snapshot.
+ * Command and byte counters are written under the dispatch lock, the
+ * engine's histograms (lateness, overhead, measured latency) by each worker
+ * alone or per CPU; the reader sums a racy snapshot.
  */
 #include <linux/slab.h>
 
@@ -67,7 +68,7 @@ void vssd_stats_count(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 modelled
 	lockdep_assert_held(&ctrl->dispatch_lock);
 	ns = cmd->qid ? cmd->ns : NULL;
 	if (cmd->status) {
-		WRITE_ONCE(s->cmds[VSSD_STAT_ERRORS], s->cmds[VSSD_STAT_ERRORS] + 1);
+		vssd_stat_inc(&s->cmds[VSSD_STAT_ERRORS], 1);
 		if (ns)
 			vssd_stat_inc(&ns->stats.errors, 1);
 		return;
@@ -76,11 +77,11 @@ void vssd_stats_count(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 modelled
 	if (kind == VSSD_STAT_CS) {
 		unsigned int i = cmd->ns->cs_index;
 
-		WRITE_ONCE(s->cs_cmds[i], s->cs_cmds[i] + 1);
+		vssd_stat_inc(&s->cs_cmds[i], 1);
 		vssd_stat_inc(&ns->stats.cs_cmds, 1);
 		return;
 	}
-	WRITE_ONCE(s->cmds[kind], s->cmds[kind] + 1);
+	vssd_stat_inc(&s->cmds[kind], 1);
 	if (kind != VSSD_STAT_READ && kind != VSSD_STAT_WRITE) {
 		if (ns)
 			vssd_stat_inc(&ns->stats.other_cmds, 1);
@@ -89,16 +90,16 @@ void vssd_stats_count(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 modelled
 	bytes = (u64)(le16_to_cpu(cmd->sqe.rw.length) + 1) << cmd->ns->cs.lba_shift;
 	if (kind == VSSD_STAT_READ) {
 		cmd->lat_kind = VSSD_LAT_READ;
-		WRITE_ONCE(s->bytes_read, s->bytes_read + bytes);
-		WRITE_ONCE(s->model_read_ns, s->model_read_ns + modelled);
-		WRITE_ONCE(s->model_reads, s->model_reads + 1);
+		vssd_stat_inc(&s->bytes_read, bytes);
+		vssd_stat_inc(&s->model_read_ns, modelled);
+		vssd_stat_inc(&s->model_reads, 1);
 		vssd_stat_inc(&ns->stats.reads, 1);
 		vssd_stat_inc(&ns->stats.bytes_read, bytes);
 	} else {
 		cmd->lat_kind = VSSD_LAT_WRITE;
-		WRITE_ONCE(s->bytes_written, s->bytes_written + bytes);
-		WRITE_ONCE(s->model_write_ns, s->model_write_ns + modelled);
-		WRITE_ONCE(s->model_writes, s->model_writes + 1);
+		vssd_stat_inc(&s->bytes_written, bytes);
+		vssd_stat_inc(&s->model_write_ns, modelled);
+		vssd_stat_inc(&s->model_writes, 1);
 		vssd_stat_inc(&ns->stats.writes, 1);
 		vssd_stat_inc(&ns->stats.bytes_written, bytes);
 	}
@@ -106,13 +107,14 @@ void vssd_stats_count(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 modelled
 
 /*
  * "name value" lines of a namespace's stats attribute (emulator.rst):
- * what it counted since the controller powered on.
+ * what it counted since the controller powered on.  ctrl->lock held.
  */
 ssize_t vssd_stats_ns_show(struct vssd_ns *ns, char *page)
 {
 	const struct vssd_ns_stats *s = &ns->stats;
 	ssize_t n = 0;
 
+	lockdep_assert_held(&ns->cs.ctrl->lock);	/* ns->ops stays */
 	n += sysfs_emit_at(page, n, "read_cmds %llu\nwrite_cmds %llu\n",
 			   READ_ONCE(s->reads), READ_ONCE(s->writes));
 	if (ns->ops != &vssd_cs_nvm)	/* NVM commands count by opcode */
@@ -166,7 +168,7 @@ ssize_t vssd_stats_show(struct vssd_ctrl *ctrl, char *page)
 	unsigned int i;
 
 	lockdep_assert_held(&ctrl->lock);
-	view = kzalloc(sizeof(*view), GFP_KERNEL);
+	view = kvzalloc(sizeof(*view), GFP_KERNEL);
 	if (!view)
 		return -ENOMEM;
 	for (i = 0; i < VSSD_NR_STATS; i++) {
@@ -220,7 +222,7 @@ ssize_t vssd_stats_show(struct vssd_ctrl *ctrl, char *page)
 	n += vssd_stats_hist(page, n, "overhead", &view->overhead);
 	n += vssd_stats_hist(page, n, "read_latency", &view->latency[VSSD_LAT_READ - 1]);
 	n += vssd_stats_hist(page, n, "write_latency", &view->latency[VSSD_LAT_WRITE - 1]);
-	kfree(view);
+	kvfree(view);
 	return n;
 }
 

@@ -73,6 +73,7 @@ struct vssd_cmd {
 	struct vssd_buf buf;
 	u16 qid;
 	u16 status;		/* SCT << 8 | SC, with VSSD_SC_DNR */
+	u8 lat_kind;		/* VSSD_LAT_*: the histogram its latency joins */
 	u64 result;		/* CQE dwords 0 and 1 */
 
 	/* Set at submission and by the dispatcher. */
@@ -80,7 +81,6 @@ struct vssd_cmd {
 	struct vssd_ns *ns;
 	vssd_exec_fn exec;	/* data phase, run by the worker */
 	u64 submit_ns;
-	u8 lat_kind;		/* VSSD_LAT_*: the histogram its latency joins */
 	struct timerqueue_node deadline;
 	struct llist_node node;
 

@@ -102,8 +102,25 @@ assert sorted(ns) == [1, 2, 3], ns
 assert (ns[1]["reads"], ns[1]["read_iops"], ns[1]["writes"], ns[1]["kv_cmds_per_s"]) == \
     (20, 40.0, 0, 16.0), ns[1]
 assert ns[2]["reads"] == 5 and ns[2]["read_iops"] == 10.0 and ns[2]["writes"] is None, ns[2]
-assert ns[3]["writes"] == 2 and ns[3]["errors"] == 1 and ns[3]["write_iops"] == 4.0, ns[3]
+# Not read before although the controller was: totals, no rates.
+assert ns[3]["writes"] == 2 and ns[3]["errors"] == 1 and ns[3]["write_iops"] is None, ns[3]
 assert ns[1]["zns_cmds"] is None and ns[1]["zns_cmds_per_s"] is None, ns[1]
+# Power cycled: every namespace counts from zero, with rates.
+nc = sample(1, 11.0, read_cmds=2)
+nc.namespaces = {1: {"read_cmds": 2, "write_cmds": 1}}
+r = m.row("a", nb, nc)
+assert r["restarted"] and r["namespaces"][0]["reads"] == 2, r
+assert r["namespaces"][0]["read_iops"] == 4.0, r
+# Only directories named as the kernel names namespaces are read.
+import os, tempfile
+d = tempfile.mkdtemp()
+for name in ("1", "+3", "03", "\u00b2", "x"):
+    os.makedirs(os.path.join(d, "namespaces", name))
+    with open(os.path.join(d, "namespaces", name, "stats"), "w") as f:
+        f.write("read_cmds 1\n")
+assert list(m.read_namespaces(d)) == [1], m.read_namespaces(d)
+import shutil
+shutil.rmtree(d)
 first = m.row("a", None, nb)
 assert first["namespaces"][0]["reads"] == 30 and first["namespaces"][0]["read_iops"] is None
 assert m.parse_stats("read_cmds 12\nwaf 1.250\nkv_waf 1.00\nbad line x\n") == \

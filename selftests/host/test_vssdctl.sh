@@ -150,7 +150,7 @@ assert by["c3"]["namespaces"][3]["uuid"] == "0a1b2c3d-4e5f-4061-8293-a4b5c6d7e8f
 assert [n["nsid"] for n in by["zns.big"]["namespaces"]] == [1, 7]
 for x in c:
     for n in x["namespaces"]:
-        assert "device" not in n and "zone_fail" not in n, n
+        assert "device" not in n and "zone_fail" not in n and "stats" not in n, n
     assert "stats" not in x and "stats" not in x["params"]
 EOF
 

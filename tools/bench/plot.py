@@ -221,11 +221,17 @@ def read_samples(directory):
                 for line in f:
                     key, _, value = line.rstrip('\n').partition(' ')
                     params[key] = value
-            rounds = range(1, int(params.get('rounds', '0')) + 1)
+            # An attempt the test could not finish (no model mean, say)
+            # leaves a params file that is not usable: skip it.
             try:
+                if float(params.get('model_ns') or 0) <= 0:
+                    continue
+                float(params.get('base_ns') or 'x')
+                two_point(params)       # a malformed --two-point raises
+                rounds = range(1, int(params.get('rounds', '0')) + 1)
                 base = [timing_judge.load(os.path.join(d, 'base.%d' % r)) for r in rounds]
                 model = [timing_judge.load(os.path.join(d, 'model.%d' % r)) for r in rounds]
-            except OSError:
+            except (OSError, ValueError, IndexError):
                 continue
             if any(base) and any(model):
                 found.setdefault(params.get('name', os.path.basename(d)), []).append(
@@ -349,10 +355,16 @@ def pyplot():
     try:
         import matplotlib
     except ImportError:
-        if os.access(DEBIAN_PYTHON, os.X_OK) and \
-                os.path.realpath(sys.executable) != os.path.realpath(DEBIAN_PYTHON):
+        # A virtual environment's python3 may be a link to Debian's own,
+        # and still not see Debian's packages: sys.prefix tells.
+        other = os.path.realpath(sys.executable) != os.path.realpath(DEBIAN_PYTHON) or \
+            sys.prefix != sys.base_prefix
+        if other and os.access(DEBIAN_PYTHON, os.X_OK) and \
+                not os.environ.get('VSSD_PLOT_REEXEC'):
             sys.stdout.flush()
-            os.execv(DEBIAN_PYTHON, [DEBIAN_PYTHON, os.path.abspath(__file__)] + sys.argv[1:])
+            env = dict(os.environ, VSSD_PLOT_REEXEC='1')
+            os.execve(DEBIAN_PYTHON, [DEBIAN_PYTHON, os.path.abspath(__file__)] +
+                      sys.argv[1:], env)
         return None
     matplotlib.use('Agg')
     import matplotlib.pyplot as plt
