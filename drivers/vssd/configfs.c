@@ -566,6 +566,7 @@ static struct config_group *vssd_ns_make(struct config_group *group, const char 
 		return ERR_PTR(-ENOMEM);
 	ns->cs.ctrl = ctrl;
 	ns->cs.nsid = nsid;
+	vssd_faults_init(ns);
 	vssd_ns_set_ops(ns, vssd_cs_at(0));
 	ns->block_size = 512;
 	ns->size_mb = 1024;
@@ -590,6 +591,7 @@ static struct config_group *vssd_ns_make(struct config_group *group, const char 
 		return ERR_PTR(ret);
 	}
 	config_group_init_type_name(&ns->group, name, &vssd_ns_type);
+	vssd_faults_add_group(ns);
 	return &ns->group;
 }
 

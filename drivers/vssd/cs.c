@@ -77,7 +77,10 @@ void vssd_io_prepare(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 now, u64 
 	}
 	if (!cmd->foreign)
 		cmd->cs_config = ctrl->features.cs_config[cmd->ns->cs_index];
-	cmd->ns->ops->prepare(ctrl, cmd, now, deadline);
+	/* Fault rules (fault/inject.c): a media error instead, or later. */
+	if (!vssd_fault_media(ctrl, cmd))
+		cmd->ns->ops->prepare(ctrl, cmd, now, deadline);
+	vssd_fault_delay(ctrl, cmd, now, deadline);
 }
 
 bool vssd_cs_csi_known(u8 csi)

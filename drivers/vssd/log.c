@@ -87,6 +87,7 @@ static u32 vssd_log_smart(struct vssd_ctrl *ctrl, struct nvme_smart_log *log)
 	vssd_put_le128(log->power_on_hours,
 		       div64_u64(ktime_get_ns() - ctrl->power_on_ns,
 				 3600ULL * NSEC_PER_SEC));
+	vssd_put_le128(log->media_errors, READ_ONCE(s->media_errors));
 	vssd_put_le128(log->num_err_log_entries, READ_ONCE(ctrl->errors.count));
 	log->temp_sensor[0] = cpu_to_le16(313);
 	return sizeof(*log);

@@ -124,6 +124,9 @@ ssize_t vssd_stats_ns_show(struct vssd_ns *ns, char *page)
 			   READ_ONCE(s->other_cmds), READ_ONCE(s->errors));
 	n += sysfs_emit_at(page, n, "bytes_read %llu\nbytes_written %llu\n",
 			   READ_ONCE(s->bytes_read), READ_ONCE(s->bytes_written));
+	n += sysfs_emit_at(page, n, "media_errors %llu\ndelayed_cmds %llu\nstalled_cmds %llu\n",
+			   READ_ONCE(s->media_errors), READ_ONCE(s->delayed),
+			   READ_ONCE(s->stalled));
 	return n;
 }
 

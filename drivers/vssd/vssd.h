@@ -26,6 +26,7 @@
 #include <linux/xarray.h>
 
 #include <vssd/cs.h>
+#include <vssd/fault.h>
 #include <vssd/nvme_ext.h>
 #include <vssd/nvme_fields.h>
 #include <vssd/params.h>
@@ -162,6 +163,7 @@ struct vssd_stats {
 	u64 model_write_ns;
 	u64 model_reads;
 	u64 model_writes;
+	u64 media_errors;	/* SMART: unrecovered errors reported */
 };
 
 #define VSSD_ERROR_LOG_ENTRIES	16
@@ -185,6 +187,24 @@ struct vssd_ns_stats {
 	u64 cs_cmds;
 	u64 other_cmds;
 	u64 errors;
+	/* What its fault rules did (faults.rst). */
+	u64 media_errors;
+	u64 delayed;
+	u64 stalled;
+};
+
+/*
+ * A namespace's fault rules: configuration that any time may change (its
+ * faults/ directory) and the dispatcher applies.  @lock guards @rules;
+ * @armed says whether there are any, so that the dispatcher takes @lock only
+ * then.  @stall_until is a ktime_get_ns() time, written and read whole.
+ */
+struct vssd_ns_faults {
+	spinlock_t lock;	/* @rules: configfs writes, the dispatcher */
+	bool armed;
+	struct vssd_fault_rules rules;
+	u64 stall_until;
+	struct config_group group;	/* faults/ */
 };
 
 struct vssd_ns {
@@ -202,6 +222,7 @@ struct vssd_ns {
 	void *model_data;
 	struct gendisk *disk;
 	struct vssd_ns_stats stats;	/* zeroed at power on */
+	struct vssd_ns_faults faults;	/* kept across power cycles */
 };
 
 static_assert(offsetof(struct vssd_ns, cs) == 0);
@@ -361,6 +382,12 @@ const struct vssd_cs_ops *vssd_cs_of_feature(u8 fid);
 u8 vssd_ns_presented_csi(struct vssd_ns *ns);
 int vssd_cs_ns_alloc_conf(struct vssd_ns *ns);
 void vssd_cs_ns_free_conf(struct vssd_ns *ns);
+
+/* fault/inject.c, fault/configfs.c: fault rules of a namespace */
+void vssd_faults_init(struct vssd_ns *ns);
+bool vssd_fault_media(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd);
+void vssd_fault_delay(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 now, u64 *deadline);
+void vssd_faults_add_group(struct vssd_ns *ns);
 
 /* stats.c */
 ssize_t vssd_stats_show(struct vssd_ctrl *ctrl, char *page);

@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vssd: a namespace's faults/ directory in configfs: media, latency and
+ * stall_ms (Documentation/faults.rst).  Each may change at any time, the
+ * controller powered or not; the rules stay until cleared or the namespace
+ * is removed.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/configfs.h>
+#include <linux/ktime.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+
+#include "../vssd.h"
+
+#define VSSD_FAULT_MAX_STALL_MS	(VSSD_FAULT_MAX_US / 1000)
+
+static struct vssd_ns *vssd_faults_ns(struct config_item *item)
+{
+	return container_of(to_config_group(item), struct vssd_ns, faults.group);
+}
+
+/* Whether any media or latency rule is left: the dispatcher's fast test. */
+static bool vssd_faults_any(const struct vssd_fault_rules *rules)
+{
+	unsigned int k;
+
+	if (rules->nr_ranges)
+		return true;
+	for (k = 0; k < VSSD_FAULT_NR_KINDS; k++)
+		if (rules->delay[k].ppm)
+			return true;
+	return false;
+}
+
+/* One line, without its newline, for the kernel log. */
+static int vssd_faults_line_len(const char *page)
+{
+	return (int)min_t(size_t, strcspn(page, "\n"), 80);
+}
+
+static ssize_t vssd_faults_media_show(struct config_item *item, char *page)
+{
+	struct vssd_ns_faults *f = &vssd_faults_ns(item)->faults;
+	unsigned int i;
+	int n = 0;
+
+	spin_lock(&f->lock);
+	for (i = 0; i < f->rules.nr_ranges; i++)
+		n += vssd_fault_media_format(&f->rules.ranges[i], page + n, PAGE_SIZE - n);
+	spin_unlock(&f->lock);
+	return n;
+}
+
+static ssize_t vssd_faults_media_store(struct config_item *item, const char *page,
+				       size_t count)
+{
+	struct vssd_ns *ns = vssd_faults_ns(item);
+	struct vssd_ns_faults *f = &ns->faults;
+	struct vssd_fault_range r;
+	bool clear;
+	int ret = vssd_fault_media_parse(page, &r, &clear);
+
+	if (ret) {
+		pr_warn("namespace %u: faults/media \"%.*s\" refused: \"read|write|rw SLBA NLB [COUNT]\" or \"clear\"\n",
+			ns->cs.nsid, vssd_faults_line_len(page), page);
+		return ret;
+	}
+	spin_lock(&f->lock);
+	if (clear)
+		f->rules.nr_ranges = 0;
+	else
+		ret = vssd_fault_media_add(&f->rules, &r);
+	WRITE_ONCE(f->armed, vssd_faults_any(&f->rules));
+	spin_unlock(&f->lock);
+	if (ret) {
+		pr_warn("namespace %u: faults/media: %u rules already, \"clear\" first\n",
+			ns->cs.nsid, VSSD_FAULT_MAX_RANGES);
+		return ret;
+	}
+	return count;
+}
+CONFIGFS_ATTR(vssd_faults_, media);
+
+static ssize_t vssd_faults_latency_show(struct config_item *item, char *page)
+{
+	struct vssd_ns_faults *f = &vssd_faults_ns(item)->faults;
+	unsigned int k;
+	int n = 0;
+
+	spin_lock(&f->lock);
+	for (k = 0; k < VSSD_FAULT_NR_KINDS; k++)
+		n += vssd_fault_delay_format(&f->rules.delay[k], k, page + n, PAGE_SIZE - n);
+	spin_unlock(&f->lock);
+	return n;
+}
+
+static ssize_t vssd_faults_latency_store(struct config_item *item, const char *page,
+					 size_t count)
+{
+	struct vssd_ns *ns = vssd_faults_ns(item);
+	struct vssd_ns_faults *f = &ns->faults;
+	struct vssd_fault_delay d;
+	unsigned int kind = 0;
+	bool clear;
+	int ret = vssd_fault_delay_parse(page, &kind, &d, &clear);
+
+	if (ret) {
+		pr_warn("namespace %u: faults/latency \"%.*s\" refused: \"read|write|other|all PERCENT US[-US]\" or \"clear\"\n",
+			ns->cs.nsid, vssd_faults_line_len(page), page);
+		return ret;
+	}
+	spin_lock(&f->lock);
+	if (clear)
+		memset(f->rules.delay, 0, sizeof(f->rules.delay));
+	else
+		f->rules.delay[kind] = d;
+	WRITE_ONCE(f->armed, vssd_faults_any(&f->rules));
+	spin_unlock(&f->lock);
+	return count;
+}
+CONFIGFS_ATTR(vssd_faults_, latency);
+
+static ssize_t vssd_faults_stall_ms_show(struct config_item *item, char *page)
+{
+	u64 until = READ_ONCE(vssd_faults_ns(item)->faults.stall_until), now = ktime_get_ns();
+
+	return sysfs_emit(page, "%llu\n", until > now ? div_u64(until - now, NSEC_PER_MSEC) : 0);
+}
+
+static ssize_t vssd_faults_stall_ms_store(struct config_item *item, const char *page,
+					  size_t count)
+{
+	struct vssd_ns *ns = vssd_faults_ns(item);
+	u32 ms;
+	int ret = kstrtou32(page, 10, &ms);
+
+	if (ret || ms > VSSD_FAULT_MAX_STALL_MS) {
+		pr_warn("namespace %u: faults/stall_ms refused: 0..%u\n", ns->cs.nsid,
+			VSSD_FAULT_MAX_STALL_MS);
+		return -EINVAL;
+	}
+	/* From now; 0 ends a stall. */
+	WRITE_ONCE(ns->faults.stall_until, ms ? ktime_get_ns() + (u64)ms * NSEC_PER_MSEC : 0);
+	return count;
+}
+CONFIGFS_ATTR(vssd_faults_, stall_ms);
+
+static struct configfs_attribute *vssd_faults_attrs[] = {
+	&vssd_faults_attr_media,
+	&vssd_faults_attr_latency,
+	&vssd_faults_attr_stall_ms,
+	NULL,
+};
+
+static const struct config_item_type vssd_faults_type = {
+	.ct_attrs	= vssd_faults_attrs,
+	.ct_owner	= THIS_MODULE,
+};
+
+/* At mkdir of the namespace: its faults/ directory, freed with it. */
+void vssd_faults_add_group(struct vssd_ns *ns)
+{
+	config_group_init_type_name(&ns->faults.group, "faults", &vssd_faults_type);
+	configfs_add_default_group(&ns->faults.group, &ns->group);
+}

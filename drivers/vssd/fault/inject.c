@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vssd: the dispatcher's side of a namespace's fault rules.  Before its
+ * command set sees a command, a media rule may fail it; after, latency
+ * rules and a stall may move its completion later.  Documentation/faults.rst
+ * says what a user gets.
+ */
+#include <linux/lockdep.h>
+#include <linux/random.h>
+#include <linux/spinlock.h>
+
+#include "../vssd.h"
+
+void vssd_faults_init(struct vssd_ns *ns)
+{
+	spin_lock_init(&ns->faults.lock);
+}
+
+/* Which media rules a command meets: 0 for a command no rule fails. */
+static u8 vssd_fault_media_op(const struct vssd_cmd *cmd)
+{
+	switch (cmd->sqe.common.opcode) {
+	case nvme_cmd_read:
+	case nvme_cmd_compare:
+		return VSSD_FAULT_READ;
+	case nvme_cmd_write:
+		return VSSD_FAULT_WRITE;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * Dispatch lock held: fail @cmd if a media rule of its namespace covers
+ * one of its blocks.  Only commands whose range is inside the namespace
+ * are looked at, so that a range error stays the command set's answer.
+ * Returns true when @cmd failed (with no data phase).
+ */
+bool vssd_fault_media(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd)
+{
+	struct vssd_ns *ns = cmd->ns;
+	struct vssd_ns_faults *f = &ns->faults;
+	u64 slba = le64_to_cpu(cmd->sqe.rw.slba);
+	u64 nlb = (u64)le16_to_cpu(cmd->sqe.rw.length) + 1;
+	struct vssd_fault_range *hit;
+	u8 op;
+
+	lockdep_assert_held(&ctrl->dispatch_lock);
+	if (!READ_ONCE(f->armed) || !ns->ops->blocks)
+		return false;
+	op = vssd_fault_media_op(cmd);
+	if (!op || slba >= ns->cs.nr_lbas || nlb > ns->cs.nr_lbas - slba)
+		return false;
+	spin_lock(&f->lock);
+	hit = vssd_fault_media_hit(&f->rules, op, slba, nlb);
+	spin_unlock(&f->lock);
+	if (!hit)
+		return false;
+	cmd->status = VSSD_SC(op == VSSD_FAULT_READ ? NVME_SC_READ_ERROR : NVME_SC_WRITE_FAULT);
+	WRITE_ONCE(ns->stats.media_errors, ns->stats.media_errors + 1);
+	WRITE_ONCE(ctrl->stats.media_errors, ctrl->stats.media_errors + 1);
+	return true;
+}
+
+/*
+ * The kind of a command for latency rules: by the data transfer bits of
+ * its opcode (10b to the host: read, 01b from it: write), Compare a read.
+ */
+static unsigned int vssd_fault_kind_of(const struct vssd_cmd *cmd)
+{
+	u8 opcode = cmd->sqe.common.opcode;
+
+	if (opcode == nvme_cmd_compare || (opcode & 3) == 2)
+		return VSSD_FAULT_KIND_READ;
+	if ((opcode & 3) == 1)
+		return VSSD_FAULT_KIND_WRITE;
+	return VSSD_FAULT_KIND_OTHER;
+}
+
+/*
+ * Dispatch lock held, the command set done with @cmd (which may have
+ * failed): its namespace's latency rules (its kind's and "all") and a stall
+ * move *@deadline later.
+ */
+void vssd_fault_delay(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 now, u64 *deadline)
+{
+	struct vssd_ns *ns = cmd->ns;
+	struct vssd_ns_faults *f = &ns->faults;
+	u64 stall = READ_ONCE(f->stall_until), extra = 0;
+
+	lockdep_assert_held(&ctrl->dispatch_lock);
+	if (READ_ONCE(f->armed)) {
+		unsigned int kind = vssd_fault_kind_of(cmd);
+
+		spin_lock(&f->lock);
+		extra = vssd_fault_delay_pick(&f->rules.delay[kind], get_random_u32(),
+					      get_random_u32());
+		extra += vssd_fault_delay_pick(&f->rules.delay[VSSD_FAULT_KIND_ALL],
+					       get_random_u32(), get_random_u32());
+		spin_unlock(&f->lock);
+	}
+	if (extra) {
+		*deadline = max(*deadline, now) + extra;
+		WRITE_ONCE(ns->stats.delayed, ns->stats.delayed + 1);
+	}
+	if (stall > now) {
+		*deadline = max(*deadline, stall);
+		WRITE_ONCE(ns->stats.stalled, ns->stats.stalled + 1);
+	}
+}

@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vssd: fault rules, the pure part (include/vssd/fault.h).
+ */
+#include <vssd/fault.h>
+
+static const char *const vssd_fault_kinds[VSSD_FAULT_NR_KINDS] = {
+	[VSSD_FAULT_KIND_READ] = "read",
+	[VSSD_FAULT_KIND_WRITE] = "write",
+	[VSSD_FAULT_KIND_OTHER] = "other",
+	[VSSD_FAULT_KIND_ALL] = "all",
+};
+
+const char *vssd_fault_kind_name(unsigned int kind)
+{
+	return kind < VSSD_FAULT_NR_KINDS ? vssd_fault_kinds[kind] : "?";
+}
+
+static bool vssd_fault_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n';
+}
+
+/*
+ * The next word of *@pos into @word (NUL-terminated, at most @size - 1
+ * characters): false at the end of the line or for a longer word.
+ */
+static bool vssd_fault_word(const char **pos, char *word, size_t size)
+{
+	const char *p = *pos;
+	size_t n = 0;
+
+	while (vssd_fault_space(*p))
+		p++;
+	while (*p && !vssd_fault_space(*p)) {
+		if (n + 1 >= size)
+			return false;
+		word[n++] = *p++;
+	}
+	word[n] = 0;
+	*pos = p;
+	return n > 0;
+}
+
+static bool vssd_fault_at_end(const char *pos)
+{
+	while (vssd_fault_space(*pos))
+		pos++;
+	return !*pos;
+}
+
+/* Plain decimal digits, no sign, no overflow of @max. */
+static bool vssd_fault_number(const char *s, u64 max, u64 *out)
+{
+	u64 v = 0;
+
+	if (!*s)
+		return false;
+	for (; *s; s++) {
+		unsigned int d = (unsigned int)(*s - '0');
+
+		if (d > 9 || d > max || v > (max - d) / 10)
+			return false;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return true;
+}
+
+/* "P" or "P.dddd" percent, at most 100, into millionths. */
+static bool vssd_fault_percent(const char *s, u32 *ppm)
+{
+	char whole[8], frac[5] = "0000";
+	const char *dot = strchr(s, '.');
+	size_t n = dot ? (size_t)(dot - s) : strlen(s);
+	u64 w, f;
+
+	if (n == 0 || n >= sizeof(whole))
+		return false;
+	memcpy(whole, s, n);
+	whole[n] = 0;
+	if (dot) {
+		size_t k = strlen(dot + 1);
+
+		if (k == 0 || k > 4)
+			return false;
+		memcpy(frac, dot + 1, k);
+	}
+	if (!vssd_fault_number(whole, 100, &w) || !vssd_fault_number(frac, 9999, &f))
+		return false;
+	if (w * 10000 + f > 100 * 10000)
+		return false;
+	*ppm = (u32)(w * 10000 + f);
+	return true;
+}
+
+static bool vssd_fault_is(const char *word, const char *name)
+{
+	return !strcmp(word, name);
+}
+
+int vssd_fault_media_parse(const char *line, struct vssd_fault_range *r, bool *clear)
+{
+	char word[24];
+	u64 v;
+
+	memset(r, 0, sizeof(*r));
+	*clear = false;
+	if (!vssd_fault_word(&line, word, sizeof(word)))
+		return -EINVAL;
+	if (vssd_fault_is(word, "clear")) {
+		*clear = true;
+		return vssd_fault_at_end(line) ? 0 : -EINVAL;
+	}
+	if (vssd_fault_is(word, "read"))
+		r->ops = VSSD_FAULT_READ;
+	else if (vssd_fault_is(word, "write"))
+		r->ops = VSSD_FAULT_WRITE;
+	else if (vssd_fault_is(word, "rw"))
+		r->ops = VSSD_FAULT_READ | VSSD_FAULT_WRITE;
+	else
+		return -EINVAL;
+	if (!vssd_fault_word(&line, word, sizeof(word)) ||
+	    !vssd_fault_number(word, ~0ULL, &r->slba))
+		return -EINVAL;
+	if (!vssd_fault_word(&line, word, sizeof(word)) ||
+	    !vssd_fault_number(word, ~0ULL - r->slba, &r->nlb) || !r->nlb)
+		return -EINVAL;
+	if (vssd_fault_word(&line, word, sizeof(word))) {
+		if (!vssd_fault_number(word, 0xffffffffU, &v) || !v)
+			return -EINVAL;
+		r->count = (u32)v;
+		r->left = r->count;
+	}
+	return vssd_fault_at_end(line) ? 0 : -EINVAL;
+}
+
+int vssd_fault_media_add(struct vssd_fault_rules *rules, const struct vssd_fault_range *r)
+{
+	unsigned int i;
+
+	for (i = 0; i < rules->nr_ranges; i++) {
+		struct vssd_fault_range *old = &rules->ranges[i];
+
+		if (old->slba == r->slba && old->nlb == r->nlb && old->ops == r->ops) {
+			*old = *r;
+			return 0;
+		}
+	}
+	if (rules->nr_ranges == VSSD_FAULT_MAX_RANGES)
+		return -ENOSPC;
+	rules->ranges[rules->nr_ranges++] = *r;
+	return 0;
+}
+
+struct vssd_fault_range *vssd_fault_media_hit(struct vssd_fault_rules *rules, u8 op,
+					      u64 slba, u64 nlb)
+{
+	unsigned int i;
+
+	for (i = 0; i < rules->nr_ranges; i++) {
+		struct vssd_fault_range *r = &rules->ranges[i];
+
+		if (!(r->ops & op) || (r->count && !r->left))
+			continue;
+		/* Overlap, written so that neither end can overflow. */
+		if (slba - r->slba < r->nlb || (slba < r->slba && r->slba - slba < nlb)) {
+			if (r->count)
+				r->left--;
+			r->hits++;
+			return r;
+		}
+	}
+	return NULL;
+}
+
+int vssd_fault_media_format(const struct vssd_fault_range *r, char *buf, size_t size)
+{
+	static const char *const ops[] = { "?", "read", "write", "rw" };
+	int n;
+
+	if (r->count)
+		n = snprintf(buf, size, "%s %llu %llu %u left=%u hits=%llu\n", ops[r->ops & 3],
+			     r->slba, r->nlb, r->count, r->left, r->hits);
+	else
+		n = snprintf(buf, size, "%s %llu %llu hits=%llu\n", ops[r->ops & 3],
+			     r->slba, r->nlb, r->hits);
+	return n < 0 ? 0 : (size_t)n < size ? n : (int)size - 1;
+}
+
+int vssd_fault_delay_parse(const char *line, unsigned int *kind,
+			   struct vssd_fault_delay *d, bool *clear)
+{
+	char word[24], *dash;
+	u64 lo, hi;
+	unsigned int k;
+
+	memset(d, 0, sizeof(*d));
+	*clear = false;
+	if (!vssd_fault_word(&line, word, sizeof(word)))
+		return -EINVAL;
+	if (vssd_fault_is(word, "clear")) {
+		*clear = true;
+		return vssd_fault_at_end(line) ? 0 : -EINVAL;
+	}
+	for (k = 0; k < VSSD_FAULT_NR_KINDS; k++)
+		if (vssd_fault_is(word, vssd_fault_kinds[k]))
+			break;
+	if (k == VSSD_FAULT_NR_KINDS)
+		return -EINVAL;
+	*kind = k;
+	if (!vssd_fault_word(&line, word, sizeof(word)) || !vssd_fault_percent(word, &d->ppm))
+		return -EINVAL;
+	if (!vssd_fault_word(&line, word, sizeof(word)))
+		return d->ppm || !vssd_fault_at_end(line) ? -EINVAL : 0;
+	dash = strchr(word, '-');
+	if (dash)
+		*dash = 0;
+	if (!vssd_fault_number(word, VSSD_FAULT_MAX_US, &lo))
+		return -EINVAL;
+	hi = lo;
+	if (dash && !vssd_fault_number(dash + 1, VSSD_FAULT_MAX_US, &hi))
+		return -EINVAL;
+	if (hi < lo || !hi)
+		return -EINVAL;
+	d->min_us = (u32)lo;
+	d->max_us = (u32)hi;
+	return vssd_fault_at_end(line) ? 0 : -EINVAL;
+}
+
+u64 vssd_fault_delay_pick(struct vssd_fault_delay *d, u32 roll, u32 pick)
+{
+	u64 span;
+
+	/* roll / 2^32 < ppm / 10^6, without division. */
+	if (!d->ppm || (u64)roll * VSSD_FAULT_PPM >= (u64)d->ppm << 32)
+		return 0;
+	d->hits++;
+	span = (u64)(d->max_us - d->min_us) + 1;
+	return ((u64)d->min_us + (((u64)pick * span) >> 32)) * 1000;
+}
+
+int vssd_fault_delay_format(const struct vssd_fault_delay *d, unsigned int kind,
+			    char *buf, size_t size)
+{
+	int n;
+
+	if (!d->ppm)
+		return 0;
+	if (d->min_us == d->max_us)
+		n = snprintf(buf, size, "%s %u.%04u %u hits=%llu\n", vssd_fault_kind_name(kind),
+			     d->ppm / 10000, d->ppm % 10000, d->min_us, d->hits);
+	else
+		n = snprintf(buf, size, "%s %u.%04u %u-%u hits=%llu\n",
+			     vssd_fault_kind_name(kind), d->ppm / 10000, d->ppm % 10000,
+			     d->min_us, d->max_us, d->hits);
+	return n < 0 ? 0 : (size_t)n < size ? n : (int)size - 1;
+}

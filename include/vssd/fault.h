@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vssd: fault rules of a namespace, the pure part: what a line written to
+ * faults/media or faults/latency means, which rule a command meets, and how
+ * much later a delayed command completes.  Documentation/faults.rst is the
+ * user's view.
+ *
+ * Media rules name a range of logical blocks and the commands they fail:
+ * reads (Read, Compare) get Unrecovered Read Error, writes Write Fault.  A
+ * rule with a count fails that many matching commands, then lets them pass
+ * (a transient error); without one it fails every matching command.
+ *
+ * Latency rules, one per kind of command (read, write, other, and all,
+ * which every command meets as well as its own kind's), give a matching
+ * command a probability, in millionths, of completing later by a fixed or a
+ * uniformly distributed extra time.
+ *
+ * Not locked: the caller serialises every call on one set of rules.  Pure
+ * code (include/vssd/pure.h): selftests/unit runs it in userspace.
+ */
+#ifndef VSSD_FAULT_H
+#define VSSD_FAULT_H
+
+#include <vssd/pure.h>
+
+#define VSSD_FAULT_MAX_RANGES	16
+#define VSSD_FAULT_PPM		1000000U	/* probability 1 */
+#define VSSD_FAULT_MAX_US	10000000U	/* 10 s: the longest extra latency */
+
+/* What a media rule fails (bits). */
+enum {
+	VSSD_FAULT_READ = 1,
+	VSSD_FAULT_WRITE = 2,
+};
+
+/* Kinds of commands a latency rule applies to. */
+enum vssd_fault_kind {
+	VSSD_FAULT_KIND_READ,
+	VSSD_FAULT_KIND_WRITE,
+	VSSD_FAULT_KIND_OTHER,
+	VSSD_FAULT_KIND_ALL,
+	VSSD_FAULT_NR_KINDS,
+};
+
+struct vssd_fault_range {
+	u64 slba;
+	u64 nlb;
+	u32 count;	/* 0: every matching command; else the first @count */
+	u32 left;	/* of @count */
+	u64 hits;	/* commands failed */
+	u8 ops;		/* VSSD_FAULT_READ | VSSD_FAULT_WRITE */
+};
+
+struct vssd_fault_delay {
+	u32 ppm;	/* probability in millionths; 0: no rule */
+	u32 min_us;
+	u32 max_us;	/* == min_us: a fixed extra time */
+	u64 hits;	/* commands delayed */
+};
+
+struct vssd_fault_rules {
+	unsigned int nr_ranges;
+	struct vssd_fault_range ranges[VSSD_FAULT_MAX_RANGES];
+	struct vssd_fault_delay delay[VSSD_FAULT_NR_KINDS];
+};
+
+/*
+ * One line of faults/media: "clear" (*@clear set) or
+ * "read|write|rw SLBA NLB [COUNT]" into *@r.  Returns 0 or -EINVAL.
+ */
+int vssd_fault_media_parse(const char *line, struct vssd_fault_range *r, bool *clear);
+/* Add @r to @rules (a rule for the same range and ops replaces it): 0 or -ENOSPC. */
+int vssd_fault_media_add(struct vssd_fault_rules *rules, const struct vssd_fault_range *r);
+/*
+ * A command of @op (VSSD_FAULT_READ or _WRITE) on blocks [@slba, @slba +
+ * @nlb): the first rule that fails it, counted (hits, and one of its count
+ * used), or NULL when none does.
+ */
+struct vssd_fault_range *vssd_fault_media_hit(struct vssd_fault_rules *rules, u8 op,
+					      u64 slba, u64 nlb);
+/* Rule @i as the line faults/media shows; returns the length (< @size). */
+int vssd_fault_media_format(const struct vssd_fault_range *r, char *buf, size_t size);
+
+/*
+ * One line of faults/latency: "clear" (*@clear set) or
+ * "read|write|other|all PERCENT US[-US]" into *@kind and *@d; a PERCENT of
+ * 0 removes the kind's rule.  PERCENT has up to four decimals.  Returns 0
+ * or -EINVAL.
+ */
+int vssd_fault_delay_parse(const char *line, unsigned int *kind,
+			   struct vssd_fault_delay *d, bool *clear);
+/*
+ * The extra nanoseconds rule @d gives a command, from two uniformly
+ * distributed random words: @roll decides whether it applies, @pick the
+ * time within [min_us, max_us].  Counts a hit when it applies.
+ */
+u64 vssd_fault_delay_pick(struct vssd_fault_delay *d, u32 roll, u32 pick);
+/* The rule of @kind as the line faults/latency shows (< @size), or 0 for none. */
+int vssd_fault_delay_format(const struct vssd_fault_delay *d, unsigned int kind,
+			    char *buf, size_t size);
+const char *vssd_fault_kind_name(unsigned int kind);
+
+#endif /* VSSD_FAULT_H */

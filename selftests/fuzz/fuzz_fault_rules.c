@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libFuzzer target: drivers/vssd/fault/rules.c, the lines a user writes to
+ * a namespace's faults/media and faults/latency.  The input is split into
+ * lines, each parsed as both kinds.  A media rule accepted has at least
+ * one block and its range does not wrap; a latency rule has a probability
+ * of at most 100% and a time range within the limit.  Every accepted rule,
+ * printed as faults/ shows it (without its counters), parses back to the
+ * same rule.  Accepted media rules go into one set of 16, which a command
+ * on the rule's own first and last block always meets while a count is
+ * left, and delays drawn from an accepted rule stay within its range.
+ */
+// fuzz-sources: drivers/vssd/fault/rules.c
+// fuzz-max-len: 1024
+#include "fuzz.h"
+#include <vssd/fault.h>
+
+/* The line as shown, cut before its counters ("hits=", "left="). */
+static void strip_counters(char *line)
+{
+	char *p = strstr(line, " left=");
+
+	if (!p)
+		p = strstr(line, " hits=");
+	if (p)
+		*p = 0;
+}
+
+static void media(struct vssd_fault_rules *rules, const char *line)
+{
+	struct vssd_fault_range r, back;
+	char shown[128];
+	bool clear, again;
+
+	if (vssd_fault_media_parse(line, &r, &clear))
+		return;
+	if (clear) {
+		rules->nr_ranges = 0;
+		return;
+	}
+	FUZZ_ASSERT(r.nlb && r.slba + r.nlb - 1 >= r.slba);
+	FUZZ_ASSERT(r.ops >= 1 && r.ops <= 3 && r.left == r.count);
+	vssd_fault_media_format(&r, shown, sizeof(shown));
+	strip_counters(shown);
+	FUZZ_ASSERT(!vssd_fault_media_parse(shown, &back, &again) && !again);
+	FUZZ_ASSERT(back.slba == r.slba && back.nlb == r.nlb && back.ops == r.ops &&
+		    back.count == r.count);
+	if (vssd_fault_media_add(rules, &r))
+		return;
+	FUZZ_ASSERT(rules->nr_ranges <= VSSD_FAULT_MAX_RANGES);
+	/* Rules added earlier may cover it too: any rule failing it will do. */
+	if (r.ops & VSSD_FAULT_READ) {
+		FUZZ_ASSERT(vssd_fault_media_hit(rules, VSSD_FAULT_READ, r.slba, 1));
+		FUZZ_ASSERT(vssd_fault_media_hit(rules, VSSD_FAULT_READ, r.slba + r.nlb - 1, 1) ||
+			    r.count);
+	}
+}
+
+static void latency(struct vssd_fault_delay *kinds, const char *line, u32 rnd)
+{
+	struct vssd_fault_delay d, back;
+	unsigned int kind = VSSD_FAULT_NR_KINDS, kind2 = VSSD_FAULT_NR_KINDS;
+	char shown[128];
+	bool clear, again;
+	u64 t;
+
+	if (vssd_fault_delay_parse(line, &kind, &d, &clear) || clear)
+		return;
+	FUZZ_ASSERT(kind < VSSD_FAULT_NR_KINDS && d.ppm <= VSSD_FAULT_PPM);
+	FUZZ_ASSERT(!d.ppm || (d.min_us <= d.max_us && d.max_us <= VSSD_FAULT_MAX_US &&
+			       d.max_us));
+	kinds[kind] = d;
+	if (!d.ppm)
+		return;
+	vssd_fault_delay_format(&d, kind, shown, sizeof(shown));
+	strip_counters(shown);
+	FUZZ_ASSERT(!vssd_fault_delay_parse(shown, &kind2, &back, &again) && !again);
+	FUZZ_ASSERT(kind2 == kind && back.ppm == d.ppm && back.min_us == d.min_us &&
+		    back.max_us == d.max_us);
+	t = vssd_fault_delay_pick(&kinds[kind], 0, rnd);
+	FUZZ_ASSERT(t >= (u64)d.min_us * 1000 && t <= (u64)d.max_us * 1000);
+}
+
+int vssd_fuzz_one(const u8 *data, size_t size)
+{
+	static struct vssd_fault_rules rules;
+	char line[257];
+	size_t at = 0, n;
+
+	memset(&rules, 0, sizeof(rules));
+	while (at < size) {
+		for (n = 0; at < size && data[at] != '\n' && n < sizeof(line) - 1; n++)
+			line[n] = (char)data[at++];
+		line[n] = 0;
+		at++;
+		media(&rules, line);
+		latency(rules.delay, line, (u32)n * 2654435761U);
+	}
+	return 0;
+}

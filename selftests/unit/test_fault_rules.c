@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests for drivers/vssd/fault/rules.c: what faults/media and
+ * faults/latency accept and refuse, which commands a media rule fails
+ * (overlap at both edges, LBAs near 2^64, counts that run out), and that a
+ * latency rule's probability and time range hold over many draws.
+ */
+// unit-sources: drivers/vssd/fault/rules.c
+#include <stdlib.h>
+
+#include "unit.h"
+#include <vssd/fault.h>
+
+static u32 next_rand(u64 *state)
+{
+	*state = *state * 6364136223846793005ULL + 1442695040888963407ULL;
+	return (u32)(*state >> 32);
+}
+
+UNIT_TEST(media_lines)
+{
+	struct vssd_fault_range r;
+	bool clear;
+
+	EXPECT_EQ(vssd_fault_media_parse("read 100 8\n", &r, &clear), 0);
+	EXPECT(!clear);
+	EXPECT_EQ(r.ops, VSSD_FAULT_READ);
+	EXPECT_EQ(r.slba, 100);
+	EXPECT_EQ(r.nlb, 8);
+	EXPECT_EQ(r.count, 0);
+	EXPECT_EQ(vssd_fault_media_parse("  write\t0 1 3 ", &r, &clear), 0);
+	EXPECT_EQ(r.ops, VSSD_FAULT_WRITE);
+	EXPECT_EQ(r.count, 3);
+	EXPECT_EQ(r.left, 3);
+	EXPECT_EQ(vssd_fault_media_parse("rw 18446744073709551614 1", &r, &clear), 0);
+	EXPECT_EQ(r.ops, VSSD_FAULT_READ | VSSD_FAULT_WRITE);
+	EXPECT_EQ(vssd_fault_media_parse("clear\n", &r, &clear), 0);
+	EXPECT(clear);
+
+	/* Refused: each of these would be a rule the user did not mean. */
+	EXPECT_EQ(vssd_fault_media_parse("", &r, &clear), -EINVAL);
+	EXPECT_EQ(vssd_fault_media_parse("clear now", &r, &clear), -EINVAL);
+	EXPECT_EQ(vssd_fault_media_parse("erase 1 1", &r, &clear), -EINVAL);
+	EXPECT_EQ(vssd_fault_media_parse("read 1", &r, &clear), -EINVAL);
+	EXPECT_EQ(vssd_fault_media_parse("read 1 0", &r, &clear), -EINVAL);
+	EXPECT_EQ(vssd_fault_media_parse("read -1 5", &r, &clear), -EINVAL);
+	EXPECT_EQ(vssd_fault_media_parse("read +1 5", &r, &clear), -EINVAL);
+	EXPECT_EQ(vssd_fault_media_parse("read 0x10 5", &r, &clear), -EINVAL);
+	EXPECT_EQ(vssd_fault_media_parse("read 1 5 0", &r, &clear), -EINVAL);
+	EXPECT_EQ(vssd_fault_media_parse("read 1 5 2 9", &r, &clear), -EINVAL);
+	EXPECT_EQ(vssd_fault_media_parse("read 1 5 4294967296", &r, &clear), -EINVAL);
+	/* The range may not wrap past the last LBA a u64 holds. */
+	EXPECT_EQ(vssd_fault_media_parse("read 18446744073709551615 2", &r, &clear), -EINVAL);
+	EXPECT_EQ(vssd_fault_media_parse("read 18446744073709551616 1", &r, &clear), -EINVAL);
+	EXPECT_EQ(vssd_fault_media_parse("read 1 99999999999999999999999", &r, &clear),
+		  -EINVAL);
+}
+
+UNIT_TEST(media_overlap)
+{
+	struct vssd_fault_rules rules = {};
+	struct vssd_fault_range r;
+	bool clear;
+
+	EXPECT_EQ(vssd_fault_media_parse("read 100 8", &r, &clear), 0);
+	EXPECT_EQ(vssd_fault_media_add(&rules, &r), 0);
+	/* [100, 108): every command that touches it, none that does not. */
+	EXPECT(!vssd_fault_media_hit(&rules, VSSD_FAULT_READ, 0, 100));
+	EXPECT(vssd_fault_media_hit(&rules, VSSD_FAULT_READ, 0, 101));
+	EXPECT(vssd_fault_media_hit(&rules, VSSD_FAULT_READ, 107, 1));
+	EXPECT(!vssd_fault_media_hit(&rules, VSSD_FAULT_READ, 108, 1));
+	EXPECT(vssd_fault_media_hit(&rules, VSSD_FAULT_READ, 90, 100));
+	EXPECT(vssd_fault_media_hit(&rules, VSSD_FAULT_READ, 103, 2));
+	EXPECT(!vssd_fault_media_hit(&rules, VSSD_FAULT_WRITE, 100, 8));
+	EXPECT_EQ(rules.ranges[0].hits, 4);
+
+	/* Near the top of the LBA space nothing wraps. */
+	EXPECT_EQ(vssd_fault_media_parse("write 18446744073709551614 1", &r, &clear), 0);
+	EXPECT_EQ(vssd_fault_media_add(&rules, &r), 0);
+	EXPECT(vssd_fault_media_hit(&rules, VSSD_FAULT_WRITE, 18446744073709551613ULL, 2));
+	EXPECT(!vssd_fault_media_hit(&rules, VSSD_FAULT_WRITE, 18446744073709551613ULL, 1));
+	EXPECT(!vssd_fault_media_hit(&rules, VSSD_FAULT_WRITE, 0, 65536));
+}
+
+UNIT_TEST(media_count)
+{
+	struct vssd_fault_rules rules = {};
+	struct vssd_fault_range r;
+	bool clear;
+	int i, failed = 0;
+
+	EXPECT_EQ(vssd_fault_media_parse("rw 10 1 3", &r, &clear), 0);
+	EXPECT_EQ(vssd_fault_media_add(&rules, &r), 0);
+	for (i = 0; i < 10; i++)
+		if (vssd_fault_media_hit(&rules, i & 1 ? VSSD_FAULT_READ : VSSD_FAULT_WRITE, 10, 1))
+			failed++;
+	EXPECT_EQ(failed, 3);
+	EXPECT_EQ(rules.ranges[0].left, 0);
+	EXPECT_EQ(rules.ranges[0].hits, 3);
+	/* Written again: the same rule, armed again, not a second one. */
+	EXPECT_EQ(vssd_fault_media_add(&rules, &r), 0);
+	EXPECT_EQ(rules.nr_ranges, 1);
+	EXPECT(vssd_fault_media_hit(&rules, VSSD_FAULT_READ, 10, 1));
+}
+
+UNIT_TEST(media_full)
+{
+	struct vssd_fault_rules rules = {};
+	struct vssd_fault_range r = { .nlb = 1, .ops = VSSD_FAULT_READ };
+	unsigned int i;
+
+	for (i = 0; i < VSSD_FAULT_MAX_RANGES; i++) {
+		r.slba = i * 10;
+		EXPECT_EQ(vssd_fault_media_add(&rules, &r), 0);
+	}
+	r.slba = 1000;
+	EXPECT_EQ(vssd_fault_media_add(&rules, &r), -ENOSPC);
+	EXPECT_EQ(rules.nr_ranges, VSSD_FAULT_MAX_RANGES);
+	EXPECT(vssd_fault_media_hit(&rules, VSSD_FAULT_READ, 150, 1));
+	EXPECT(!vssd_fault_media_hit(&rules, VSSD_FAULT_READ, 1000, 1));
+}
+
+UNIT_TEST(media_format)
+{
+	struct vssd_fault_range r;
+	char line[80];
+	bool clear;
+
+	EXPECT_EQ(vssd_fault_media_parse("write 5 2 4", &r, &clear), 0);
+	r.left = 1;
+	r.hits = 3;
+	vssd_fault_media_format(&r, line, sizeof(line));
+	EXPECT(!strcmp(line, "write 5 2 4 left=1 hits=3\n"));
+	EXPECT_EQ(vssd_fault_media_format(&r, line, 8), 7);
+	EXPECT_EQ(strlen(line), 7);
+}
+
+UNIT_TEST(delay_lines)
+{
+	struct vssd_fault_delay d;
+	unsigned int kind = 99;
+	char line[80];
+	bool clear;
+
+	EXPECT_EQ(vssd_fault_delay_parse("read 12.5 2000\n", &kind, &d, &clear), 0);
+	EXPECT_EQ(kind, VSSD_FAULT_KIND_READ);
+	EXPECT_EQ(d.ppm, 125000);
+	EXPECT_EQ(d.min_us, 2000);
+	EXPECT_EQ(d.max_us, 2000);
+	EXPECT_EQ(vssd_fault_delay_parse("all 0.0001 10-20", &kind, &d, &clear), 0);
+	EXPECT_EQ(kind, VSSD_FAULT_KIND_ALL);
+	EXPECT_EQ(d.ppm, 1);
+	EXPECT_EQ(d.max_us, 20);
+	vssd_fault_delay_format(&d, kind, line, sizeof(line));
+	EXPECT(!strcmp(line, "all 0.0001 10-20 hits=0\n"));
+	EXPECT_EQ(vssd_fault_delay_parse("other 100 10000000", &kind, &d, &clear), 0);
+	EXPECT_EQ(d.ppm, VSSD_FAULT_PPM);
+	EXPECT_EQ(vssd_fault_delay_parse("write 0", &kind, &d, &clear), 0);
+	EXPECT_EQ(d.ppm, 0);
+	EXPECT_EQ(vssd_fault_delay_format(&d, kind, line, sizeof(line)), 0);
+	EXPECT_EQ(vssd_fault_delay_parse("clear", &kind, &d, &clear), 0);
+	EXPECT(clear);
+
+	EXPECT_EQ(vssd_fault_delay_parse("read 100.0001 5", &kind, &d, &clear), -EINVAL);
+	EXPECT_EQ(vssd_fault_delay_parse("read 101 5", &kind, &d, &clear), -EINVAL);
+	EXPECT_EQ(vssd_fault_delay_parse("read 1.00001 5", &kind, &d, &clear), -EINVAL);
+	EXPECT_EQ(vssd_fault_delay_parse("read 1. 5", &kind, &d, &clear), -EINVAL);
+	EXPECT_EQ(vssd_fault_delay_parse("read .5 5", &kind, &d, &clear), -EINVAL);
+	EXPECT_EQ(vssd_fault_delay_parse("read 5", &kind, &d, &clear), -EINVAL);
+	EXPECT_EQ(vssd_fault_delay_parse("read 5 0", &kind, &d, &clear), -EINVAL);
+	EXPECT_EQ(vssd_fault_delay_parse("read 5 20-10", &kind, &d, &clear), -EINVAL);
+	EXPECT_EQ(vssd_fault_delay_parse("read 5 10-", &kind, &d, &clear), -EINVAL);
+	EXPECT_EQ(vssd_fault_delay_parse("read 5 10000001", &kind, &d, &clear), -EINVAL);
+	EXPECT_EQ(vssd_fault_delay_parse("flush 5 10", &kind, &d, &clear), -EINVAL);
+	EXPECT_EQ(vssd_fault_delay_parse("read 5 10 x", &kind, &d, &clear), -EINVAL);
+}
+
+/* Over many draws the share delayed is the probability, each time in range. */
+UNIT_TEST(delay_draws)
+{
+	struct vssd_fault_delay d;
+	unsigned int kind, i, n = 200000, hit = 0;
+	u64 seed = 7, t, lo = ~0ULL, hi = 0;
+	bool clear;
+
+	EXPECT_EQ(vssd_fault_delay_parse("write 10 100-300", &kind, &d, &clear), 0);
+	for (i = 0; i < n; i++) {
+		u32 roll = next_rand(&seed);
+
+		t = vssd_fault_delay_pick(&d, roll, next_rand(&seed));
+		if (!t)
+			continue;
+		hit++;
+		lo = t < lo ? t : lo;
+		hi = t > hi ? t : hi;
+	}
+	EXPECT_EQ(d.hits, hit);
+	EXPECT(hit > n / 10 - n / 100 && hit < n / 10 + n / 100);
+	EXPECT_EQ(lo, 100000);
+	EXPECT_EQ(hi, 300000);
+	/* The extremes of the random words. */
+	EXPECT_EQ(vssd_fault_delay_pick(&d, 0, 0), 100000);
+	EXPECT_EQ(vssd_fault_delay_pick(&d, 0, 0xffffffffU), 300000);
+	EXPECT_EQ(vssd_fault_delay_pick(&d, 0xffffffffU, 0), 0);
+	EXPECT_EQ(vssd_fault_delay_parse("read 100 5", &kind, &d, &clear), 0);
+	EXPECT_EQ(vssd_fault_delay_pick(&d, 0xffffffffU, 0xffffffffU), 5000);
+}
+
+int main(void)
+{
+	static const struct unit_case cases[] = {
+		UNIT_CASE(media_lines), UNIT_CASE(media_overlap), UNIT_CASE(media_count),
+		UNIT_CASE(media_full), UNIT_CASE(media_format), UNIT_CASE(delay_lines),
+		UNIT_CASE(delay_draws),
+	};
+
+	return unit_run("fault_rules", cases, ARRAY_SIZE(cases));
+}
