@@ -668,6 +668,7 @@ static struct config_group *vssd_ctrl_make(struct config_group *group, const cha
 	config_group_init_type_name(&ctrl->group, name, &vssd_ctrl_type);
 	config_group_init_type_name(&ctrl->ns_group, "namespaces", &vssd_ns_group_type);
 	configfs_add_default_group(&ctrl->ns_group, &ctrl->group);
+	vssd_ctrl_faults_add_group(ctrl);
 	return &ctrl->group;
 }
 

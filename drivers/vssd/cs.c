@@ -77,10 +77,43 @@ void vssd_io_prepare(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 now, u64 
 	}
 	if (!cmd->foreign)
 		cmd->cs_config = ctrl->features.cs_config[cmd->ns->cs_index];
-	/* Fault rules (fault/inject.c): a media error instead, or later. */
-	if (!vssd_fault_media(ctrl, cmd))
+	/*
+	 * Worn-out media refuses changes (fault/wear.c); fault rules
+	 * (fault/inject.c) give a media error instead, or a later completion.
+	 */
+	if (!vssd_wear_refuses(ctrl, cmd, now) && !vssd_fault_media(ctrl, cmd))
 		cmd->ns->ops->prepare(ctrl, cmd, now, deadline);
 	vssd_fault_delay(ctrl, cmd, now, deadline);
+}
+
+/*
+ * Power on: which I/O opcodes change each namespace's data, from its
+ * command set's effects (its own CSI and the one the host is told).
+ */
+int vssd_cs_changes_init(struct vssd_ctrl *ctrl)
+{
+	struct nvme_effects_log *log;
+	struct vssd_ns *ns;
+	unsigned int op;
+
+	lockdep_assert_held(&ctrl->lock);
+	log = kzalloc(sizeof(*log), GFP_KERNEL);
+	if (!log)
+		return -ENOMEM;
+	list_for_each_entry(ns, &ctrl->ns_list, link) {
+		memset(log, 0, sizeof(*log));
+		if (ns->ops->effects) {
+			ns->ops->effects(ctrl, ns->ops->csi, log);
+			if (ns->ops->presented_csi)
+				ns->ops->effects(ctrl, ns->ops->presented_csi(&ns->cs), log);
+		}
+		bitmap_zero(ns->changes, 256);
+		for (op = 0; op < 256; op++)
+			if (le32_to_cpu(log->iocs[op]) & NVME_CMD_EFFECTS_LBCC)
+				__set_bit(op, ns->changes);
+	}
+	kfree(log);
+	return 0;
 }
 
 bool vssd_cs_csi_known(u8 csi)

@@ -194,6 +194,10 @@ int vssd_ctrl_power_on(struct vssd_ctrl *ctrl)
 	list_for_each_entry(ns, &ctrl->ns_list, link)
 		memset(&ns->stats, 0, sizeof(ns->stats));
 	ctrl->errors.count = 0;
+	ctrl->wear_checked = 0;
+	ret = vssd_cs_changes_init(ctrl);
+	if (ret)
+		goto out_depend;
 
 	ret = vssd_ctrl_models_init(ctrl);
 	if (ret) {

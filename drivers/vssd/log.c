@@ -65,18 +65,14 @@ static u64 vssd_data_units(u64 bytes)
 static u32 vssd_log_smart(struct vssd_ctrl *ctrl, struct nvme_smart_log *log)
 {
 	const struct vssd_stats *s = &ctrl->stats;
-	struct vssd_model_counters c = {};
-	u64 used = 0;
+	u32 used = vssd_wear_used(ctrl);
 
-	if (ctrl->model->counters) {
-		ctrl->model->counters(ctrl, &c);
-		used = div64_u64(c.avg_erase_count_x100, ctrl->params.pe_cycles);
-	}
+	log->critical_warning = vssd_wear_warning(used);
 	log->temperature[0] = 313 & 0xff;		/* 40 C in kelvin */
 	log->temperature[1] = 313 >> 8;
-	log->avail_spare = 100;
-	log->spare_thresh = 10;
-	log->percent_used = min_t(u64, used, 255);
+	log->avail_spare = vssd_wear_spare(used);
+	log->spare_thresh = VSSD_WEAR_SPARE_THRESH;
+	log->percent_used = used;
 	vssd_put_le128(log->data_units_read, vssd_data_units(READ_ONCE(s->bytes_read)));
 	vssd_put_le128(log->data_units_written,
 		       vssd_data_units(READ_ONCE(s->bytes_written)));

@@ -223,6 +223,8 @@ struct vssd_ns {
 	struct gendisk *disk;
 	struct vssd_ns_stats stats;	/* zeroed at power on */
 	struct vssd_ns_faults faults;	/* kept across power cycles */
+	/* I/O opcodes that change its data (LBCC in its effects), from power on */
+	DECLARE_BITMAP(changes, 256);
 };
 
 static_assert(offsetof(struct vssd_ns, cs) == 0);
@@ -272,6 +274,15 @@ struct vssd_ctrl {
 	bool misc_ready;
 
 	struct vssd_features features;
+	/*
+	 * Wear-out (fault/wear.c): percentage points added to what the model
+	 * measures (configuration, faults/wear_percent), and whether the
+	 * media is read-only, checked by the dispatcher at wear_checked.
+	 */
+	u32 wear_added;
+	bool wear_read_only;
+	u64 wear_checked;
+	struct config_group faults_group;	/* faults/ */
 	u64 power_on_ns;
 	u64 power_cycles;
 	struct vssd_stats stats;
@@ -388,6 +399,10 @@ void vssd_faults_init(struct vssd_ns *ns);
 bool vssd_fault_media(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd);
 void vssd_fault_delay(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 now, u64 *deadline);
 void vssd_faults_add_group(struct vssd_ns *ns);
+void vssd_ctrl_faults_add_group(struct vssd_ctrl *ctrl);
+u32 vssd_wear_used(struct vssd_ctrl *ctrl);
+bool vssd_wear_refuses(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 now);
+int vssd_cs_changes_init(struct vssd_ctrl *ctrl);
 
 /* stats.c */
 ssize_t vssd_stats_show(struct vssd_ctrl *ctrl, char *page);

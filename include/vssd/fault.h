@@ -15,6 +15,9 @@
  * command a probability, in millionths, of completing later by a fixed or a
  * uniformly distributed extra time.
  *
+ * The wear-out model at the end (inline) maps a percentage used to the
+ * SMART available spare and critical warning.
+ *
  * Not locked: the caller serialises every call on one set of rules.  Pure
  * code (include/vssd/pure.h): selftests/unit runs it in userspace.
  */
@@ -99,5 +102,38 @@ u64 vssd_fault_delay_pick(struct vssd_fault_delay *d, u32 roll, u32 pick);
 int vssd_fault_delay_format(const struct vssd_fault_delay *d, unsigned int kind,
 			    char *buf, size_t size);
 const char *vssd_fault_kind_name(unsigned int kind);
+
+/*
+ * Wear-out: the available spare (percent) and the SMART critical warning
+ * bits a percentage used gives.  The spare starts to go past 90% used, 5
+ * points per percent, and is gone at 110%: below the 10% threshold the
+ * warning says so, with none left the media is read-only.
+ */
+#define VSSD_WEAR_SPARE_THRESH	10
+#define VSSD_WEAR_SPARE_FROM	90
+#define VSSD_WEAR_END		110
+#define VSSD_WARN_SPARE		0x01	/* available spare below the threshold */
+#define VSSD_WARN_RELIABILITY	0x04	/* reliability degraded */
+#define VSSD_WARN_READ_ONLY	0x08	/* media in read-only mode */
+
+static inline u8 vssd_wear_spare(u32 used)
+{
+	if (used <= VSSD_WEAR_SPARE_FROM)
+		return 100;
+	if (used >= VSSD_WEAR_END)
+		return 0;
+	return (u8)(100 - 5 * (used - VSSD_WEAR_SPARE_FROM));
+}
+
+static inline u8 vssd_wear_warning(u32 used)
+{
+	u8 spare = vssd_wear_spare(used), warn = 0;
+
+	if (spare < VSSD_WEAR_SPARE_THRESH)
+		warn |= VSSD_WARN_SPARE;
+	if (!spare)
+		warn |= VSSD_WARN_RELIABILITY | VSSD_WARN_READ_ONLY;
+	return warn;
+}
 
 #endif /* VSSD_FAULT_H */

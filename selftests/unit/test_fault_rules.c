@@ -206,12 +206,36 @@ UNIT_TEST(delay_draws)
 	EXPECT_EQ(vssd_fault_delay_pick(&d, 0xffffffffU, 0xffffffffU), 5000);
 }
 
+/* The spare goes from 100 to 0 between 90% and 110% used, warnings in order. */
+UNIT_TEST(wear)
+{
+	u32 used;
+	u8 prev = 100;
+
+	EXPECT_EQ(vssd_wear_spare(0), 100);
+	EXPECT_EQ(vssd_wear_spare(90), 100);
+	EXPECT_EQ(vssd_wear_spare(91), 95);
+	EXPECT_EQ(vssd_wear_spare(108), 10);
+	EXPECT_EQ(vssd_wear_spare(109), 5);
+	EXPECT_EQ(vssd_wear_spare(110), 0);
+	EXPECT_EQ(vssd_wear_spare(255), 0);
+	EXPECT_EQ(vssd_wear_warning(108), 0);
+	EXPECT_EQ(vssd_wear_warning(109), VSSD_WARN_SPARE);
+	EXPECT_EQ(vssd_wear_warning(110), VSSD_WARN_SPARE | VSSD_WARN_RELIABILITY |
+					  VSSD_WARN_READ_ONLY);
+	for (used = 0; used < 300; used++) {
+		EXPECT(vssd_wear_spare(used) <= prev);
+		prev = vssd_wear_spare(used);
+		EXPECT_EQ(!!(vssd_wear_warning(used) & VSSD_WARN_READ_ONLY), used >= 110);
+	}
+}
+
 int main(void)
 {
 	static const struct unit_case cases[] = {
 		UNIT_CASE(media_lines), UNIT_CASE(media_overlap), UNIT_CASE(media_count),
 		UNIT_CASE(media_full), UNIT_CASE(media_format), UNIT_CASE(delay_lines),
-		UNIT_CASE(delay_draws),
+		UNIT_CASE(delay_draws), UNIT_CASE(wear),
 	};
 
 	return unit_run("fault_rules", cases, ARRAY_SIZE(cases));

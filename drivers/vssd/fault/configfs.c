@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vssd: a namespace's faults/ directory in configfs: media, latency and
- * stall_ms (Documentation/faults.rst).  Each may change at any time, the
- * controller powered or not; the rules stay until cleared or the namespace
- * is removed.
+ * vssd: the faults/ directories in configfs (Documentation/faults.rst): a
+ * namespace's media, latency and stall_ms, a controller's wear_percent.
+ * Each may change at any time, the controller powered or not; the rules
+ * stay until cleared or the namespace or controller is removed.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -164,4 +164,50 @@ void vssd_faults_add_group(struct vssd_ns *ns)
 {
 	config_group_init_type_name(&ns->faults.group, "faults", &vssd_faults_type);
 	configfs_add_default_group(&ns->faults.group, &ns->group);
+}
+
+/* ---- a controller's faults/ ---- */
+
+static struct vssd_ctrl *vssd_faults_ctrl(struct config_item *item)
+{
+	return container_of(to_config_group(item), struct vssd_ctrl, faults_group);
+}
+
+static ssize_t vssd_ctrl_faults_wear_percent_show(struct config_item *item, char *page)
+{
+	return sysfs_emit(page, "%u\n", READ_ONCE(vssd_faults_ctrl(item)->wear_added));
+}
+
+static ssize_t vssd_ctrl_faults_wear_percent_store(struct config_item *item,
+						   const char *page, size_t count)
+{
+	struct vssd_ctrl *ctrl = vssd_faults_ctrl(item);
+	u32 v;
+
+	if (kstrtou32(page, 10, &v) || v > 255) {
+		pr_warn("%s: faults/wear_percent refused: 0..255\n", vssd_ctrl_name(ctrl));
+		return -EINVAL;
+	}
+	WRITE_ONCE(ctrl->wear_added, v);
+	/* The dispatcher looks again at its next command that changes data. */
+	WRITE_ONCE(ctrl->wear_checked, 0);
+	return count;
+}
+CONFIGFS_ATTR(vssd_ctrl_faults_, wear_percent);
+
+static struct configfs_attribute *vssd_ctrl_faults_attrs[] = {
+	&vssd_ctrl_faults_attr_wear_percent,
+	NULL,
+};
+
+static const struct config_item_type vssd_ctrl_faults_type = {
+	.ct_attrs	= vssd_ctrl_faults_attrs,
+	.ct_owner	= THIS_MODULE,
+};
+
+/* At mkdir of the controller: its faults/ directory, freed with it. */
+void vssd_ctrl_faults_add_group(struct vssd_ctrl *ctrl)
+{
+	config_group_init_type_name(&ctrl->faults_group, "faults", &vssd_ctrl_faults_type);
+	configfs_add_default_group(&ctrl->faults_group, &ctrl->group);
 }
