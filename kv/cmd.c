@@ -12,6 +12,7 @@
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <vssd/compat.h>
+#include <vssd/fault.h>
 
 #include "kv.h"
 
@@ -158,6 +159,8 @@ static void vssd_kv_store(struct vssd_ctrl *ctrl, struct vssd_kv *kv,
 		cmd->status = vssd_kv_err(cmd, VSSD_KV_EVALUE);
 		return;
 	}
+	if (vssd_fault_key(cmd, VSSD_FAULT_WRITE, key.bytes, key.len))
+		return;		/* Write Fault: the old value stays */
 	old = vssd_kv_lookup(kv, &key);
 	if ((must_exist && !old) || (must_be_absent && old)) {
 		cmd->status = vssd_kv_err(cmd, old ? VSSD_KV_EEXISTS : VSSD_KV_ENOKEY);
@@ -241,6 +244,7 @@ static void vssd_kv_retrieve(struct vssd_ctrl *ctrl, struct vssd_kv *kv,
 			     struct vssd_cmd *cmd, u64 now, u64 *deadline)
 {
 	struct vssd_kv_entry *e;
+	struct vssd_kv_key key;
 	u32 len;
 
 	if (!vssd_kv_find(ctrl, kv, cmd, now, deadline, &e))
@@ -249,6 +253,10 @@ static void vssd_kv_retrieve(struct vssd_ctrl *ctrl, struct vssd_kv *kv,
 		cmd->status = vssd_kv_err(cmd, VSSD_KV_ENOKEY);
 		return;
 	}
+	/* The key decoded in vssd_kv_find(): a media rule may fail it. */
+	if (!vssd_kv_cmd_key(cmd, &key, false) &&
+	    vssd_fault_key(cmd, VSSD_FAULT_READ, key.bytes, key.len))
+		return;
 	cmd->result = e->value->len;
 	if (vssd_kv_vendor(cmd) && (vssd_kv_option(cmd) & VSSD_SKV_RETRIEVE_SIZE_ONLY))
 		return;

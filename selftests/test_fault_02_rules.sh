@@ -4,14 +4,15 @@
 # media errors fail exactly the blocks a rule covers, with Unrecovered Read
 # Error or Write Fault, counted in the namespace's stats, SMART and the error
 # log, transient rules run out; latency rules and stalls hold completions
-# back by their time.  Then the same namespace exported through vssd_tcp:
+# back by their time.  A KV namespace's key rules fail one key, or always
+# the same share of the keys, and a failed Store keeps the old value.  Then the same namespace exported through vssd_tcp:
 # a host sees the errors on the same blocks and the added latency, and a
 # fio verify beside the faulty blocks passes.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_vssd.sh"
 . "$(dirname "$0")/lib_nvmet.sh"
 
-require_cmd nvme fio python3
+require_cmd nvme fio python3 xxd
 vssd_load
 vssd_ctrl faulty model=zero
 vssd_ns faulty 1 size_mb=32 block_size=4096
@@ -31,6 +32,50 @@ python3 "$VSSD_SRC/selftests/fault_media.py" "$nsdir" "$vdev" "$VSSD_CHR" 1 ||
 	fail "media rules on $vdev"
 python3 "$VSSD_SRC/selftests/fault_latency.py" "$nsdir" "$vdev" ||
 	fail "latency rules on $vdev"
+
+# A KV namespace: rules on one key, and on a share of the keys.
+kv=$VSSD_SRC/selftests/build/vssd-kv
+[ -x "$kv" ] || fail "helpers not built (make -C selftests helpers)"
+vssd_ctrl kvfaulty model=zero
+vssd_ns kvfaulty 1 csi=kv
+vssd_power_on kvfaulty
+kvchr=$VSSD_CHR
+kvdir=$VSSD_CFS/kvfaulty/namespaces/1
+kvx() { "$kv" "$kvchr" --nsid 1 "$@"; }
+# kv_status CMD...: the exit status of vssd-kv (2: the device said no).
+kv_status() { "$@" >/dev/null 2>&1; echo $?; }
+for i in $(seq 200); do
+	kvx put "key$i" "value$i" || fail "put key$i"
+done
+echo "read key $(printf key7 | xxd -p)" >"$kvdir/faults/media" || fail "key rule refused"
+expect_eq "get of a key with a read rule" 2 "$(kv_status kvx get key7)"
+expect_eq "vendor get of that key" 2 "$(kv_status kvx --vendor get key7)"
+expect_eq "get of another key" value8 "$(kvx get key8)"
+expect_eq "put to the key with a read rule" 0 "$(kv_status kvx put key7 seven)"
+echo "write key $(printf key9 | xxd -p) 1" >"$kvdir/faults/media" || fail "key rule refused"
+expect_eq "put to a key with a write rule" 2 "$(kv_status kvx put key9 nine)"
+expect_eq "the old value stays" value9 "$(kvx get key9)"
+expect_eq "put once the count is used" 0 "$(kv_status kvx put key9 nine)"
+expect_eq "the new value" nine "$(kvx get key9)"
+expect_eq "key rules shown" "read key 6b657937 hits=2
+write key 6b657939 1 left=0 hits=1" "$(cat "$kvdir/faults/media")"
+echo clear >"$kvdir/faults/media"
+echo "read keys 25" >"$kvdir/faults/media" || fail "share rule refused"
+failing=() again=()
+for i in $(seq 200); do
+	[ "$(kv_status kvx get "key$i")" = 2 ] && failing+=("$i")
+done
+for i in $(seq 200); do
+	[ "$(kv_status kvx get "key$i")" = 2 ] && again+=("$i")
+done
+log "read keys 25: ${#failing[@]} of 200 keys fail"
+expect_eq "the same keys fail each time" "${failing[*]}" "${again[*]}"
+# Binomial(200, 0.25): 20..80 is beyond four standard deviations.
+[ "${#failing[@]}" -ge 20 ] && [ "${#failing[@]}" -le 80 ] ||
+	fail "${#failing[@]} of 200 keys fail a 25% rule"
+echo clear >"$kvdir/faults/media"
+expect_eq "KV media errors counted" $((3 + 2 * ${#failing[@]})) \
+	"$(vssd_ns_stat kvfaulty 1 media_errors)"
 
 # The same namespace over NVMe/TCP (nvmet's block backend).
 tcp_stack

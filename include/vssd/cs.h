@@ -311,6 +311,14 @@ static int pfx##name##_set(struct vssd_cs_ns *ns, const char *page)	\
 }									\
 VSSD_CS_NS_ATTR(pfx, name)
 
+/*
+ * Dispatch lock held: whether a media fault rule of @cmd's namespace fails
+ * a command on key @key (@len bytes) of @op (VSSD_FAULT_READ: it returns
+ * the value, VSSD_FAULT_WRITE: it stores one); if so @cmd has its status
+ * (Unrecovered Read Error, Write Fault) and must change nothing.
+ */
+bool vssd_fault_key(struct vssd_cmd *cmd, u8 op, const u8 *key, u8 len);
+
 /* Errors vssd reports are final: with DNR. */
 #define VSSD_SC(sc)	((u16)((sc) | VSSD_SC_DNR))
 

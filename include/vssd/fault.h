@@ -45,13 +45,26 @@ enum vssd_fault_kind {
 	VSSD_FAULT_NR_KINDS,
 };
 
-struct vssd_fault_range {
+/* What a media rule names. */
+enum {
+	VSSD_FAULT_LBAS,	/* logical blocks [slba, slba + nlb) */
+	VSSD_FAULT_KEY,		/* one key of a KV namespace */
+	VSSD_FAULT_KEYS,	/* a share of the keys: ppm of them, by hash */
+};
+
+#define VSSD_FAULT_KEY_MAX	16
+
+struct vssd_fault_media_rule {
 	u64 slba;
 	u64 nlb;
 	u32 count;	/* 0: every matching command; else the first @count */
 	u32 left;	/* of @count */
 	u64 hits;	/* commands failed */
+	u32 ppm;	/* VSSD_FAULT_KEYS */
 	u8 ops;		/* VSSD_FAULT_READ | VSSD_FAULT_WRITE */
+	u8 what;	/* VSSD_FAULT_LBAS, _KEY, _KEYS */
+	u8 key_len;
+	u8 key[VSSD_FAULT_KEY_MAX];
 };
 
 struct vssd_fault_delay {
@@ -63,26 +76,35 @@ struct vssd_fault_delay {
 
 struct vssd_fault_rules {
 	unsigned int nr_ranges;
-	struct vssd_fault_range ranges[VSSD_FAULT_MAX_RANGES];
+	struct vssd_fault_media_rule ranges[VSSD_FAULT_MAX_RANGES];
 	struct vssd_fault_delay delay[VSSD_FAULT_NR_KINDS];
 };
 
 /*
- * One line of faults/media: "clear" (*@clear set) or
- * "read|write|rw SLBA NLB [COUNT]" into *@r.  Returns 0 or -EINVAL.
+ * One line of faults/media: "clear" (*@clear set) or one rule into *@r:
+ * "read|write|rw SLBA NLB [COUNT]", "read|write|rw key HEX [COUNT]" (a key
+ * of 1 to 16 bytes in hexadecimal) or "read|write|rw keys PERCENT [COUNT]".
+ * Returns 0 or -EINVAL.
  */
-int vssd_fault_media_parse(const char *line, struct vssd_fault_range *r, bool *clear);
+int vssd_fault_media_parse(const char *line, struct vssd_fault_media_rule *r, bool *clear);
 /* Add @r to @rules (a rule for the same range and ops replaces it): 0 or -ENOSPC. */
-int vssd_fault_media_add(struct vssd_fault_rules *rules, const struct vssd_fault_range *r);
+int vssd_fault_media_add(struct vssd_fault_rules *rules, const struct vssd_fault_media_rule *r);
 /*
  * A command of @op (VSSD_FAULT_READ or _WRITE) on blocks [@slba, @slba +
  * @nlb): the first rule that fails it, counted (hits, and one of its count
  * used), or NULL when none does.
  */
-struct vssd_fault_range *vssd_fault_media_hit(struct vssd_fault_rules *rules, u8 op,
+struct vssd_fault_media_rule *vssd_fault_media_hit(struct vssd_fault_rules *rules, u8 op,
 					      u64 slba, u64 nlb);
-/* Rule @i as the line faults/media shows; returns the length (< @size). */
-int vssd_fault_media_format(const struct vssd_fault_range *r, char *buf, size_t size);
+/*
+ * A KV command of @op on key @key (@len bytes): the first rule that fails
+ * it, counted, or NULL.  A "keys" rule fails the keys whose FNV-1a hash,
+ * as a fraction of 2^32, is below its share: always the same keys.
+ */
+struct vssd_fault_media_rule *vssd_fault_key_hit(struct vssd_fault_rules *rules, u8 op,
+						 const u8 *key, u8 len);
+/* Rule @r as the line faults/media shows; returns the length (< @size). */
+int vssd_fault_media_format(const struct vssd_fault_media_rule *r, char *buf, size_t size);
 
 /*
  * One line of faults/latency: "clear" (*@clear set) or

@@ -7,8 +7,9 @@
  * of at most 100% and a time range within the limit.  Every accepted rule,
  * printed as faults/ shows it (without its counters), parses back to the
  * same rule.  Accepted media rules go into one set of 16, which a command
- * on the rule's own first and last block always meets while a count is
- * left, and delays drawn from an accepted rule stay within its range.
+ * on the rule's own first and last block (or its key) always meets while
+ * a count is left, a key rule never meets a block; delays drawn from an
+ * accepted rule stay within its range.
  */
 // fuzz-sources: drivers/vssd/fault/rules.c
 // fuzz-max-len: 1024
@@ -28,7 +29,7 @@ static void strip_counters(char *line)
 
 static void media(struct vssd_fault_rules *rules, const char *line)
 {
-	struct vssd_fault_range r, back;
+	struct vssd_fault_media_rule r, back;
 	char shown[128];
 	bool clear, again;
 
@@ -38,21 +39,33 @@ static void media(struct vssd_fault_rules *rules, const char *line)
 		rules->nr_ranges = 0;
 		return;
 	}
-	FUZZ_ASSERT(r.nlb && r.slba + r.nlb - 1 >= r.slba);
 	FUZZ_ASSERT(r.ops >= 1 && r.ops <= 3 && r.left == r.count);
+	if (r.what == VSSD_FAULT_LBAS)
+		FUZZ_ASSERT(r.nlb && r.slba + r.nlb - 1 >= r.slba);
+	else if (r.what == VSSD_FAULT_KEY)
+		FUZZ_ASSERT(r.key_len >= 1 && r.key_len <= VSSD_FAULT_KEY_MAX);
+	else
+		FUZZ_ASSERT(r.what == VSSD_FAULT_KEYS && r.ppm && r.ppm <= VSSD_FAULT_PPM);
 	vssd_fault_media_format(&r, shown, sizeof(shown));
 	strip_counters(shown);
 	FUZZ_ASSERT(!vssd_fault_media_parse(shown, &back, &again) && !again);
-	FUZZ_ASSERT(back.slba == r.slba && back.nlb == r.nlb && back.ops == r.ops &&
-		    back.count == r.count);
+	FUZZ_ASSERT(back.what == r.what && back.slba == r.slba && back.nlb == r.nlb &&
+		    back.ops == r.ops && back.count == r.count && back.ppm == r.ppm &&
+		    back.key_len == r.key_len && !memcmp(back.key, r.key, r.key_len));
 	if (vssd_fault_media_add(rules, &r))
 		return;
 	FUZZ_ASSERT(rules->nr_ranges <= VSSD_FAULT_MAX_RANGES);
-	/* Rules added earlier may cover it too: any rule failing it will do. */
-	if (r.ops & VSSD_FAULT_READ) {
+	/* Rules added earlier may match too: any rule failing it will do. */
+	if (!(r.ops & VSSD_FAULT_READ))
+		return;
+	if (r.what == VSSD_FAULT_LBAS) {
 		FUZZ_ASSERT(vssd_fault_media_hit(rules, VSSD_FAULT_READ, r.slba, 1));
 		FUZZ_ASSERT(vssd_fault_media_hit(rules, VSSD_FAULT_READ, r.slba + r.nlb - 1, 1) ||
 			    r.count);
+	} else if (r.what == VSSD_FAULT_KEY) {
+		FUZZ_ASSERT(vssd_fault_key_hit(rules, VSSD_FAULT_READ, r.key, r.key_len));
+		FUZZ_ASSERT(!vssd_fault_media_hit(rules, VSSD_FAULT_READ, 0, 1) ||
+			    rules->nr_ranges > 1);
 	}
 }
 

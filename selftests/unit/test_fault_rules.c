@@ -19,7 +19,7 @@ static u32 next_rand(u64 *state)
 
 UNIT_TEST(media_lines)
 {
-	struct vssd_fault_range r;
+	struct vssd_fault_media_rule r;
 	bool clear;
 
 	EXPECT_EQ(vssd_fault_media_parse("read 100 8\n", &r, &clear), 0);
@@ -59,7 +59,7 @@ UNIT_TEST(media_lines)
 UNIT_TEST(media_overlap)
 {
 	struct vssd_fault_rules rules = {};
-	struct vssd_fault_range r;
+	struct vssd_fault_media_rule r;
 	bool clear;
 
 	EXPECT_EQ(vssd_fault_media_parse("read 100 8", &r, &clear), 0);
@@ -85,7 +85,7 @@ UNIT_TEST(media_overlap)
 UNIT_TEST(media_count)
 {
 	struct vssd_fault_rules rules = {};
-	struct vssd_fault_range r;
+	struct vssd_fault_media_rule r;
 	bool clear;
 	int i, failed = 0;
 
@@ -106,7 +106,7 @@ UNIT_TEST(media_count)
 UNIT_TEST(media_full)
 {
 	struct vssd_fault_rules rules = {};
-	struct vssd_fault_range r = { .nlb = 1, .ops = VSSD_FAULT_READ };
+	struct vssd_fault_media_rule r = { .nlb = 1, .ops = VSSD_FAULT_READ };
 	unsigned int i;
 
 	for (i = 0; i < VSSD_FAULT_MAX_RANGES; i++) {
@@ -122,7 +122,7 @@ UNIT_TEST(media_full)
 
 UNIT_TEST(media_format)
 {
-	struct vssd_fault_range r;
+	struct vssd_fault_media_rule r;
 	char line[80];
 	bool clear;
 
@@ -206,6 +206,60 @@ UNIT_TEST(delay_draws)
 	EXPECT_EQ(vssd_fault_delay_pick(&d, 0xffffffffU, 0xffffffffU), 5000);
 }
 
+/* Key rules: one key exactly; a share of keys, always the same ones. */
+UNIT_TEST(keys)
+{
+	struct vssd_fault_rules rules = {};
+	struct vssd_fault_media_rule r;
+	unsigned int i, failed = 0, again = 0;
+	char line[96];
+	u8 key[8];
+	bool clear;
+
+	EXPECT_EQ(vssd_fault_media_parse("read key 6B31", &r, &clear), 0);
+	EXPECT_EQ(r.what, VSSD_FAULT_KEY);
+	EXPECT_EQ(r.key_len, 2);
+	EXPECT(!memcmp(r.key, "k1", 2));
+	vssd_fault_media_format(&r, line, sizeof(line));
+	EXPECT(!strcmp(line, "read key 6b31 hits=0\n"));
+	EXPECT_EQ(vssd_fault_media_add(&rules, &r), 0);
+	EXPECT(vssd_fault_key_hit(&rules, VSSD_FAULT_READ, (const u8 *)"k1", 2));
+	EXPECT(!vssd_fault_key_hit(&rules, VSSD_FAULT_WRITE, (const u8 *)"k1", 2));
+	EXPECT(!vssd_fault_key_hit(&rules, VSSD_FAULT_READ, (const u8 *)"k1x", 3));
+	EXPECT(!vssd_fault_key_hit(&rules, VSSD_FAULT_READ, (const u8 *)"k", 1));
+	/* Key rules never meet blocks, nor block rules keys. */
+	EXPECT(!vssd_fault_media_hit(&rules, VSSD_FAULT_READ, 0, 65536));
+	EXPECT_EQ(vssd_fault_media_parse("rw 0 1000", &r, &clear), 0);
+	EXPECT_EQ(vssd_fault_media_add(&rules, &r), 0);
+	EXPECT(!vssd_fault_key_hit(&rules, VSSD_FAULT_WRITE, (const u8 *)"k2", 2));
+
+	EXPECT_EQ(vssd_fault_media_parse("write keys 25 ", &r, &clear), 0);
+	EXPECT_EQ(r.ppm, 250000);
+	vssd_fault_media_format(&r, line, sizeof(line));
+	EXPECT(!strcmp(line, "write keys 25.0000 hits=0\n"));
+	rules.nr_ranges = 0;
+	EXPECT_EQ(vssd_fault_media_add(&rules, &r), 0);
+	for (i = 0; i < 4000; i++) {
+		memcpy(key, &i, sizeof(i));
+		memcpy(key + 4, "abcd", 4);
+		failed += !!vssd_fault_key_hit(&rules, VSSD_FAULT_WRITE, key, 8);
+		again += !!vssd_fault_key_hit(&rules, VSSD_FAULT_WRITE, key, 8);
+	}
+	EXPECT_EQ(failed, again);
+	EXPECT(failed > 850 && failed < 1150);
+
+	EXPECT_EQ(vssd_fault_media_parse("read key", &r, &clear), -EINVAL);
+	EXPECT_EQ(vssd_fault_media_parse("read key 6b3", &r, &clear), -EINVAL);
+	EXPECT_EQ(vssd_fault_media_parse("read key 6g31", &r, &clear), -EINVAL);
+	EXPECT_EQ(vssd_fault_media_parse("read key 000102030405060708090a0b0c0d0e0f", &r, &clear),
+		  0);
+	EXPECT_EQ(vssd_fault_media_parse("read key 000102030405060708090a0b0c0d0e0f10", &r,
+					  &clear), -EINVAL);
+	EXPECT_EQ(vssd_fault_media_parse("read keys 0", &r, &clear), -EINVAL);
+	EXPECT_EQ(vssd_fault_media_parse("read keys 100.5", &r, &clear), -EINVAL);
+	EXPECT_EQ(vssd_fault_media_parse("read keys 10 2 3", &r, &clear), -EINVAL);
+}
+
 /* The spare goes from 100 to 0 between 90% and 110% used, warnings in order. */
 UNIT_TEST(wear)
 {
@@ -235,7 +289,7 @@ int main(void)
 	static const struct unit_case cases[] = {
 		UNIT_CASE(media_lines), UNIT_CASE(media_overlap), UNIT_CASE(media_count),
 		UNIT_CASE(media_full), UNIT_CASE(media_format), UNIT_CASE(delay_lines),
-		UNIT_CASE(delay_draws), UNIT_CASE(wear),
+		UNIT_CASE(delay_draws), UNIT_CASE(keys), UNIT_CASE(wear),
 	};
 
 	return unit_run("fault_rules", cases, ARRAY_SIZE(cases));

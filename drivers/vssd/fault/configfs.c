@@ -58,7 +58,7 @@ static ssize_t vssd_faults_media_store(struct config_item *item, const char *pag
 {
 	struct vssd_ns *ns = vssd_faults_ns(item);
 	struct vssd_ns_faults *f = &ns->faults;
-	struct vssd_fault_range r;
+	struct vssd_fault_media_rule r;
 	bool clear;
 	int ret = vssd_fault_media_parse(page, &r, &clear);
 

@@ -30,6 +30,16 @@ static u8 vssd_fault_media_op(const struct vssd_cmd *cmd)
 	}
 }
 
+/* @cmd met a media rule of @op: its status, and the counters of a media error. */
+static void vssd_fault_media_fail(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u8 op)
+{
+	struct vssd_ns *ns = cmd->ns;
+
+	cmd->status = VSSD_SC(op == VSSD_FAULT_READ ? NVME_SC_READ_ERROR : NVME_SC_WRITE_FAULT);
+	WRITE_ONCE(ns->stats.media_errors, ns->stats.media_errors + 1);
+	WRITE_ONCE(ctrl->stats.media_errors, ctrl->stats.media_errors + 1);
+}
+
 /*
  * Dispatch lock held: fail @cmd if a media rule of its namespace covers
  * one of its blocks.  Only commands whose range is inside the namespace
@@ -42,7 +52,7 @@ bool vssd_fault_media(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd)
 	struct vssd_ns_faults *f = &ns->faults;
 	u64 slba = le64_to_cpu(cmd->sqe.rw.slba);
 	u64 nlb = (u64)le16_to_cpu(cmd->sqe.rw.length) + 1;
-	struct vssd_fault_range *hit;
+	struct vssd_fault_media_rule *hit;
 	u8 op;
 
 	lockdep_assert_held(&ctrl->dispatch_lock);
@@ -56,9 +66,25 @@ bool vssd_fault_media(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd)
 	spin_unlock(&f->lock);
 	if (!hit)
 		return false;
-	cmd->status = VSSD_SC(op == VSSD_FAULT_READ ? NVME_SC_READ_ERROR : NVME_SC_WRITE_FAULT);
-	WRITE_ONCE(ns->stats.media_errors, ns->stats.media_errors + 1);
-	WRITE_ONCE(ctrl->stats.media_errors, ctrl->stats.media_errors + 1);
+	vssd_fault_media_fail(ctrl, cmd, op);
+	return true;
+}
+
+/* <vssd/cs.h>: a KV command on key @key meets its namespace's key rules. */
+bool vssd_fault_key(struct vssd_cmd *cmd, u8 op, const u8 *key, u8 len)
+{
+	struct vssd_ns_faults *f = &cmd->ns->faults;
+	struct vssd_fault_media_rule *hit;
+
+	vssd_assert_dispatching(cmd->ctrl);
+	if (!READ_ONCE(f->armed))
+		return false;
+	spin_lock(&f->lock);
+	hit = vssd_fault_key_hit(&f->rules, op, key, len);
+	spin_unlock(&f->lock);
+	if (!hit)
+		return false;
+	vssd_fault_media_fail(cmd->ctrl, cmd, op);
 	return true;
 }
 

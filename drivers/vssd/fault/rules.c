@@ -99,9 +99,38 @@ static bool vssd_fault_is(const char *word, const char *name)
 	return !strcmp(word, name);
 }
 
-int vssd_fault_media_parse(const char *line, struct vssd_fault_range *r, bool *clear)
+static int vssd_fault_hex_digit(char c)
 {
-	char word[24];
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* 1 to VSSD_FAULT_KEY_MAX bytes written as pairs of hexadecimal digits. */
+static bool vssd_fault_hex_key(const char *s, u8 *key, u8 *len)
+{
+	size_t n = strlen(s), i;
+
+	if (!n || n % 2 || n > 2 * VSSD_FAULT_KEY_MAX)
+		return false;
+	for (i = 0; i < n; i += 2) {
+		int hi = vssd_fault_hex_digit(s[i]), lo = vssd_fault_hex_digit(s[i + 1]);
+
+		if (hi < 0 || lo < 0)
+			return false;
+		key[i / 2] = (u8)(hi << 4 | lo);
+	}
+	*len = (u8)(n / 2);
+	return true;
+}
+
+int vssd_fault_media_parse(const char *line, struct vssd_fault_media_rule *r, bool *clear)
+{
+	char word[2 * VSSD_FAULT_KEY_MAX + 2];
 	u64 v;
 
 	memset(r, 0, sizeof(*r));
@@ -120,12 +149,26 @@ int vssd_fault_media_parse(const char *line, struct vssd_fault_range *r, bool *c
 		r->ops = VSSD_FAULT_READ | VSSD_FAULT_WRITE;
 	else
 		return -EINVAL;
-	if (!vssd_fault_word(&line, word, sizeof(word)) ||
-	    !vssd_fault_number(word, ~0ULL, &r->slba))
+	if (!vssd_fault_word(&line, word, sizeof(word)))
 		return -EINVAL;
-	if (!vssd_fault_word(&line, word, sizeof(word)) ||
-	    !vssd_fault_number(word, ~0ULL - r->slba, &r->nlb) || !r->nlb)
-		return -EINVAL;
+	if (vssd_fault_is(word, "key")) {
+		r->what = VSSD_FAULT_KEY;
+		if (!vssd_fault_word(&line, word, sizeof(word)) ||
+		    !vssd_fault_hex_key(word, r->key, &r->key_len))
+			return -EINVAL;
+	} else if (vssd_fault_is(word, "keys")) {
+		r->what = VSSD_FAULT_KEYS;
+		if (!vssd_fault_word(&line, word, sizeof(word)) ||
+		    !vssd_fault_percent(word, &r->ppm) || !r->ppm)
+			return -EINVAL;
+	} else {
+		r->what = VSSD_FAULT_LBAS;
+		if (!vssd_fault_number(word, ~0ULL, &r->slba))
+			return -EINVAL;
+		if (!vssd_fault_word(&line, word, sizeof(word)) ||
+		    !vssd_fault_number(word, ~0ULL - r->slba, &r->nlb) || !r->nlb)
+			return -EINVAL;
+	}
 	if (vssd_fault_word(&line, word, sizeof(word))) {
 		if (!vssd_fault_number(word, 0xffffffffU, &v) || !v)
 			return -EINVAL;
@@ -135,14 +178,16 @@ int vssd_fault_media_parse(const char *line, struct vssd_fault_range *r, bool *c
 	return vssd_fault_at_end(line) ? 0 : -EINVAL;
 }
 
-int vssd_fault_media_add(struct vssd_fault_rules *rules, const struct vssd_fault_range *r)
+int vssd_fault_media_add(struct vssd_fault_rules *rules, const struct vssd_fault_media_rule *r)
 {
 	unsigned int i;
 
 	for (i = 0; i < rules->nr_ranges; i++) {
-		struct vssd_fault_range *old = &rules->ranges[i];
+		struct vssd_fault_media_rule *old = &rules->ranges[i];
 
-		if (old->slba == r->slba && old->nlb == r->nlb && old->ops == r->ops) {
+		if (old->what == r->what && old->slba == r->slba && old->nlb == r->nlb &&
+		    old->ops == r->ops && old->ppm == r->ppm && old->key_len == r->key_len &&
+		    !memcmp(old->key, r->key, r->key_len)) {
 			*old = *r;
 			return 0;
 		}
@@ -153,15 +198,15 @@ int vssd_fault_media_add(struct vssd_fault_rules *rules, const struct vssd_fault
 	return 0;
 }
 
-struct vssd_fault_range *vssd_fault_media_hit(struct vssd_fault_rules *rules, u8 op,
+struct vssd_fault_media_rule *vssd_fault_media_hit(struct vssd_fault_rules *rules, u8 op,
 					      u64 slba, u64 nlb)
 {
 	unsigned int i;
 
 	for (i = 0; i < rules->nr_ranges; i++) {
-		struct vssd_fault_range *r = &rules->ranges[i];
+		struct vssd_fault_media_rule *r = &rules->ranges[i];
 
-		if (!(r->ops & op) || (r->count && !r->left))
+		if (r->what != VSSD_FAULT_LBAS || !(r->ops & op) || (r->count && !r->left))
 			continue;
 		/* Overlap, written so that neither end can overflow. */
 		if (slba - r->slba < r->nlb || (slba < r->slba && r->slba - slba < nlb)) {
@@ -174,17 +219,77 @@ struct vssd_fault_range *vssd_fault_media_hit(struct vssd_fault_rules *rules, u8
 	return NULL;
 }
 
-int vssd_fault_media_format(const struct vssd_fault_range *r, char *buf, size_t size)
+/* FNV-1a, 32 bits: a key's place among all keys for a "keys" rule. */
+static u32 vssd_fault_key_hash(const u8 *key, u8 len)
+{
+	u32 h = 2166136261U;
+	u8 i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ key[i]) * 16777619U;
+	return h;
+}
+
+struct vssd_fault_media_rule *vssd_fault_key_hit(struct vssd_fault_rules *rules, u8 op,
+						 const u8 *key, u8 len)
+{
+	u32 h = vssd_fault_key_hash(key, len);
+	unsigned int i;
+
+	for (i = 0; i < rules->nr_ranges; i++) {
+		struct vssd_fault_media_rule *r = &rules->ranges[i];
+		bool hit;
+
+		if (!(r->ops & op) || (r->count && !r->left))
+			continue;
+		if (r->what == VSSD_FAULT_KEY)
+			hit = r->key_len == len && !memcmp(r->key, key, len);
+		else if (r->what == VSSD_FAULT_KEYS)
+			hit = (u64)h * VSSD_FAULT_PPM < (u64)r->ppm << 32;
+		else
+			hit = false;
+		if (hit) {
+			if (r->count)
+				r->left--;
+			r->hits++;
+			return r;
+		}
+	}
+	return NULL;
+}
+
+/* What the rule names, as written: "SLBA NLB", "key HEX" or "keys PERCENT". */
+static int vssd_fault_media_target(const struct vssd_fault_media_rule *r, char *buf,
+				   size_t size)
+{
+	int n = 0;
+	u8 i;
+
+	switch (r->what) {
+	case VSSD_FAULT_KEY:
+		n = snprintf(buf, size, "key ");
+		for (i = 0; i < r->key_len && n >= 0 && (size_t)n < size; i++)
+			n += snprintf(buf + n, size - n, "%02x", r->key[i]);
+		return n;
+	case VSSD_FAULT_KEYS:
+		return snprintf(buf, size, "keys %u.%04u", r->ppm / 10000, r->ppm % 10000);
+	default:
+		return snprintf(buf, size, "%llu %llu", r->slba, r->nlb);
+	}
+}
+
+int vssd_fault_media_format(const struct vssd_fault_media_rule *r, char *buf, size_t size)
 {
 	static const char *const ops[] = { "?", "read", "write", "rw" };
+	char target[2 * VSSD_FAULT_KEY_MAX + 48];
 	int n;
 
+	vssd_fault_media_target(r, target, sizeof(target));
 	if (r->count)
-		n = snprintf(buf, size, "%s %llu %llu %u left=%u hits=%llu\n", ops[r->ops & 3],
-			     r->slba, r->nlb, r->count, r->left, r->hits);
+		n = snprintf(buf, size, "%s %s %u left=%u hits=%llu\n", ops[r->ops & 3],
+			     target, r->count, r->left, r->hits);
 	else
-		n = snprintf(buf, size, "%s %llu %llu hits=%llu\n", ops[r->ops & 3],
-			     r->slba, r->nlb, r->hits);
+		n = snprintf(buf, size, "%s %s hits=%llu\n", ops[r->ops & 3], target, r->hits);
 	return n < 0 ? 0 : (size_t)n < size ? n : (int)size - 1;
 }
 
