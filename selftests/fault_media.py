@@ -255,7 +255,8 @@ def main():
 
     # Lines the kernel refuses, and the limit of 16 rules.
     for line in ("read 1", "read 1 0", "read -1 2", "erase 1 1", "read 1 2 0",
-                 "read 18446744073709551615 2"):
+                 "read 18446744073709551615 2", "read 0 8\n3", "read 0 8\x003",
+                 "read key 6b31", "read keys 10", "read 0 " + "1" * 300):
         if ns.rule(line, expect_ok=False) != errno.EINVAL:
             fail(f"'{line}' not refused with EINVAL")
     for i in range(16):

@@ -5,14 +5,15 @@
 # Error or Write Fault, counted in the namespace's stats, SMART and the error
 # log, transient rules run out; latency rules and stalls hold completions
 # back by their time.  A KV namespace's key rules fail one key, or always
-# the same share of the keys, and a failed Store keeps the old value.  Then the same namespace exported through vssd_tcp:
+# the same share of the keys, and a failed Store keeps the old value; a
+# write fault on a zoned namespace leaves its write pointer in place.  Then the same namespace exported through vssd_tcp:
 # a host sees the errors on the same blocks and the added latency, and a
 # fio verify beside the faulty blocks passes.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_vssd.sh"
 . "$(dirname "$0")/lib_nvmet.sh"
 
-require_cmd nvme fio python3 xxd
+require_cmd nvme fio python3 xxd blkzone
 vssd_load
 vssd_ctrl faulty model=zero
 vssd_ns faulty 1 size_mb=32 block_size=4096
@@ -32,6 +33,33 @@ python3 "$VSSD_SRC/selftests/fault_media.py" "$nsdir" "$vdev" "$VSSD_CHR" 1 ||
 	fail "media rules on $vdev"
 python3 "$VSSD_SRC/selftests/fault_latency.py" "$nsdir" "$vdev" ||
 	fail "latency rules on $vdev"
+
+# A zoned namespace: a write fault at the write pointer leaves the zone as
+# it was, and the write succeeds there once the rule is gone.
+vssd_ctrl zfaulty model=zero
+vssd_ns zfaulty 1 csi=zns size_mb=64 zone_size_mb=16 block_size=4096
+vssd_power_on zfaulty
+zdev=$(vssd_blkdev zfaulty 1)
+zdir=$VSSD_CFS/zfaulty/namespaces/1
+# The first zone's write pointer in 512-byte sectors from its start.
+wptr() {
+	local hex
+
+	hex=$(blkzone report -c 1 "$zdev" | sed -n 's/.*wptr 0x\([0-9a-f]*\).*/\1/p')
+	[ -n "$hex" ] && echo $((16#$hex))
+}
+expect_ok "8 blocks into zone 0" dd if=/dev/urandom of="$zdev" bs=4096 count=8 oflag=direct status=none
+expect_eq "write pointer after 8 blocks" 64 "$(wptr)"
+echo "write 8 1" >"$zdir/faults/media" || fail "rule refused on a zoned namespace"
+expect_fail "a write into a write-fault block at the write pointer" \
+	dd if=/dev/urandom of="$zdev" bs=4096 count=1 seek=8 oflag=direct status=none
+expect_eq "write pointer after the failed write" 64 "$(wptr)"
+echo clear >"$zdir/faults/media"
+expect_ok "the write once the rule is gone" \
+	dd if=/dev/urandom of="$zdev" bs=4096 count=1 seek=8 oflag=direct status=none
+expect_eq "write pointer after it" 72 "$(wptr)"
+expect_eq "zoned media errors" 1 "$(vssd_ns_stat zfaulty 1 media_errors)"
+expect_fail "a key rule on a zoned namespace" sh -c "echo 'read key 6b31' > $zdir/faults/media"
 
 # A KV namespace: rules on one key, and on a share of the keys.
 kv=$VSSD_SRC/selftests/build/vssd-kv
@@ -60,6 +88,7 @@ expect_eq "the new value" nine "$(kvx get key9)"
 expect_eq "key rules shown" "read key 6b657937 hits=2
 write key 6b657939 1 left=0 hits=1" "$(cat "$kvdir/faults/media")"
 echo clear >"$kvdir/faults/media"
+expect_fail "a block rule on a KV namespace" sh -c "echo 'read 0 1' > $kvdir/faults/media"
 echo "read keys 25" >"$kvdir/faults/media" || fail "share rule refused"
 failing=() again=()
 for i in $(seq 200); do

@@ -49,6 +49,7 @@ static void vssd_submit_init(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd)
 	cmd->ns = NULL;
 	cmd->exec = NULL;
 	cmd->lat_kind = VSSD_LAT_NONE;
+	cmd->fault_ns = 0;
 	cmd->submit_ns = ktime_get_ns();
 }
 
@@ -82,7 +83,8 @@ static u64 vssd_prepare(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd)
 	else
 		vssd_io_prepare(ctrl, cmd, now, &deadline);
 	latency = max(deadline, now) - now;
-	vssd_stats_count(ctrl, cmd, latency);
+	/* The model's means leave out what fault rules added. */
+	vssd_stats_count(ctrl, cmd, latency - min(cmd->fault_ns, latency));
 	if (cmd->status)
 		cmd->exec = NULL;
 	return latency;

@@ -276,12 +276,15 @@ struct vssd_ctrl {
 	struct vssd_features features;
 	/*
 	 * Wear-out (fault/wear.c): percentage points added to what the model
-	 * measures (configuration, faults/wear_percent), and whether the
-	 * media is read-only, checked by the dispatcher at wear_checked.
+	 * measures (configuration, faults/wear_percent; each write makes a
+	 * new wear_gen), and, under the dispatch lock, whether the media is
+	 * read-only as of wear_checked and generation wear_seen.
 	 */
 	u32 wear_added;
+	atomic_t wear_gen;
 	bool wear_read_only;
 	u64 wear_checked;
+	int wear_seen;
 	struct config_group faults_group;	/* faults/ */
 	u64 power_on_ns;
 	u64 power_cycles;

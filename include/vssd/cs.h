@@ -75,6 +75,7 @@ struct vssd_cmd {
 	u16 status;		/* SCT << 8 | SC, with VSSD_SC_DNR */
 	u8 lat_kind;		/* VSSD_LAT_*: the histogram its latency joins */
 	u64 result;		/* CQE dwords 0 and 1 */
+	u64 fault_ns;		/* of its latency, what fault rules added */
 
 	/* Set at submission and by the dispatcher. */
 	struct vssd_ctrl *ctrl;

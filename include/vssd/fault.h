@@ -28,7 +28,11 @@
 
 #define VSSD_FAULT_MAX_RANGES	16
 #define VSSD_FAULT_PPM		1000000U	/* probability 1 */
-#define VSSD_FAULT_MAX_US	10000000U	/* 10 s: the longest extra latency */
+/*
+ * 60 s: the longest extra latency, past a host's I/O timeout (30 s in
+ * Linux) but well inside the kernel's hung-task limit (120 s).
+ */
+#define VSSD_FAULT_MAX_US	60000000U
 
 /* What a media rule fails (bits). */
 enum {
@@ -69,6 +73,8 @@ struct vssd_fault_media_rule {
 
 struct vssd_fault_delay {
 	u32 ppm;	/* probability in millionths; 0: no rule */
+	u32 every;	/* else 0; N: only every Nth command (ppm is then 1) */
+	u32 seen;	/* commands since the last one delayed (@every) */
 	u32 min_us;
 	u32 max_us;	/* == min_us: a fixed extra time */
 	u64 hits;	/* commands delayed */
@@ -95,7 +101,7 @@ int vssd_fault_media_add(struct vssd_fault_rules *rules, const struct vssd_fault
  * used), or NULL when none does.
  */
 struct vssd_fault_media_rule *vssd_fault_media_hit(struct vssd_fault_rules *rules, u8 op,
-					      u64 slba, u64 nlb);
+						   u64 slba, u64 nlb);
 /*
  * A KV command of @op on key @key (@len bytes): the first rule that fails
  * it, counted, or NULL.  A "keys" rule fails the keys whose FNV-1a hash,
@@ -108,16 +114,17 @@ int vssd_fault_media_format(const struct vssd_fault_media_rule *r, char *buf, si
 
 /*
  * One line of faults/latency: "clear" (*@clear set) or
- * "read|write|other|all PERCENT US[-US]" into *@kind and *@d; a PERCENT of
- * 0 removes the kind's rule.  PERCENT has up to four decimals.  Returns 0
- * or -EINVAL.
+ * "read|write|other|all PERCENT US[-US]" or "... every N US[-US]" into
+ * *@kind and *@d; a PERCENT of 0 removes the kind's rule.  PERCENT has up
+ * to four decimals; N is 1 to 4294967295.  Returns 0 or -EINVAL.
  */
 int vssd_fault_delay_parse(const char *line, unsigned int *kind,
 			   struct vssd_fault_delay *d, bool *clear);
 /*
  * The extra nanoseconds rule @d gives a command, from two uniformly
- * distributed random words: @roll decides whether it applies, @pick the
- * time within [min_us, max_us].  Counts a hit when it applies.
+ * distributed random words: @roll decides whether it applies (an "every"
+ * rule: whether it is the Nth), @pick the time within [min_us, max_us].
+ * Counts a hit when it applies.
  */
 u64 vssd_fault_delay_pick(struct vssd_fault_delay *d, u32 roll, u32 pick);
 /* The rule of @kind as the line faults/latency shows (< @size), or 0 for none. */

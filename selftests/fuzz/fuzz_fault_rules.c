@@ -89,7 +89,10 @@ static void latency(struct vssd_fault_delay *kinds, const char *line, u32 rnd)
 	strip_counters(shown);
 	FUZZ_ASSERT(!vssd_fault_delay_parse(shown, &kind2, &back, &again) && !again);
 	FUZZ_ASSERT(kind2 == kind && back.ppm == d.ppm && back.min_us == d.min_us &&
-		    back.max_us == d.max_us);
+		    back.max_us == d.max_us && back.every == d.every);
+	/* A draw that applies: roll 0, or the Nth command of an "every" rule. */
+	if (d.every)
+		kinds[kind].seen = d.every - 1;
 	t = vssd_fault_delay_pick(&kinds[kind], 0, rnd);
 	FUZZ_ASSERT(t >= (u64)d.min_us * 1000 && t <= (u64)d.max_us * 1000);
 }

@@ -49,6 +49,11 @@ UNIT_TEST(media_lines)
 	EXPECT_EQ(vssd_fault_media_parse("read 1 5 0", &r, &clear), -EINVAL);
 	EXPECT_EQ(vssd_fault_media_parse("read 1 5 2 9", &r, &clear), -EINVAL);
 	EXPECT_EQ(vssd_fault_media_parse("read 1 5 4294967296", &r, &clear), -EINVAL);
+	/* One rule per line: a newline only at the end. */
+	EXPECT_EQ(vssd_fault_media_parse("read 0 8\n3", &r, &clear), -EINVAL);
+	EXPECT_EQ(vssd_fault_media_parse("read 0 8\n\n", &r, &clear), -EINVAL);
+	EXPECT_EQ(vssd_fault_media_parse("read\n0 8", &r, &clear), -EINVAL);
+	EXPECT_EQ(vssd_fault_media_parse("clear\nread 0 8", &r, &clear), -EINVAL);
 	/* The range may not wrap past the last LBA a u64 holds. */
 	EXPECT_EQ(vssd_fault_media_parse("read 18446744073709551615 2", &r, &clear), -EINVAL);
 	EXPECT_EQ(vssd_fault_media_parse("read 18446744073709551616 1", &r, &clear), -EINVAL);
@@ -153,7 +158,7 @@ UNIT_TEST(delay_lines)
 	EXPECT_EQ(d.max_us, 20);
 	vssd_fault_delay_format(&d, kind, line, sizeof(line));
 	EXPECT(!strcmp(line, "all 0.0001 10-20 hits=0\n"));
-	EXPECT_EQ(vssd_fault_delay_parse("other 100 10000000", &kind, &d, &clear), 0);
+	EXPECT_EQ(vssd_fault_delay_parse("other 100 60000000", &kind, &d, &clear), 0);
 	EXPECT_EQ(d.ppm, VSSD_FAULT_PPM);
 	EXPECT_EQ(vssd_fault_delay_parse("write 0", &kind, &d, &clear), 0);
 	EXPECT_EQ(d.ppm, 0);
@@ -170,7 +175,10 @@ UNIT_TEST(delay_lines)
 	EXPECT_EQ(vssd_fault_delay_parse("read 5 0", &kind, &d, &clear), -EINVAL);
 	EXPECT_EQ(vssd_fault_delay_parse("read 5 20-10", &kind, &d, &clear), -EINVAL);
 	EXPECT_EQ(vssd_fault_delay_parse("read 5 10-", &kind, &d, &clear), -EINVAL);
-	EXPECT_EQ(vssd_fault_delay_parse("read 5 10000001", &kind, &d, &clear), -EINVAL);
+	EXPECT_EQ(vssd_fault_delay_parse("read 5 60000001", &kind, &d, &clear), -EINVAL);
+	EXPECT_EQ(vssd_fault_delay_parse("read every 0 10", &kind, &d, &clear), -EINVAL);
+	EXPECT_EQ(vssd_fault_delay_parse("read every 10", &kind, &d, &clear), -EINVAL);
+	EXPECT_EQ(vssd_fault_delay_parse("read every x 10", &kind, &d, &clear), -EINVAL);
 	EXPECT_EQ(vssd_fault_delay_parse("flush 5 10", &kind, &d, &clear), -EINVAL);
 	EXPECT_EQ(vssd_fault_delay_parse("read 5 10 x", &kind, &d, &clear), -EINVAL);
 }
@@ -204,6 +212,28 @@ UNIT_TEST(delay_draws)
 	EXPECT_EQ(vssd_fault_delay_pick(&d, 0xffffffffU, 0), 0);
 	EXPECT_EQ(vssd_fault_delay_parse("read 100 5", &kind, &d, &clear), 0);
 	EXPECT_EQ(vssd_fault_delay_pick(&d, 0xffffffffU, 0xffffffffU), 5000);
+}
+
+/* An "every N" rule delays exactly each Nth command, whatever the draws. */
+UNIT_TEST(delay_every)
+{
+	struct vssd_fault_delay d;
+	unsigned int kind, i, hit = 0;
+	char line[80];
+	bool clear;
+
+	EXPECT_EQ(vssd_fault_delay_parse("write every 3 8000000", &kind, &d, &clear), 0);
+	EXPECT_EQ(d.every, 3);
+	vssd_fault_delay_format(&d, kind, line, sizeof(line));
+	EXPECT(!strcmp(line, "write every 3 8000000 hits=0\n"));
+	for (i = 1; i <= 30; i++) {
+		u64 t = vssd_fault_delay_pick(&d, 0xffffffffU, 0);
+
+		EXPECT_EQ(t, i % 3 ? 0 : 8000000000ULL);
+		hit += !!t;
+	}
+	EXPECT_EQ(hit, 10);
+	EXPECT_EQ(d.hits, 10);
 }
 
 /* Key rules: one key exactly; a share of keys, always the same ones. */
@@ -290,7 +320,7 @@ int main(void)
 	static const struct unit_case cases[] = {
 		UNIT_CASE(media_lines), UNIT_CASE(media_overlap), UNIT_CASE(media_count),
 		UNIT_CASE(media_full), UNIT_CASE(media_format), UNIT_CASE(delay_lines),
-		UNIT_CASE(delay_draws), UNIT_CASE(keys), UNIT_CASE(wear),
+		UNIT_CASE(delay_draws), UNIT_CASE(delay_every), UNIT_CASE(keys), UNIT_CASE(wear),
 	};
 
 	return unit_run("fault_rules", cases, ARRAY_SIZE(cases));

@@ -34,10 +34,35 @@ static bool vssd_faults_any(const struct vssd_fault_rules *rules)
 	return false;
 }
 
-/* One line, without its newline, for the kernel log. */
-static int vssd_faults_line_len(const char *page)
+/* The longest line a faults/ file takes (a rule is far shorter). */
+#define VSSD_FAULT_LINE_MAX	256
+
+/*
+ * A write to a faults/ file is one line: no NUL inside it, not longer than
+ * VSSD_FAULT_LINE_MAX (configfs would cut a longer write in pieces, each
+ * then read as a line of its own).
+ */
+static int vssd_faults_line_ok(const char *page, size_t count)
 {
-	return (int)min_t(size_t, strcspn(page, "\n"), 80);
+	return count <= VSSD_FAULT_LINE_MAX && strnlen(page, count) == count ? 0 : -EINVAL;
+}
+
+/* How much of a refused line the kernel log shows (escaped, %*pE). */
+static int vssd_faults_line_len(const char *page, size_t count)
+{
+	return (int)min_t(size_t, strnlen(page, count), 80);
+}
+
+/* Whether @ns takes block rules (else key rules): its command set now. */
+static bool vssd_faults_blocks(struct vssd_ns *ns)
+{
+	struct vssd_ctrl *ctrl = ns->cs.ctrl;
+	bool blocks;
+
+	mutex_lock(&ctrl->lock);
+	blocks = ns->ops->blocks;
+	mutex_unlock(&ctrl->lock);
+	return blocks;
 }
 
 static ssize_t vssd_faults_media_show(struct config_item *item, char *page)
@@ -59,13 +84,23 @@ static ssize_t vssd_faults_media_store(struct config_item *item, const char *pag
 	struct vssd_ns *ns = vssd_faults_ns(item);
 	struct vssd_ns_faults *f = &ns->faults;
 	struct vssd_fault_media_rule r;
-	bool clear;
-	int ret = vssd_fault_media_parse(page, &r, &clear);
+	bool clear, blocks, lbas;
+	int ret = vssd_faults_line_ok(page, count);
 
+	if (!ret)
+		ret = vssd_fault_media_parse(page, &r, &clear);
 	if (ret) {
-		pr_warn("namespace %u: faults/media \"%.*s\" refused: \"read|write|rw SLBA NLB [COUNT]\" or \"clear\"\n",
-			ns->cs.nsid, vssd_faults_line_len(page), page);
+		pr_warn_ratelimited("namespace %u: faults/media \"%*pE\" refused: \"read|write|rw SLBA NLB [COUNT]\", \"... key HEX [COUNT]\", \"... keys PERCENT [COUNT]\" or \"clear\"\n",
+				    ns->cs.nsid, vssd_faults_line_len(page, count), page);
 		return ret;
+	}
+	blocks = vssd_faults_blocks(ns);
+	lbas = r.what == VSSD_FAULT_LBAS;
+	if (!clear && blocks != lbas) {
+		pr_warn_ratelimited("namespace %u: faults/media: %s rules only on a namespace of csi %s\n",
+				    ns->cs.nsid, blocks ? "block" : "key",
+				    blocks ? "nvm or zns" : "kv");
+		return -EINVAL;
 	}
 	spin_lock(&f->lock);
 	if (clear)
@@ -75,8 +110,8 @@ static ssize_t vssd_faults_media_store(struct config_item *item, const char *pag
 	WRITE_ONCE(f->armed, vssd_faults_any(&f->rules));
 	spin_unlock(&f->lock);
 	if (ret) {
-		pr_warn("namespace %u: faults/media: %u rules already, \"clear\" first\n",
-			ns->cs.nsid, VSSD_FAULT_MAX_RANGES);
+		pr_warn_ratelimited("namespace %u: faults/media: %u rules already, \"clear\" first\n",
+				    ns->cs.nsid, VSSD_FAULT_MAX_RANGES);
 		return ret;
 	}
 	return count;
@@ -104,11 +139,13 @@ static ssize_t vssd_faults_latency_store(struct config_item *item, const char *p
 	struct vssd_fault_delay d;
 	unsigned int kind = 0;
 	bool clear;
-	int ret = vssd_fault_delay_parse(page, &kind, &d, &clear);
+	int ret = vssd_faults_line_ok(page, count);
 
+	if (!ret)
+		ret = vssd_fault_delay_parse(page, &kind, &d, &clear);
 	if (ret) {
-		pr_warn("namespace %u: faults/latency \"%.*s\" refused: \"read|write|other|all PERCENT US[-US]\" or \"clear\"\n",
-			ns->cs.nsid, vssd_faults_line_len(page), page);
+		pr_warn_ratelimited("namespace %u: faults/latency \"%*pE\" refused: \"read|write|other|all PERCENT US[-US]\" or \"clear\"\n",
+				    ns->cs.nsid, vssd_faults_line_len(page, count), page);
 		return ret;
 	}
 	spin_lock(&f->lock);
@@ -137,8 +174,8 @@ static ssize_t vssd_faults_stall_ms_store(struct config_item *item, const char *
 	int ret = kstrtou32(page, 10, &ms);
 
 	if (ret || ms > VSSD_FAULT_MAX_STALL_MS) {
-		pr_warn("namespace %u: faults/stall_ms refused: 0..%u\n", ns->cs.nsid,
-			VSSD_FAULT_MAX_STALL_MS);
+		pr_warn_ratelimited("namespace %u: faults/stall_ms refused: 0..%u\n", ns->cs.nsid,
+				    VSSD_FAULT_MAX_STALL_MS);
 		return -EINVAL;
 	}
 	/* From now; 0 ends a stall. */
@@ -185,12 +222,17 @@ static ssize_t vssd_ctrl_faults_wear_percent_store(struct config_item *item,
 	u32 v;
 
 	if (kstrtou32(page, 10, &v) || v > 255) {
-		pr_warn("%s: faults/wear_percent refused: 0..255\n", vssd_ctrl_name(ctrl));
+		pr_warn_ratelimited("%s: faults/wear_percent refused: 0..255\n",
+				    vssd_ctrl_name(ctrl));
 		return -EINVAL;
 	}
 	WRITE_ONCE(ctrl->wear_added, v);
-	/* The dispatcher looks again at its next command that changes data. */
-	WRITE_ONCE(ctrl->wear_checked, 0);
+	/*
+	 * A new generation: the dispatcher looks again at its next command
+	 * that changes data (fault/wear.c), and reads wear_added after it.
+	 */
+	smp_mb__before_atomic();
+	atomic_inc(&ctrl->wear_gen);
 	return count;
 }
 CONFIGFS_ATTR(vssd_ctrl_faults_, wear_percent);

@@ -103,6 +103,14 @@ static unsigned int vssd_fault_kind_of(const struct vssd_cmd *cmd)
 	return VSSD_FAULT_KIND_OTHER;
 }
 
+/* @f->lock held: the extra time rule @d gives a command, drawn only for a rule. */
+static u64 vssd_fault_draw(struct vssd_fault_delay *d)
+{
+	if (!d->ppm)
+		return 0;
+	return vssd_fault_delay_pick(d, get_random_u32(), get_random_u32());
+}
+
 /*
  * Dispatch lock held, the command set done with @cmd (which may have
  * failed): its namespace's latency rules (its kind's and "all") and a stall
@@ -112,25 +120,26 @@ void vssd_fault_delay(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 now, u64
 {
 	struct vssd_ns *ns = cmd->ns;
 	struct vssd_ns_faults *f = &ns->faults;
-	u64 stall = READ_ONCE(f->stall_until), extra = 0;
+	u64 stall = READ_ONCE(f->stall_until), extra = 0, before = max(*deadline, now);
 
 	lockdep_assert_held(&ctrl->dispatch_lock);
 	if (READ_ONCE(f->armed)) {
 		unsigned int kind = vssd_fault_kind_of(cmd);
 
 		spin_lock(&f->lock);
-		extra = vssd_fault_delay_pick(&f->rules.delay[kind], get_random_u32(),
-					      get_random_u32());
-		extra += vssd_fault_delay_pick(&f->rules.delay[VSSD_FAULT_KIND_ALL],
-					       get_random_u32(), get_random_u32());
+		extra = vssd_fault_draw(&f->rules.delay[kind]);
+		extra += vssd_fault_draw(&f->rules.delay[VSSD_FAULT_KIND_ALL]);
 		spin_unlock(&f->lock);
 	}
 	if (extra) {
-		*deadline = max(*deadline, now) + extra;
+		/* Both rules together are held to the longest one alone. */
+		*deadline = before + min_t(u64, extra, (u64)VSSD_FAULT_MAX_US * NSEC_PER_USEC);
 		WRITE_ONCE(ns->stats.delayed, ns->stats.delayed + 1);
 	}
-	if (stall > now) {
-		*deadline = max(*deadline, stall);
+	if (stall > now && stall > *deadline) {
+		*deadline = stall;
 		WRITE_ONCE(ns->stats.stalled, ns->stats.stalled + 1);
 	}
+	/* Not the model's: kept out of the model's means (stats.c). */
+	cmd->fault_ns = max(*deadline, now) - before;
 }

@@ -18,7 +18,13 @@ const char *vssd_fault_kind_name(unsigned int kind)
 
 static bool vssd_fault_space(char c)
 {
-	return c == ' ' || c == '\t' || c == '\n';
+	return c == ' ' || c == '\t';
+}
+
+/* A word ends at a space, the end of the string or its final newline. */
+static bool vssd_fault_word_end(char c)
+{
+	return !c || c == '\n' || vssd_fault_space(c);
 }
 
 /*
@@ -32,7 +38,7 @@ static bool vssd_fault_word(const char **pos, char *word, size_t size)
 
 	while (vssd_fault_space(*p))
 		p++;
-	while (*p && !vssd_fault_space(*p)) {
+	while (!vssd_fault_word_end(*p)) {
 		if (n + 1 >= size)
 			return false;
 		word[n++] = *p++;
@@ -42,11 +48,12 @@ static bool vssd_fault_word(const char **pos, char *word, size_t size)
 	return n > 0;
 }
 
+/* Nothing left but spaces and one final newline. */
 static bool vssd_fault_at_end(const char *pos)
 {
 	while (vssd_fault_space(*pos))
 		pos++;
-	return !*pos;
+	return !*pos || (*pos == '\n' && !pos[1]);
 }
 
 /* Plain decimal digits, no sign, no overflow of @max. */
@@ -199,7 +206,7 @@ int vssd_fault_media_add(struct vssd_fault_rules *rules, const struct vssd_fault
 }
 
 struct vssd_fault_media_rule *vssd_fault_media_hit(struct vssd_fault_rules *rules, u8 op,
-					      u64 slba, u64 nlb)
+						   u64 slba, u64 nlb)
 {
 	unsigned int i;
 
@@ -314,10 +321,25 @@ int vssd_fault_delay_parse(const char *line, unsigned int *kind,
 	if (k == VSSD_FAULT_NR_KINDS)
 		return -EINVAL;
 	*kind = k;
-	if (!vssd_fault_word(&line, word, sizeof(word)) || !vssd_fault_percent(word, &d->ppm))
+	if (!vssd_fault_word(&line, word, sizeof(word)))
+		return -EINVAL;
+	if (vssd_fault_is(word, "every")) {
+		u64 n;
+
+		if (!vssd_fault_word(&line, word, sizeof(word)) ||
+		    !vssd_fault_number(word, 0xffffffffU, &n) || !n)
+			return -EINVAL;
+		d->every = (u32)n;
+		d->ppm = VSSD_FAULT_PPM;
+		if (!vssd_fault_word(&line, word, sizeof(word)))
+			return -EINVAL;
+		goto time;
+	}
+	if (!vssd_fault_percent(word, &d->ppm))
 		return -EINVAL;
 	if (!vssd_fault_word(&line, word, sizeof(word)))
 		return d->ppm || !vssd_fault_at_end(line) ? -EINVAL : 0;
+time:
 	dash = strchr(word, '-');
 	if (dash)
 		*dash = 0;
@@ -337,9 +359,16 @@ u64 vssd_fault_delay_pick(struct vssd_fault_delay *d, u32 roll, u32 pick)
 {
 	u64 span;
 
-	/* roll / 2^32 < ppm / 10^6, without division. */
-	if (!d->ppm || (u64)roll * VSSD_FAULT_PPM >= (u64)d->ppm << 32)
+	if (!d->ppm)
 		return 0;
+	if (d->every) {
+		if (++d->seen < d->every)
+			return 0;
+		d->seen = 0;
+	} else if ((u64)roll * VSSD_FAULT_PPM >= (u64)d->ppm << 32) {
+		/* roll / 2^32 >= ppm / 10^6, without division */
+		return 0;
+	}
 	d->hits++;
 	span = (u64)(d->max_us - d->min_us) + 1;
 	return ((u64)d->min_us + (((u64)pick * span) >> 32)) * 1000;
@@ -350,14 +379,19 @@ int vssd_fault_delay_format(const struct vssd_fault_delay *d, unsigned int kind,
 {
 	int n;
 
+	char when[24], time[24];
+
 	if (!d->ppm)
 		return 0;
-	if (d->min_us == d->max_us)
-		n = snprintf(buf, size, "%s %u.%04u %u hits=%llu\n", vssd_fault_kind_name(kind),
-			     d->ppm / 10000, d->ppm % 10000, d->min_us, d->hits);
+	if (d->every)
+		snprintf(when, sizeof(when), "every %u", d->every);
 	else
-		n = snprintf(buf, size, "%s %u.%04u %u-%u hits=%llu\n",
-			     vssd_fault_kind_name(kind), d->ppm / 10000, d->ppm % 10000,
-			     d->min_us, d->max_us, d->hits);
+		snprintf(when, sizeof(when), "%u.%04u", d->ppm / 10000, d->ppm % 10000);
+	if (d->min_us == d->max_us)
+		snprintf(time, sizeof(time), "%u", d->min_us);
+	else
+		snprintf(time, sizeof(time), "%u-%u", d->min_us, d->max_us);
+	n = snprintf(buf, size, "%s %s %s hits=%llu\n", vssd_fault_kind_name(kind), when, time,
+		     d->hits);
 	return n < 0 ? 0 : (size_t)n < size ? n : (int)size - 1;
 }

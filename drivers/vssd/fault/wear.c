@@ -5,6 +5,7 @@
  * available spare, the critical warning and read-only mode follow from it
  * (include/vssd/fault.h, Documentation/faults.rst).
  */
+#include <linux/atomic.h>
 #include <linux/lockdep.h>
 
 #include "../vssd.h"
@@ -31,13 +32,19 @@ u32 vssd_wear_used(struct vssd_ctrl *ctrl)
  */
 bool vssd_wear_refuses(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 now)
 {
+	int gen;
+
 	lockdep_assert_held(&ctrl->dispatch_lock);
 	if (!test_bit(cmd->sqe.common.opcode, cmd->ns->changes))
 		return false;
-	if (!READ_ONCE(ctrl->wear_checked) || now - ctrl->wear_checked >= VSSD_WEAR_CHECK_NS) {
+	/* Pairs with the barrier before the increment in fault/configfs.c. */
+	gen = atomic_read_acquire(&ctrl->wear_gen);
+	if (!ctrl->wear_checked || gen != ctrl->wear_seen ||
+	    now - ctrl->wear_checked >= VSSD_WEAR_CHECK_NS) {
+		ctrl->wear_seen = gen;
+		ctrl->wear_checked = now;
 		ctrl->wear_read_only = vssd_wear_warning(vssd_wear_used(ctrl)) &
 				       VSSD_WARN_READ_ONLY;
-		WRITE_ONCE(ctrl->wear_checked, now);
 	}
 	if (!ctrl->wear_read_only)
 		return false;
