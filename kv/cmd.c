@@ -159,8 +159,6 @@ static void vssd_kv_store(struct vssd_ctrl *ctrl, struct vssd_kv *kv,
 		cmd->status = vssd_kv_err(cmd, VSSD_KV_EVALUE);
 		return;
 	}
-	if (vssd_fault_key(cmd, VSSD_FAULT_WRITE, key.bytes, key.len))
-		return;		/* Write Fault: the old value stays */
 	old = vssd_kv_lookup(kv, &key);
 	if ((must_exist && !old) || (must_be_absent && old)) {
 		cmd->status = vssd_kv_err(cmd, old ? VSSD_KV_EEXISTS : VSSD_KV_ENOKEY);
@@ -180,6 +178,9 @@ static void vssd_kv_store(struct vssd_ctrl *ctrl, struct vssd_kv *kv,
 		cmd->status = vssd_kv_err(cmd, VSSD_KV_ECAPACITY);
 		return;
 	}
+	/* Every check passed: a media rule may fail it, the old value stays. */
+	if (vssd_fault_key(cmd, VSSD_FAULT_WRITE, key.bytes, key.len))
+		return;
 	e = kzalloc(sizeof(*e), VSSD_KV_GFP);
 	if (e)
 		e->value = vssd_kv_value_alloc(total);
@@ -225,18 +226,25 @@ static void vssd_kv_store(struct vssd_ctrl *ctrl, struct vssd_kv *kv,
  * The key of a Retrieve, Delete or Exist, looked up after one index step.
  * Returns false with the status set when the key itself is invalid.
  */
+static bool vssd_kv_find_key(struct vssd_ctrl *ctrl, struct vssd_kv *kv,
+			     struct vssd_cmd *cmd, u64 now, u64 *deadline,
+			     struct vssd_kv_entry **e, struct vssd_kv_key *key)
+{
+	if (vssd_kv_cmd_key(cmd, key, false)) {
+		cmd->status = vssd_kv_err(cmd, VSSD_KV_EKEY);
+		return false;
+	}
+	*deadline = vssd_kv_index_time(ctrl, now, 1);
+	*e = vssd_kv_lookup(kv, key);
+	return true;
+}
+
 static bool vssd_kv_find(struct vssd_ctrl *ctrl, struct vssd_kv *kv, struct vssd_cmd *cmd,
 			 u64 now, u64 *deadline, struct vssd_kv_entry **e)
 {
 	struct vssd_kv_key key;
 
-	if (vssd_kv_cmd_key(cmd, &key, false)) {
-		cmd->status = vssd_kv_err(cmd, VSSD_KV_EKEY);
-		return false;
-	}
-	*deadline = vssd_kv_index_time(ctrl, now, 1);
-	*e = vssd_kv_lookup(kv, &key);
-	return true;
+	return vssd_kv_find_key(ctrl, kv, cmd, now, deadline, e, &key);
 }
 
 /* Retrieve: DW0 is the value's full size; a short buffer gets its start. */
@@ -247,15 +255,13 @@ static void vssd_kv_retrieve(struct vssd_ctrl *ctrl, struct vssd_kv *kv,
 	struct vssd_kv_key key;
 	u32 len;
 
-	if (!vssd_kv_find(ctrl, kv, cmd, now, deadline, &e))
+	if (!vssd_kv_find_key(ctrl, kv, cmd, now, deadline, &e, &key))
 		return;
 	if (!e) {
 		cmd->status = vssd_kv_err(cmd, VSSD_KV_ENOKEY);
 		return;
 	}
-	/* The key decoded in vssd_kv_find(): a media rule may fail it. */
-	if (!vssd_kv_cmd_key(cmd, &key, false) &&
-	    vssd_fault_key(cmd, VSSD_FAULT_READ, key.bytes, key.len))
+	if (vssd_fault_key(cmd, VSSD_FAULT_READ, key.bytes, key.len))
 		return;
 	cmd->result = e->value->len;
 	if (vssd_kv_vendor(cmd) && (vssd_kv_option(cmd) & VSSD_SKV_RETRIEVE_SIZE_ONLY))

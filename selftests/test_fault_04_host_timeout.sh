@@ -37,6 +37,8 @@ tmp=$(mktemp -d)
 on_exit rm -rf "$tmp"
 head -c $((200 * 4096)) /dev/urandom >"$tmp/data"
 dd if="$tmp/data" of="$dev" bs=1M oflag=direct status=none || fail "writing the data"
+# udev's look at the new device is over before the rule counts reads.
+udevadm settle 2>/dev/null
 
 echo "read every 100 8000000" >"$nsdir/faults/latency" || fail "rule refused"
 mark=$(kmsg_mark)

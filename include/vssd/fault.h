@@ -5,15 +5,16 @@
  * much later a delayed command completes.  Documentation/faults.rst is the
  * user's view.
  *
- * Media rules name a range of logical blocks and the commands they fail:
- * reads (Read, Compare) get Unrecovered Read Error, writes Write Fault.  A
- * rule with a count fails that many matching commands, then lets them pass
- * (a transient error); without one it fails every matching command.
+ * Media rules name a range of logical blocks, one key of a KV namespace
+ * or a share of its keys, and the commands they fail: reads get
+ * Unrecovered Read Error, writes Write Fault.  A rule with a count fails
+ * that many matching commands, then lets them pass (a transient error);
+ * without one it fails every matching command.
  *
  * Latency rules, one per kind of command (read, write, other, and all,
- * which every command meets as well as its own kind's), give a matching
- * command a probability, in millionths, of completing later by a fixed or a
- * uniformly distributed extra time.
+ * which every command meets as well as its own kind's), delay a matching
+ * command with a probability, in millionths, or every Nth one, by a fixed
+ * or a uniformly distributed extra time.
  *
  * The wear-out model at the end (inline) maps a percentage used to the
  * SMART available spare and critical warning.

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * libFuzzer target: drivers/vssd/fault/rules.c, the lines a user writes to
- * a namespace's faults/media and faults/latency.  The input is split into
- * lines, each parsed as both kinds.  A media rule accepted has at least
+ * a namespace's faults/media and faults/latency.  The input is split at
+ * NUL bytes into lines (which may hold newlines), each parsed as both
+ * kinds.  A media rule accepted has at least
  * one block and its range does not wrap; a latency rule has a probability
  * of at most 100% and a time range within the limit.  Every accepted rule,
  * printed as faults/ shows it (without its counters), parses back to the
@@ -105,7 +106,8 @@ int vssd_fuzz_one(const u8 *data, size_t size)
 
 	memset(&rules, 0, sizeof(rules));
 	while (at < size) {
-		for (n = 0; at < size && data[at] != '\n' && n < sizeof(line) - 1; n++)
+		/* Lines end at NUL: a newline inside one is for the parser to judge. */
+		for (n = 0; at < size && data[at] && n < sizeof(line) - 1; n++)
 			line[n] = (char)data[at++];
 		line[n] = 0;
 		at++;

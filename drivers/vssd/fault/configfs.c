@@ -144,7 +144,7 @@ static ssize_t vssd_faults_latency_store(struct config_item *item, const char *p
 	if (!ret)
 		ret = vssd_fault_delay_parse(page, &kind, &d, &clear);
 	if (ret) {
-		pr_warn_ratelimited("namespace %u: faults/latency \"%*pE\" refused: \"read|write|other|all PERCENT US[-US]\" or \"clear\"\n",
+		pr_warn_ratelimited("namespace %u: faults/latency \"%*pE\" refused: \"read|write|other|all PERCENT|every N US[-US]\", \"... 0\" or \"clear\"\n",
 				    ns->cs.nsid, vssd_faults_line_len(page, count), page);
 		return ret;
 	}
