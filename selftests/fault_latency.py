@@ -19,55 +19,18 @@ import os
 import sys
 import time
 
-BS = 4096
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fault_ns import BS, FaultNs, Report  # noqa: E402
+
+REPORT = Report("fault_latency")
+fail = REPORT.fail
+log = REPORT.log
 
 
-def write_once(path, line):
-    """One write(2) of LINE: a refused line is not written a second time."""
-    fd = os.open(path, os.O_WRONLY)
-    try:
-        os.write(fd, (line + "\n").encode())
-    finally:
-        os.close(fd)
-
-
-def fail(msg):
-    print(f"# fault_latency: FAIL: {msg}")
-    sys.exit(1)
-
-
-def log(msg):
-    print(f"# fault_latency: {msg}")
-
-
-class Ns:
+class Ns(FaultNs):
     def __init__(self, ns_dir, blockdev):
-        self.dir = ns_dir
-        self.fd = os.open(blockdev, os.O_RDWR | os.O_DIRECT)
+        super().__init__(ns_dir, blockdev, REPORT)
         self.buf = mmap.mmap(-1, BS)
-
-    def attr(self, name, value=None, expect_ok=True):
-        path = os.path.join(self.dir, "faults", name)
-        if value is None:
-            with open(path) as f:
-                return f.read()
-        try:
-            write_once(path, value)
-        except OSError as err:
-            if expect_ok:
-                fail(f"faults/{name} '{value}' refused: {err}")
-            return err.errno
-        if not expect_ok:
-            fail(f"faults/{name} '{value}' accepted")
-        return 0
-
-    def stat(self, key):
-        with open(os.path.join(self.dir, "stats")) as f:
-            for line in f:
-                k, v = line.split()
-                if k == key:
-                    return int(v)
-        fail(f"no {key} in the namespace's stats")
 
     def read_ms(self, lba=0):
         t = time.monotonic()

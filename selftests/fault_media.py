@@ -28,36 +28,21 @@ import struct
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fault_ns import BS, FaultNs, Report  # noqa: E402
 from nvme_ioctl import Device  # noqa: E402
 
-BS = 4096
 SC_READ_ERROR = 0x281
 SC_WRITE_FAULT = 0x280
 DNR = 0x4000
 
-
-def write_once(path, line):
-    """One write(2) of LINE: a refused line is not written a second time."""
-    fd = os.open(path, os.O_WRONLY)
-    try:
-        os.write(fd, (line + "\n").encode())
-    finally:
-        os.close(fd)
+REPORT = Report("fault_media")
+fail = REPORT.fail
+log = REPORT.log
 
 
-def fail(msg):
-    print(f"# fault_media: FAIL: {msg}")
-    sys.exit(1)
-
-
-def log(msg):
-    print(f"# fault_media: {msg}")
-
-
-class Ns:
+class Ns(FaultNs):
     def __init__(self, ns_dir, blockdev, chardev, nsid):
-        self.dir = ns_dir
-        self.fd = os.open(blockdev, os.O_RDWR | os.O_DIRECT)
+        super().__init__(ns_dir, blockdev, REPORT)
         self.nblocks = os.lseek(self.fd, 0, os.SEEK_END) // BS
         self.ctrl = Device(chardev) if chardev else None
         self.nsid = nsid
@@ -65,27 +50,10 @@ class Ns:
         self.failures = 0	# media errors this script caused
 
     def rule(self, line, expect_ok=True):
-        try:
-            write_once(os.path.join(self.dir, "faults", "media"), line)
-        except OSError as err:
-            if expect_ok:
-                fail(f"faults/media '{line}' refused: {err}")
-            return err.errno
-        if not expect_ok:
-            fail(f"faults/media '{line}' accepted")
-        return 0
+        return self.attr("media", line, expect_ok)
 
     def rules_text(self):
-        with open(os.path.join(self.dir, "faults", "media")) as f:
-            return f.read()
-
-    def stat(self, key):
-        with open(os.path.join(self.dir, "stats")) as f:
-            for line in f:
-                k, v = line.split()
-                if k == key:
-                    return int(v)
-        fail(f"no {key} in the namespace's stats")
+        return self.attr("media")
 
     def read(self, lba, n=1):
         """The data, or the errno of a failed read."""
