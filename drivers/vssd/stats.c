@@ -47,12 +47,6 @@ static enum vssd_stat_kind vssd_stat_kind_of(struct vssd_cmd *cmd)
 	}
 }
 
-/* Only the dispatcher writes; readers take a racy snapshot. */
-static void vssd_stat_inc(u64 *counter, u64 by)
-{
-	WRITE_ONCE(*counter, *counter + by);
-}
-
 /*
  * Dispatcher: count a command that passed (or failed) its checks, for the
  * controller and its namespace, and say which latency histogram its

@@ -397,6 +397,12 @@ u8 vssd_ns_presented_csi(struct vssd_ns *ns);
 int vssd_cs_ns_alloc_conf(struct vssd_ns *ns);
 void vssd_cs_ns_free_conf(struct vssd_ns *ns);
 
+/* A counter only the dispatcher writes; readers take a racy snapshot. */
+static inline void vssd_stat_inc(u64 *counter, u64 by)
+{
+	WRITE_ONCE(*counter, *counter + by);
+}
+
 /* fault/inject.c, fault/configfs.c: fault rules of a namespace */
 void vssd_faults_init(struct vssd_ns *ns);
 bool vssd_fault_media(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd);

@@ -36,8 +36,8 @@ static void vssd_fault_media_fail(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, 
 	struct vssd_ns *ns = cmd->ns;
 
 	cmd->status = VSSD_SC(op == VSSD_FAULT_READ ? NVME_SC_READ_ERROR : NVME_SC_WRITE_FAULT);
-	WRITE_ONCE(ns->stats.media_errors, ns->stats.media_errors + 1);
-	WRITE_ONCE(ctrl->stats.media_errors, ctrl->stats.media_errors + 1);
+	vssd_stat_inc(&ns->stats.media_errors, 1);
+	vssd_stat_inc(&ctrl->stats.media_errors, 1);
 }
 
 /*
@@ -134,11 +134,11 @@ void vssd_fault_delay(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 now, u64
 	if (extra) {
 		/* Both rules together are held to the longest one alone. */
 		*deadline = before + min_t(u64, extra, (u64)VSSD_FAULT_MAX_US * NSEC_PER_USEC);
-		WRITE_ONCE(ns->stats.delayed, ns->stats.delayed + 1);
+		vssd_stat_inc(&ns->stats.delayed, 1);
 	}
 	if (stall > now && stall > *deadline) {
 		*deadline = stall;
-		WRITE_ONCE(ns->stats.stalled, ns->stats.stalled + 1);
+		vssd_stat_inc(&ns->stats.stalled, 1);
 	}
 	/* Not the model's: kept out of the model's means (stats.c). */
 	cmd->fault_ns = max(*deadline, now) - before;
