@@ -119,7 +119,10 @@ static void vssd_admin_set_features(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd
 		ctrl->features.arbitration = cdw11;
 		break;
 	case NVME_FEAT_VOLATILE_WC:
-		ctrl->features.volatile_wc = cdw11 & 1;
+		/* Turned off, the cache writes back what it holds. */
+		if (!(cdw11 & 1))
+			vssd_pl_flush_all(ctrl);
+		WRITE_ONCE(ctrl->features.volatile_wc, cdw11 & 1);
 		break;
 	case NVME_FEAT_NUM_QUEUES:
 		/* Fixed at power-on: report what exists. */
@@ -148,9 +151,13 @@ static void vssd_admin_exec_format(struct vssd_cmd *cmd)
 	u32 nsid = le32_to_cpu(cmd->sqe.format.nsid);
 	struct vssd_ns *ns;
 
-	for (ns = vssd_ns_after(ctrl, 0); ns; ns = vssd_ns_after(ctrl, ns->cs.nsid))
-		if (nsid == NVME_NSID_ALL || nsid == ns->cs.nsid)
-			vssd_store_discard(&ns->cs.store, 0, ns->cs.store.size);
+	for (ns = vssd_ns_after(ctrl, 0); ns; ns = vssd_ns_after(ctrl, ns->cs.nsid)) {
+		if (nsid != NVME_NSID_ALL && nsid != ns->cs.nsid)
+			continue;
+		/* A format is durable when it completes. */
+		vssd_pl_flush(ns);
+		vssd_store_discard(&ns->cs.store, 0, ns->cs.store.size);
+	}
 }
 
 /*
@@ -165,6 +172,11 @@ static void vssd_admin_format(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd)
 
 	if (nsid != NVME_NSID_ALL && !vssd_ns_get(ctrl, nsid)) {
 		cmd->status = VSSD_SC(NVME_SC_INVALID_NS);
+		return;
+	}
+	/* After a power loss (fault/powerloss.c) the data stays as it was left. */
+	if (READ_ONCE(ctrl->power_lost)) {
+		cmd->status = VSSD_SC(NVME_SC_INTERNAL);
 		return;
 	}
 	if ((cdw10 & 0xf) != 0 || (cdw10 & (0x7 << 5)) || (cdw10 & BIT(4))) {

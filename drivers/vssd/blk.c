@@ -104,6 +104,8 @@ static blk_status_t vssd_blk_queue_rq(struct blk_mq_hw_ctx *hctx,
 								 nvme_cmd_write;
 		cmd->sqe.rw.slba = cpu_to_le64(slba);
 		cmd->sqe.rw.length = cpu_to_le16(nlb - 1);
+		if (rq->cmd_flags & REQ_FUA)
+			cmd->sqe.rw.control = cpu_to_le16(NVME_RW_FUA);
 		cmd->buf.bio = rq->bio;
 		cmd->buf.len = blk_rq_bytes(rq);
 		break;

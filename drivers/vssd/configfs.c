@@ -525,6 +525,8 @@ static void vssd_ns_release(struct config_item *item)
 	struct vssd_ns *ns = to_vssd_ns(item);
 
 	vssd_cs_ns_free_conf(ns);
+	if (ns->kept)
+		vssd_store_destroy(&ns->cs.store);
 	kfree(ns);
 }
 
@@ -567,6 +569,7 @@ static struct config_group *vssd_ns_make(struct config_group *group, const char 
 	ns->cs.ctrl = ctrl;
 	ns->cs.nsid = nsid;
 	vssd_faults_init(ns);
+	vssd_pl_init(ns);
 	vssd_ns_set_ops(ns, vssd_cs_at(0));
 	ns->block_size = 512;
 	ns->size_mb = 1024;

@@ -66,8 +66,14 @@ void vssd_io_prepare(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 now, u64 
 
 	lockdep_assert_held(&ctrl->dispatch_lock);
 	*deadline = now;
+	if (READ_ONCE(ctrl->power_lost)) {
+		/* fault/powerloss.c: nothing is served until the next power on. */
+		cmd->status = VSSD_SC(NVME_SC_INTERNAL);
+		return;
+	}
 	if (cmd->sqe.common.opcode == nvme_cmd_flush && nsid == NVME_NSID_ALL) {
 		*deadline = ctrl->model->flush(ctrl, now);
+		cmd->exec = vssd_pl_exec_flush;
 		return;
 	}
 	cmd->ns = vssd_ns_get(ctrl, nsid);

@@ -77,11 +77,30 @@ static int vssd_ns_prepare(struct vssd_ctrl *ctrl, struct vssd_ns *ns)
 		pr_err("%s: namespace %u: size_mb is 0\n", vssd_ctrl_name(ctrl), ns->cs.nsid);
 		return -EINVAL;
 	}
+	/* Data kept from before is read the same way or not at all. */
+	if (ns->kept && (ns->ops != &vssd_cs_nvm || ns->cs.store.size != size ||
+			 ns->cs.lba_shift != ilog2(ns->block_size))) {
+		pr_info("%s: namespace %u: its kept data is dropped: size, block size or command set changed\n",
+			vssd_ctrl_name(ctrl), ns->cs.nsid);
+		vssd_store_destroy(&ns->cs.store);
+		ns->kept = false;
+	}
 	ns->cs.size = size;
 	ns->cs.lba_shift = ilog2(ns->block_size);
 	ns->cs.nr_lbas = size >> ns->cs.lba_shift;
-	vssd_store_init(&ns->cs.store, size);
+	if (!ns->kept)
+		vssd_store_init(&ns->cs.store, size);
+	ns->kept = false;
 	return 0;
+}
+
+/*
+ * A block namespace keeps its data across power off when keep_data is set
+ * or the power was lost (fault/powerloss.c), until the next power on.
+ */
+static bool vssd_ns_keeps_data(struct vssd_ctrl *ctrl, struct vssd_ns *ns)
+{
+	return ns->ops == &vssd_cs_nvm && (ctrl->params.keep_data || ctrl->pl_keep);
 }
 
 static void vssd_ctrl_models_exit(struct vssd_ctrl *ctrl)
@@ -92,7 +111,10 @@ static void vssd_ctrl_models_exit(struct vssd_ctrl *ctrl)
 		/* Also after a failed or skipped ns_init(). */
 		if (ns->ops->ns_exit)
 			ns->ops->ns_exit(&ns->cs);
-		vssd_store_destroy(&ns->cs.store);
+		vssd_pl_ns_exit(ns);
+		ns->kept = vssd_ns_keeps_data(ctrl, ns);
+		if (!ns->kept)
+			vssd_store_destroy(&ns->cs.store);
 		ctrl->ns_by_id[ns->cs.nsid] = NULL;
 	}
 	if (ctrl->model && ctrl->model->ctrl_exit)
@@ -118,6 +140,9 @@ static int vssd_ctrl_models_init(struct vssd_ctrl *ctrl)
 		if (ret)
 			goto out_exit;
 		ctrl->ns_by_id[ns->cs.nsid] = ns;
+		ret = vssd_pl_ns_init(ns);
+		if (ret)
+			goto out_exit;
 		if (ns->ops->ns_init) {
 			ret = ns->ops->ns_init(&ns->cs);
 			if (ret)
@@ -195,6 +220,7 @@ int vssd_ctrl_power_on(struct vssd_ctrl *ctrl)
 		memset(&ns->stats, 0, sizeof(ns->stats));
 	ctrl->errors.count = 0;
 	ctrl->wear_checked = 0;
+	WRITE_ONCE(ctrl->power_lost, false);
 	ret = vssd_cs_changes_init(ctrl);
 	if (ret)
 		goto out_depend;
@@ -231,6 +257,7 @@ int vssd_ctrl_power_on(struct vssd_ctrl *ctrl)
 
 	ctrl->power_on_ns = ktime_get_ns();
 	ctrl->power_cycles++;
+	ctrl->pl_keep = false;
 	ctrl->state = VSSD_CTRL_LIVE;
 	pr_info("%s: /dev/vssd%d up: model %s (%s), %u I/O queues, %u workers\n",
 		vssd_ctrl_name(ctrl), ctrl->index, ctrl->params.model,

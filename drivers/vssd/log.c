@@ -80,6 +80,7 @@ static u32 vssd_log_smart(struct vssd_ctrl *ctrl, struct nvme_smart_log *log)
 					READ_ONCE(s->cmds[VSSD_STAT_COMPARE]));
 	vssd_put_le128(log->host_writes, READ_ONCE(s->cmds[VSSD_STAT_WRITE]));
 	vssd_put_le128(log->power_cycles, ctrl->power_cycles);
+	vssd_put_le128(log->unsafe_shutdowns, READ_ONCE(ctrl->unsafe_shutdowns));
 	vssd_put_le128(log->power_on_hours,
 		       div64_u64(ktime_get_ns() - ctrl->power_on_ns,
 				 3600ULL * NSEC_PER_SEC));

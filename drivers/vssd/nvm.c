@@ -36,8 +36,13 @@ static void vssd_nvm_exec_write(struct vssd_cmd *cmd)
 	u32 len;
 
 	vssd_nvm_rw_range(cmd, &off, &len, &pos);
+	if (!vssd_pl_lock(cmd))
+		return;
+	vssd_pl_log(cmd, off >> cmd->ns->cs.lba_shift, len >> cmd->ns->cs.lba_shift,
+		    vssd_pl_durable(cmd));
 	if (vssd_store_write(&cmd->ns->cs.store, off, &pos, len))
 		cmd->status = VSSD_SC(NVME_SC_INTERNAL);
+	vssd_pl_unlock(cmd);
 }
 
 static void vssd_nvm_exec_compare(struct vssd_cmd *cmd)
@@ -57,7 +62,11 @@ static void vssd_nvm_exec_write_zeroes(struct vssd_cmd *cmd)
 	u64 slba = le64_to_cpu(cmd->sqe.write_zeroes.slba);
 	u64 nlb = le16_to_cpu(cmd->sqe.write_zeroes.length) + 1;
 
+	if (!vssd_pl_lock(cmd))
+		return;
+	vssd_pl_log(cmd, slba, nlb, vssd_pl_durable(cmd));
 	vssd_store_discard(&ns->cs.store, slba << ns->cs.lba_shift, nlb << ns->cs.lba_shift);
+	vssd_pl_unlock(cmd);
 }
 
 static int vssd_nvm_dsm_range(struct vssd_cmd *cmd, u32 i, u64 *slba, u64 *nlb)
@@ -76,10 +85,16 @@ static void vssd_nvm_exec_dsm(struct vssd_cmd *cmd)
 	u32 i, nr = (le32_to_cpu(cmd->sqe.dsm.nr) & 0xff) + 1;
 	u64 slba, nlb;
 
-	for (i = 0; i < nr; i++)
-		if (!vssd_nvm_dsm_range(cmd, i, &slba, &nlb) && nlb)
-			vssd_store_discard(&ns->cs.store, slba << ns->cs.lba_shift,
-					   nlb << ns->cs.lba_shift);
+	if (!vssd_pl_lock(cmd))
+		return;
+	for (i = 0; i < nr; i++) {
+		if (vssd_nvm_dsm_range(cmd, i, &slba, &nlb) || !nlb)
+			continue;
+		vssd_pl_log(cmd, slba, nlb, vssd_pl_durable(cmd));
+		vssd_store_discard(&ns->cs.store, slba << ns->cs.lba_shift,
+				   nlb << ns->cs.lba_shift);
+	}
+	vssd_pl_unlock(cmd);
 }
 
 static int vssd_nvm_copy_range(struct vssd_cmd *cmd, u32 i, u64 *slba, u64 *nlb)
@@ -104,16 +119,20 @@ static void vssd_nvm_exec_copy(struct vssd_cmd *cmd)
 	u32 i, nr = (le32_to_cpu(cmd->sqe.common.cdw12) & 0xff) + 1;
 	u64 dst = vssd_nvm_copy_dest(cmd), slba, nlb;
 
+	if (!vssd_pl_lock(cmd))
+		return;
 	for (i = 0; i < nr; i++) {
 		if (vssd_nvm_copy_range(cmd, i, &slba, &nlb))
 			break;
+		vssd_pl_log(cmd, dst, nlb, vssd_pl_durable(cmd));
 		if (vssd_store_copy(&ns->cs.store, dst << ns->cs.lba_shift,
 				    slba << ns->cs.lba_shift, nlb << ns->cs.lba_shift)) {
 			cmd->status = VSSD_SC(NVME_SC_INTERNAL);
-			return;
+			break;
 		}
 		dst += nlb;
 	}
+	vssd_pl_unlock(cmd);
 }
 
 static bool vssd_nvm_range_ok(struct vssd_ns *ns, u64 slba, u64 nlb)
@@ -315,6 +334,8 @@ static void vssd_nvm_prepare(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 n
 	switch (cmd->sqe.common.opcode) {
 	case nvme_cmd_flush:
 		*deadline = ctrl->model->flush(ctrl, now);
+		if (cmd->ns->pl.cached)
+			cmd->exec = vssd_pl_exec_flush;
 		break;
 	case nvme_cmd_read:
 	case nvme_cmd_write:

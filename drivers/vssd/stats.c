@@ -121,7 +121,7 @@ ssize_t vssd_stats_ns_show(struct vssd_ns *ns, char *page)
 	n += sysfs_emit_at(page, n, "media_errors %llu\ndelayed_cmds %llu\nstalled_cmds %llu\n",
 			   READ_ONCE(s->media_errors), READ_ONCE(s->delayed),
 			   READ_ONCE(s->stalled));
-	return n;
+	return n + vssd_pl_stats_show(ns, page, n);
 }
 
 static const char *const vssd_stat_names[VSSD_NR_STATS] = {

@@ -30,6 +30,7 @@
 #include <vssd/nvme_ext.h>
 #include <vssd/nvme_fields.h>
 #include <vssd/params.h>
+#include <vssd/wcache.h>
 
 #include "hist.h"
 
@@ -207,6 +208,21 @@ struct vssd_ns_faults {
 	struct config_group group;	/* faults/ */
 };
 
+/*
+ * Power loss of a block namespace (fault/powerloss.c): the undo log of
+ * its volatile write cache, from power on to power off.
+ */
+struct vssd_ns_pl {
+	struct mutex lock;	/* wc, the slots, lost; see fault/powerloss.c */
+	bool cached;		/* wc and the slots exist (wcache_kb > 0) */
+	bool lost;		/* the power failed: nothing changes data */
+	u8 shift;		/* log2 of a slot's size, the block size */
+	struct vssd_wcache wc;
+	struct page **pages;	/* the slots, PAGE_SIZE >> shift in each */
+	u32 nr_pages;
+	u64 restore_failed;	/* old contents that could not be put back */
+};
+
 struct vssd_ns {
 	struct vssd_cs_ns cs;		/* first: see vssd_cs_ns() */
 	struct config_group group;
@@ -223,6 +239,9 @@ struct vssd_ns {
 	struct gendisk *disk;
 	struct vssd_ns_stats stats;	/* zeroed at power on */
 	struct vssd_ns_faults faults;	/* kept across power cycles */
+	struct vssd_ns_pl pl;
+	/* cs.store holds data from before the last power off (keep_data, power loss) */
+	bool kept;
 	/* I/O opcodes that change its data (LBCC in its effects), from power on */
 	DECLARE_BITMAP(changes, 256);
 };
@@ -286,6 +305,15 @@ struct vssd_ctrl {
 	u64 wear_checked;
 	int wear_seen;
 	struct config_group faults_group;	/* faults/ */
+	/*
+	 * Power loss (fault/powerloss.c): set by faults/powerloss under
+	 * ctrl->lock, cleared at power on; the dispatcher refuses I/O while
+	 * it is set.  pl_last says what the last one did.
+	 */
+	bool power_lost;
+	bool pl_keep;		/* from a power loss to the next power on */
+	u64 unsafe_shutdowns;
+	char pl_last[112];
 	u64 power_on_ns;
 	u64 power_cycles;
 	struct vssd_stats stats;
@@ -412,6 +440,21 @@ void vssd_ctrl_faults_add_group(struct vssd_ctrl *ctrl);
 u32 vssd_wear_used(struct vssd_ctrl *ctrl);
 bool vssd_wear_refuses(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 now);
 int vssd_cs_changes_init(struct vssd_ctrl *ctrl);
+
+/* fault/powerloss.c: the volatile write cache and power loss */
+void vssd_pl_init(struct vssd_ns *ns);
+int vssd_pl_ns_init(struct vssd_ns *ns);
+void vssd_pl_ns_exit(struct vssd_ns *ns);
+bool vssd_pl_lock(struct vssd_cmd *cmd);
+void vssd_pl_unlock(struct vssd_cmd *cmd);
+bool vssd_pl_durable(struct vssd_cmd *cmd);
+void vssd_pl_log(struct vssd_cmd *cmd, u64 slba, u64 nlb, bool durable);
+void vssd_pl_flush(struct vssd_ns *ns);
+void vssd_pl_flush_all(struct vssd_ctrl *ctrl);
+void vssd_pl_exec_flush(struct vssd_cmd *cmd);
+int vssd_pl_parse(const char *line, struct vssd_wcache_cut *cut);
+int vssd_pl_cut(struct vssd_ctrl *ctrl, const struct vssd_wcache_cut *cut);
+ssize_t vssd_pl_stats_show(struct vssd_ns *ns, char *page, ssize_t at);
 
 /* stats.c */
 ssize_t vssd_stats_show(struct vssd_ctrl *ctrl, char *page);

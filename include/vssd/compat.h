@@ -47,7 +47,8 @@ struct vssd_disk_limits {
 };
 
 /*
- * A blk-mq disk with these limits, a volatile write cache, non-rotational.
+ * A blk-mq disk with these limits, a volatile write cache with FUA,
+ * non-rotational.
  * 6.11 takes them all as a struct queue_limits at allocation (features
  * included); 6.1 sets them on the queue one by one.
  */
@@ -65,7 +66,7 @@ static inline struct gendisk *vssd_alloc_disk(struct blk_mq_tag_set *set,
 		.max_hw_discard_sectors = l->max_discard_sectors,
 		.discard_granularity = l->discard_granularity,
 		.max_write_zeroes_sectors = l->max_write_zeroes_sectors,
-		.features = BLK_FEAT_WRITE_CACHE,
+		.features = BLK_FEAT_WRITE_CACHE | BLK_FEAT_FUA,
 	};
 
 	if (l->zone_sectors) {
@@ -91,7 +92,7 @@ static inline struct gendisk *vssd_alloc_disk(struct blk_mq_tag_set *set,
 	blk_queue_max_discard_sectors(q, l->max_discard_sectors);
 	q->limits.discard_granularity = l->discard_granularity;
 	blk_queue_max_write_zeroes_sectors(q, l->max_write_zeroes_sectors);
-	blk_queue_write_cache(q, true, false);
+	blk_queue_write_cache(q, true, true);
 	blk_queue_flag_set(QUEUE_FLAG_NONROT, q);
 	if (l->zone_sectors) {
 		/* Writes of a zone reach the driver in order through mq-deadline. */

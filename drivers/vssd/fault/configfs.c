@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vssd: the faults/ directories in configfs (Documentation/faults.rst): a
- * namespace's media, latency and stall_ms, a controller's wear_percent.
+ * namespace's media, latency and stall_ms, a controller's wear_percent
+ * and powerloss.
  * Each may change at any time, the controller powered or not; the rules
  * stay until cleared or the namespace or controller is removed.
  */
@@ -237,8 +238,48 @@ static ssize_t vssd_ctrl_faults_wear_percent_store(struct config_item *item,
 }
 CONFIGFS_ATTR(vssd_ctrl_faults_, wear_percent);
 
+/* What the last power loss did, or "none". */
+static ssize_t vssd_ctrl_faults_powerloss_show(struct config_item *item, char *page)
+{
+	struct vssd_ctrl *ctrl = vssd_faults_ctrl(item);
+	ssize_t ret;
+
+	mutex_lock(&ctrl->lock);
+	ret = sysfs_emit(page, "%s%s\n", ctrl->pl_last[0] ? ctrl->pl_last : "none",
+			 ctrl->power_lost ? " (power off and on to go on)" : "");
+	mutex_unlock(&ctrl->lock);
+	return ret;
+}
+
+/* A rule (fault/powerloss.c) cuts the power of a live controller now. */
+static ssize_t vssd_ctrl_faults_powerloss_store(struct config_item *item,
+						const char *page, size_t count)
+{
+	struct vssd_ctrl *ctrl = vssd_faults_ctrl(item);
+	struct vssd_wcache_cut cut;
+	int ret;
+
+	if (vssd_faults_line_ok(page, count) || vssd_pl_parse(page, &cut)) {
+		pr_warn_ratelimited("%s: faults/powerloss refused: \"%*pE\": 1, all, random PERCENT [SEED] or prefix [SEED]\n",
+				    vssd_ctrl_name(ctrl), vssd_faults_line_len(page, count), page);
+		return -EINVAL;
+	}
+	mutex_lock(&ctrl->lock);
+	ret = vssd_pl_cut(ctrl, &cut);
+	mutex_unlock(&ctrl->lock);
+	if (ret == -ENODEV)
+		pr_warn_ratelimited("%s: faults/powerloss refused: the controller is not powered\n",
+				    vssd_ctrl_name(ctrl));
+	else if (ret)
+		pr_warn_ratelimited("%s: faults/powerloss refused: the power is lost already\n",
+				    vssd_ctrl_name(ctrl));
+	return ret ? ret : count;
+}
+CONFIGFS_ATTR(vssd_ctrl_faults_, powerloss);
+
 static struct configfs_attribute *vssd_ctrl_faults_attrs[] = {
 	&vssd_ctrl_faults_attr_wear_percent,
+	&vssd_ctrl_faults_attr_powerloss,
 	NULL,
 };
 

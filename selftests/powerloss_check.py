@@ -1,0 +1,254 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Power-loss model check of a vssd block namespace.
+
+    powerloss_check.py CTRL_DIR NSID SEEDS OPS WINDOW RULE...
+
+For each seed: a random sequence of OPS commands on the first WINDOW
+blocks of namespace NSID (Write and Write Zeroes with and without FUA,
+Dataset Management deallocate, Copy, Flush, the volatile write cache
+turned off and on), issued one at a time through the controller's
+character device; then faults/powerloss with the next RULE (cycled: "all",
+"random PERCENT", "prefix") and a seed of its own, at a random point.  A
+reference model of the write cache (Documentation/faults.rst: the
+logical block is the unit, the cache holds wcache_kb of them in the order
+of their latest write, a full cache writes back the block written longest
+ago, Flush empties it, FUA and a cache turned off make a write durable)
+predicts the content of every block after the loss, exactly, from the
+rule and its seed.  The controller is powered off and on; every block of
+the window must read back as predicted, the lost and kept counts of
+faults/powerloss must match, SMART's unsafe shutdowns must have grown by
+one, and a command sent between the loss and the power cycle must fail.
+"""
+import collections
+import os
+import random
+import struct
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from nvme_ioctl import Device  # noqa: E402
+
+M64 = (1 << 64) - 1
+OP_FLUSH, OP_WRITE, OP_READ, OP_WZ, OP_DSM, OP_COPY = 0x00, 0x01, 0x02, 0x08, 0x09, 0x19
+FUA = 1 << 30
+
+
+def mix(x):
+    """The rule's bit mixer (include/vssd/wcache.h: splitmix64's finaliser)."""
+    x = (x + 0x9e3779b97f4a7c15) & M64
+    x = ((x ^ (x >> 30)) * 0xbf58476d1ce4e5b9) & M64
+    x = ((x ^ (x >> 27)) * 0x94d049bb133111eb) & M64
+    return x ^ (x >> 31)
+
+
+def fail(msg):
+    print(f"# powerloss_check: FAIL: {msg}")
+    sys.exit(1)
+
+
+def log(msg):
+    print(f"# powerloss_check: {msg}")
+
+
+def attr(path):
+    with open(path) as f:
+        return f.read().strip()
+
+
+def write_attr(path, value):
+    fd = os.open(path, os.O_WRONLY)
+    try:
+        os.write(fd, (value + "\n").encode())
+    finally:
+        os.close(fd)
+
+
+class Model:
+    """What the blocks hold, and the cache's undo entries in order."""
+
+    def __init__(self, content, cap):
+        self.cur = list(content)
+        self.cache = collections.OrderedDict()
+        self.cap = cap
+        self.drained = 0
+
+    def write(self, lba, data, durable):
+        if durable:
+            self.cache.pop(lba, None)
+        elif lba in self.cache:
+            self.cache.move_to_end(lba)
+        else:
+            if len(self.cache) == self.cap:
+                self.cache.popitem(last=False)
+                self.drained += 1
+            self.cache[lba] = self.cur[lba]
+        self.cur[lba] = data
+
+    def flush(self):
+        self.cache.clear()
+
+    def cut(self, rule, permille, seed):
+        n = len(self.cache)
+        prefix = mix(seed) % (n + 1)
+        lost = 0
+        for pos, (lba, old) in enumerate(self.cache.items()):
+            if rule == "random":
+                keep = mix(seed ^ mix(lba)) % 1000 < permille
+            elif rule == "prefix":
+                keep = pos < prefix
+            else:
+                keep = False
+            if not keep:
+                self.cur[lba] = old
+                lost += 1
+        self.cache.clear()
+        return lost, n - lost
+
+
+class Checker:
+    def __init__(self, ctrl_dir, nsid, window):
+        self.ctrl_dir = ctrl_dir
+        self.nsid = nsid
+        self.window = window
+        self.bs = int(attr(f"{ctrl_dir}/namespaces/{nsid}/block_size"))
+        self.cap = max((int(attr(f"{ctrl_dir}/wcache_kb")) << 10) // self.bs, 1)
+        self.dev = None
+        self.open()
+
+    def open(self):
+        self.dev = Device("/dev/vssd" + attr(f"{self.ctrl_dir}/index"))
+
+    def io(self, opcode, cdw, data=None, read_len=0, what=""):
+        c = self.dev.io(opcode, self.nsid, cdw, data=data, read_len=read_len)
+        if c.status:
+            fail(f"{what}: {c}")
+        return c
+
+    def read_all(self):
+        out = []
+        for lba in range(self.window):
+            c = self.io(OP_READ, {10: lba, 11: 0, 12: 0}, read_len=self.bs, what=f"read {lba}")
+            out.append(c.data)
+        return out
+
+    def unsafe_shutdowns(self):
+        c = self.dev.admin(0x02, 0xffffffff, {10: ((512 // 4 - 1) << 16) | 0x02}, read_len=512)
+        if c.status:
+            fail(f"SMART: {c}")
+        return int.from_bytes(c.data[144:160], "little")
+
+    def set_vwc(self, on):
+        c = self.dev.admin(0x09, 0, {10: 0x06, 11: int(on)})
+        if c.status:
+            fail(f"Set Features volatile write cache {on}: {c}")
+
+    def power_cycle(self):
+        self.dev.close()
+        write_attr(f"{self.ctrl_dir}/power", "0")
+        write_attr(f"{self.ctrl_dir}/power", "1")
+        self.open()
+
+    def run(self, seed, ops, rule):
+        rng = random.Random(seed)
+        bs, win = self.bs, self.window
+        self.set_vwc(True)
+        model = Model(self.read_all(), self.cap)
+        self.io(OP_FLUSH, {}, what="first flush")
+        model.flush()
+        vwc = True
+        cut_at = rng.randrange(ops // 2, ops + 1)
+        counts = collections.Counter()
+        for i in range(cut_at):
+            r = rng.random()
+            fua = rng.random() < 0.15
+            slba = rng.randrange(win)
+            nlb = rng.randint(1, min(4, win - slba))
+            if r < 0.60:
+                data = [rng.randbytes(bs) for _ in range(nlb)]
+                self.io(OP_WRITE, {10: slba, 11: 0, 12: (nlb - 1) | (FUA if fua else 0)},
+                        data=b"".join(data), what=f"op {i} write {slba}+{nlb}")
+                for k in range(nlb):
+                    model.write(slba + k, data[k], fua or not vwc)
+                counts["fua" if fua else "write"] += 1
+            elif r < 0.70:
+                self.io(OP_WZ, {10: slba, 11: 0, 12: (nlb - 1) | (FUA if fua else 0)},
+                        what=f"op {i} write zeroes {slba}+{nlb}")
+                for k in range(nlb):
+                    model.write(slba + k, bytes(bs), fua or not vwc)
+                counts["write_zeroes"] += 1
+            elif r < 0.77:
+                rng_bytes = struct.pack("<IIQ", 0, nlb, slba)
+                self.io(OP_DSM, {10: 0, 11: 1 << 2}, data=rng_bytes,
+                        what=f"op {i} deallocate {slba}+{nlb}")
+                for k in range(nlb):
+                    model.write(slba + k, bytes(bs), not vwc)
+                counts["deallocate"] += 1
+            elif r < 0.84:
+                # A source that does not overlap the destination.
+                src = rng.randrange(win - nlb + 1)
+                if src < slba + nlb and slba < src + nlb:
+                    continue
+                rng_bytes = bytes(8) + struct.pack("<QH", src, nlb - 1) + bytes(14)
+                self.io(OP_COPY, {10: slba, 11: 0, 12: FUA if fua else 0}, data=rng_bytes,
+                        what=f"op {i} copy {src}+{nlb} to {slba}")
+                data = [model.cur[src + k] for k in range(nlb)]
+                for k in range(nlb):
+                    model.write(slba + k, data[k], fua or not vwc)
+                counts["copy"] += 1
+            elif r < 0.97:
+                self.io(OP_FLUSH, {}, what=f"op {i} flush")
+                model.flush()
+                counts["flush"] += 1
+            else:
+                vwc = not vwc
+                self.set_vwc(vwc)
+                if not vwc:
+                    model.flush()
+                counts["vwc_off" if not vwc else "vwc_on"] += 1
+        before = self.unsafe_shutdowns()
+        cut_seed = rng.getrandbits(63)
+        pct = rng.choice((0, 25, 50, 75, 100))
+        line = {"all": "all", "random": f"random {pct} {cut_seed}",
+                "prefix": f"prefix {cut_seed}"}[rule]
+        write_attr(f"{self.ctrl_dir}/faults/powerloss", line)
+        lost, kept = model.cut(rule, pct * 10, cut_seed)
+        told = attr(f"{self.ctrl_dir}/faults/powerloss").split()
+        got = (int(told[told.index("lost") + 1]), int(told[told.index("kept") + 1]))
+        if got != (lost, kept):
+            fail(f"seed {seed}: '{line}' lost/kept {got}, the model says {(lost, kept)}")
+        c = self.dev.io(OP_READ, self.nsid, {10: 0, 11: 0, 12: 0}, read_len=bs)
+        if not c.status:
+            fail(f"seed {seed}: a read after the power loss succeeded")
+        self.power_cycle()
+        after = self.read_all()
+        bad = [lba for lba in range(win) if after[lba] != model.cur[lba]]
+        if bad:
+            fail(f"seed {seed}: '{line}' after {cut_at} ops: {len(bad)} blocks differ "
+                 f"from the model, first {bad[:8]}")
+        if self.unsafe_shutdowns() != before + 1:
+            fail(f"seed {seed}: unsafe shutdowns {self.unsafe_shutdowns()}, was {before}")
+        ops_done = " ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+        log(f"seed {seed}: '{rule}' after {cut_at} ops ({ops_done}; drained "
+            f"{model.drained}): lost {lost} kept {kept}, all {win} blocks as the model says")
+        return lost, kept
+
+
+def main():
+    if len(sys.argv) < 7:
+        fail("usage: CTRL_DIR NSID SEEDS OPS WINDOW RULE...")
+    ctrl_dir, nsid, seeds, ops, window = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), \
+        int(sys.argv[4]), int(sys.argv[5])
+    rules = sys.argv[6:]
+    chk = Checker(ctrl_dir, nsid, window)
+    total_lost = total_kept = 0
+    for s in range(seeds):
+        lost, kept = chk.run(1000 + s, ops, rules[s % len(rules)])
+        total_lost += lost
+        total_kept += kept
+    if not total_lost:
+        fail("no seed lost a block: the check proved nothing")
+    log(f"{seeds} seeds: {total_lost} blocks lost, {total_kept} kept, every block as predicted")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,139 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Power loss: faults/powerloss against a reference model of the volatile
+# write cache over many seeds (every block after the power cycle exactly as
+# the rule and its seed say: powerloss_check.py), with a cache small enough
+# to write back and one that never fills, 4096- and 512-byte blocks; what a
+# power cycle keeps (keep_data) and drops; refused lines; an ext4 file
+# system that loses its unflushed writes under each rule, replays its
+# journal and checks clean, its fsynced files intact, a file overwritten in
+# place without a flush old or new block by block.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib_vssd.sh"
+
+require_cmd python3 mkfs.ext4 e2fsck cmp
+modprobe ext4 2>/dev/null
+grep -qw ext4 /proc/filesystems || fail "no ext4 in this kernel"
+vssd_load
+
+check=$VSSD_SRC/selftests/powerloss_check.py
+
+# The model check: a 16-block cache on a 48-block window (write-backs),
+# then a 2048-block cache of 512-byte blocks that never fills.
+vssd_ctrl plc model=zero wcache_kb=64
+vssd_ns plc 1 size_mb=16 block_size=4096
+vssd_power_on plc
+expect_eq "powerloss before any" none "$(cat "$VSSD_CFS/plc/faults/powerloss")"
+python3 "$check" "$VSSD_CFS/plc" 1 30 200 48 all random prefix ||
+	fail "power-loss model check, 4096-byte blocks, 16-block cache"
+
+vssd_ctrl plb wcache_kb=1024
+vssd_ns plb 1 size_mb=16 block_size=512
+vssd_power_on plb
+python3 "$check" "$VSSD_CFS/plb" 1 12 300 64 random all prefix ||
+	fail "power-loss model check, 512-byte blocks, ssd model"
+
+# Refusals: a line that is no rule, a controller that is off, a second cut.
+pl=$VSSD_CFS/plc/faults/powerloss
+for bad in "2" "random" "random 101" "prefix x" "all now" "lose"; do
+	expect_fail "powerloss '$bad'" sh -c "echo '$bad' > $pl"
+done
+echo all >"$pl" || fail "powerloss all refused"
+expect_fail "a second power loss" sh -c "echo all > $pl"
+grep -q "power off and on" "$pl" || fail "powerloss does not say the power is lost: $(cat "$pl")"
+echo 0 >"$VSSD_CFS/plc/power" || fail "power off after a power loss"
+expect_fail "powerloss while off" sh -c "echo all > $pl"
+
+# What a power cycle keeps: nothing by default, everything with
+# keep_data=1, nothing once the size changes.
+vssd_ctrl keep model=zero
+vssd_ns keep 1 size_mb=8 block_size=4096
+head -c $((1 << 20)) /dev/urandom >/tmp/pl.data
+cycle_and_read() {
+	echo 0 >"$VSSD_CFS/keep/power" || fail "power off of keep"
+	echo 1 >"$VSSD_CFS/keep/power" || fail "power on of keep"
+	dd if="$(vssd_blkdev keep 1)" of=/tmp/pl.back bs=1M count=1 iflag=direct status=none ||
+		fail "read after a power cycle"
+}
+vssd_power_on keep
+dd if=/tmp/pl.data of="$(vssd_blkdev keep 1)" bs=1M oflag=direct status=none || fail "write"
+cycle_and_read
+cmp -s /tmp/pl.back <(head -c $((1 << 20)) /dev/zero) ||
+	fail "keep_data=0: data survived an orderly power cycle"
+echo 0 >"$VSSD_CFS/keep/power" || fail "power off"
+echo 1 >"$VSSD_CFS/keep/keep_data" || fail "keep_data=1"
+echo 1 >"$VSSD_CFS/keep/power" || fail "power on"
+dd if=/tmp/pl.data of="$(vssd_blkdev keep 1)" bs=1M oflag=direct status=none || fail "write"
+cycle_and_read
+cmp -s /tmp/pl.back /tmp/pl.data || fail "keep_data=1: data lost in an orderly power cycle"
+echo 0 >"$VSSD_CFS/keep/power" || fail "power off"
+echo 16 >"$VSSD_CFS/keep/namespaces/1/size_mb" || fail "size_mb=16"
+echo 1 >"$VSSD_CFS/keep/power" || fail "power on"
+cycle_and_read
+cmp -s /tmp/pl.back <(head -c $((1 << 20)) /dev/zero) ||
+	fail "data kept across a size change"
+
+# ext4: fsynced files survive, the journal replays, fsck is clean.
+vssd_ctrl fs model=zero wcache_kb=65536
+vssd_ns fs 1 size_mb=256 block_size=4096
+vssd_power_on fs
+dev=$(vssd_blkdev fs 1)
+mnt=$(mktemp -d)
+on_exit rmdir "$mnt"
+expect_ok "mkfs.ext4" mkfs.ext4 -q -F -b 4096 "$dev"
+head -c $((256 << 10)) /dev/urandom >/tmp/pl.file
+head -c $((256 << 10)) /dev/urandom >/tmp/pl.new
+round=0
+for rule in all "random 50" prefix "random 90"; do
+	round=$((round + 1))
+	mount -t ext4 "$dev" "$mnt" || fail "mount before power loss $round"
+	mkdir -p "$mnt/r$round"
+	for i in $(seq 8); do
+		cp /tmp/pl.file "$mnt/r$round/synced$i"
+	done
+	sync -f "$mnt/r$round/synced1" || fail "syncfs"
+	cp /tmp/pl.file "$mnt/r$round/over"
+	sync -f "$mnt/r$round/over" || fail "syncfs"
+	for i in $(seq 16); do
+		cp /tmp/pl.file "$mnt/r$round/unsynced$i"
+	done
+	rm -f "$mnt/r$round/synced8"
+	# Overwritten in place, past the page cache, never flushed: each block
+	# comes back old or new.
+	dd if=/tmp/pl.new of="$mnt/r$round/over" bs=64k conv=notrunc oflag=direct status=none ||
+		fail "overwrite in place"
+	echo "$rule" >"$VSSD_CFS/fs/faults/powerloss" || fail "powerloss $rule"
+	log "round $round '$rule': $(cat "$VSSD_CFS/fs/faults/powerloss")"
+	# The file system now sees I/O errors; it is taken down as after a crash.
+	umount "$mnt" 2>/dev/null || umount -l "$mnt" || fail "umount after power loss $round"
+	echo 0 >"$VSSD_CFS/fs/power" || fail "power off after power loss $round"
+	echo 1 >"$VSSD_CFS/fs/power" || fail "power on after power loss $round"
+	dev=$(vssd_blkdev fs 1)
+	mount -t ext4 "$dev" "$mnt" || fail "mount (journal replay) after power loss $round"
+	for r in $(seq "$round"); do
+		for i in $(seq 7); do
+			cmp -s /tmp/pl.file "$mnt/r$r/synced$i" ||
+				fail "round $round: r$r/synced$i differs after power loss"
+		done
+	done
+	lost=$(find "$mnt/r$round" -name 'unsynced*' | wc -l)
+	blocks=$(python3 - "$mnt/r$round/over" /tmp/pl.file /tmp/pl.new <<'PY'
+import sys
+got, old, new = (open(p, "rb").read() for p in sys.argv[1:4])
+assert len(got) == len(old), "size changed"
+n = 0
+for i in range(0, len(got), 4096):
+    b = got[i:i + 4096]
+    assert b in (old[i:i + 4096], new[i:i + 4096]), f"block {i // 4096} neither old nor new"
+    n += b == new[i:i + 4096]
+print(n)
+PY
+	) || fail "round $round '$rule': an overwritten file has a block neither old nor new"
+	[ "$rule" != all ] || [ "$blocks" = 0 ] ||
+		fail "round $round 'all': $blocks unflushed blocks survived"
+	log "round $round: 7 synced files intact, $lost of 16 unsynced files present," \
+		"overwritten file: $blocks of 64 blocks new, the others old"
+	umount "$mnt" || fail "umount after replay $round"
+	out=$(e2fsck -fn "$dev" 2>&1) || fail "round $round '$rule': e2fsck: $out"
+done
+expect_eq "SMART unsafe shutdowns" 4 "$(vssd_smart "/dev/vssd$(cat "$VSSD_CFS/fs/index")" unsafe_shutdowns)"
