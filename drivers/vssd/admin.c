@@ -145,6 +145,18 @@ static void vssd_admin_set_features(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd
 	}
 }
 
+/*
+ * Abort: a command a fault rule lost completes with Command Abort
+ * Requested (fault/lost.c); every other command finishes at its deadline
+ * anyway and is not aborted (result bit 0 set).
+ */
+static void vssd_admin_exec_abort(struct vssd_cmd *cmd)
+{
+	u32 cdw10 = le32_to_cpu(cmd->sqe.common.cdw10);
+
+	cmd->result = !vssd_lost_abort(cmd->ctrl, cdw10 & 0xffff, cdw10 >> 16);
+}
+
 static void vssd_admin_exec_format(struct vssd_cmd *cmd)
 {
 	struct vssd_ctrl *ctrl = cmd->ctrl;
@@ -210,8 +222,8 @@ void vssd_admin_prepare(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 now,
 		vssd_admin_set_features(ctrl, cmd);
 		break;
 	case nvme_admin_abort_cmd:
-		/* Commands always finish at their deadline: none is aborted. */
-		cmd->result = 1;
+		/* On a worker: completing the lost command may start new I/O. */
+		cmd->exec = vssd_admin_exec_abort;
 		break;
 	case nvme_admin_keep_alive:
 		break;

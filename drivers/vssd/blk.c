@@ -14,6 +14,7 @@
 
 struct vssd_blk_pdu {
 	struct vssd_cmd cmd;
+	unsigned int retries;		/* times sent again after a timeout */
 	struct nvme_dsm_range range;	/* a discard's one DSM range */
 	struct bio_vec range_bvec;
 };
@@ -48,9 +49,20 @@ static blk_status_t vssd_blk_status(u16 status)
 	return BLK_STS_IOERR;
 }
 
+/* Times a request is sent again after an abort, the Linux NVMe host's default. */
+#define VSSD_BLK_RETRIES	5
+
 static void vssd_blk_complete(struct vssd_cmd *cmd)
 {
 	struct request *rq = cmd->private;
+	struct vssd_blk_pdu *pdu = container_of(cmd, struct vssd_blk_pdu, cmd);
+
+	/* A lost command aborted (fault/lost.c) is sent again, as a host retries it. */
+	if (cmd->status == NVME_SC_ABORT_REQ && pdu->retries < VSSD_BLK_RETRIES) {
+		pdu->retries++;
+		blk_mq_requeue_request(rq, true);
+		return;
+	}
 
 	/* A Zone Append tells the block layer where its data went. */
 	if (req_op(rq) == REQ_OP_ZONE_APPEND && !cmd->status)
@@ -147,6 +159,13 @@ static blk_status_t vssd_blk_queue_rq(struct blk_mq_hw_ctx *hctx,
 	}
 	cmd->sqe.common.nsid = cpu_to_le32(ns->cs.nsid);
 	cmd->qid = hctx->queue_num + 1;
+	/* Its tag is its identifier in the queue, as Abort names it. */
+	cmd->sqe.common.command_id = rq->tag;
+	if (!(rq->rq_flags & RQF_DONTPREP)) {
+		/* Sent for the first time, not again after a timeout. */
+		pdu->retries = 0;
+		rq->rq_flags |= RQF_DONTPREP;
+	}
 	cmd->foreign = false;
 	cmd->owner = 0;
 	cmd->complete = vssd_blk_complete;
@@ -156,10 +175,30 @@ static blk_status_t vssd_blk_queue_rq(struct blk_mq_hw_ctx *hctx,
 	return BLK_STS_OK;
 }
 
-/* Every command finishes at its modelled deadline: just wait longer. */
+/*
+ * A command finishes at its modelled deadline, at most 60 s late: wait
+ * longer.  One a fault rule lost (fault/lost.c) is aborted here, as the
+ * host driver of a real device would, and sent again, at most
+ * VSSD_BLK_RETRIES times; then it fails with a timeout.
+ */
 static enum blk_eh_timer_return vssd_blk_timeout(struct request *rq)
 {
-	return BLK_EH_RESET_TIMER;
+	struct vssd_blk_pdu *pdu = blk_mq_rq_to_pdu(rq);
+	struct vssd_cmd *cmd = &pdu->cmd;
+	struct vssd_ctrl *ctrl = cmd->ctrl;
+
+	if (!vssd_lost_take(ctrl, cmd))
+		return BLK_EH_RESET_TIMER;
+	pr_warn_ratelimited("%s: namespace %u: tag %u timed out, aborted (retry %u of %u)\n",
+			    vssd_ctrl_name(ctrl), cmd->ns->cs.nsid, rq->tag,
+			    pdu->retries + 1, VSSD_BLK_RETRIES);
+	if (pdu->retries < VSSD_BLK_RETRIES) {
+		pdu->retries++;
+		blk_mq_requeue_request(rq, true);
+	} else {
+		blk_mq_end_request(rq, BLK_STS_TIMEOUT);
+	}
+	return BLK_EH_DONE;
 }
 
 static const struct blk_mq_ops vssd_blk_mq_ops = {

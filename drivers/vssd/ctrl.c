@@ -31,6 +31,7 @@ struct vssd_ctrl *vssd_ctrl_alloc(const char *name)
 	mutex_init(&ctrl->dispatch_lock);
 	INIT_LIST_HEAD(&ctrl->ns_list);
 	spin_lock_init(&ctrl->errors.lock);
+	vssd_lost_init(ctrl);
 	vssd_params_defaults(&ctrl->params);
 	ctrl->index = -1;
 	/* Stable across reloads for the same name, unique enough per host. */

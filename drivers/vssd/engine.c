@@ -50,6 +50,8 @@ static void vssd_submit_init(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd)
 	cmd->exec = NULL;
 	cmd->lat_kind = VSSD_LAT_NONE;
 	cmd->fault_ns = 0;
+	cmd->lost = false;
+	cmd->lost_held = false;
 	cmd->submit_ns = ktime_get_ns();
 }
 
@@ -197,7 +199,7 @@ static int vssd_dispatcher_fn(void *data)
 	return 0;
 }
 
-static void vssd_complete(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd)
+void vssd_complete(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd)
 {
 	if (cmd->status)
 		vssd_error_log_add(ctrl, cmd);
@@ -219,6 +221,10 @@ static void vssd_worker_take(struct vssd_worker *worker)
 			cmd->exec(cmd);
 		now = ktime_get_ns();
 		vssd_hist_add(&worker->overhead, now - cmd->submit_ns);
+		if (cmd->lost) {
+			vssd_lost_hold(worker->ctrl, cmd);
+			continue;
+		}
 		cmd->deadline.expires += now;
 		timerqueue_add(&worker->timeline, &cmd->deadline);
 	}
@@ -538,6 +544,7 @@ void vssd_engine_stop(struct vssd_ctrl *ctrl)
 		ctrl->dispatcher = NULL;
 	}
 	vssd_engine_stop_threads(ctrl);
+	vssd_lost_stop(ctrl);
 	free_percpu(ctrl->direct);
 	kvfree(ctrl->workers);
 	kfree(ctrl->sqs);

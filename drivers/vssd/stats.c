@@ -121,6 +121,8 @@ ssize_t vssd_stats_ns_show(struct vssd_ns *ns, char *page)
 	n += sysfs_emit_at(page, n, "media_errors %llu\ndelayed_cmds %llu\nstalled_cmds %llu\n",
 			   READ_ONCE(s->media_errors), READ_ONCE(s->delayed),
 			   READ_ONCE(s->stalled));
+	n += sysfs_emit_at(page, n, "lost_cmds %llu\naborted_cmds %llu\n",
+			   READ_ONCE(s->lost), READ_ONCE(s->aborted));
 	return n + vssd_pl_stats_show(ns, page, n);
 }
 

@@ -192,6 +192,8 @@ struct vssd_ns_stats {
 	u64 media_errors;
 	u64 delayed;
 	u64 stalled;
+	u64 lost;		/* by a "lost" latency rule */
+	u64 aborted;		/* lost ones completed as aborted, under ctrl->lost_lock */
 };
 
 /*
@@ -310,6 +312,11 @@ struct vssd_ctrl {
 	 * ctrl->lock, cleared at power on; the dispatcher refuses I/O while
 	 * it is set.  pl_last says what the last one did.
 	 */
+	/* Commands a latency rule lost, until aborted (fault/lost.c). */
+	spinlock_t lost_lock;
+	struct list_head lost;
+	atomic_t next_cid;		/* of the character device's commands */
+	struct delayed_work lost_work;
 	bool power_lost;
 	bool pl_keep;		/* from a power loss to the next power on */
 	u64 unsafe_shutdowns;
@@ -370,6 +377,7 @@ int vssd_engine_start(struct vssd_ctrl *ctrl);
 void vssd_engine_stop(struct vssd_ctrl *ctrl);
 void vssd_submit(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd);
 void vssd_submit_direct(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd);
+void vssd_complete(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd);
 u16 vssd_pick_io_queue(struct vssd_ctrl *ctrl);
 /* What the engine measured, all workers and direct completions merged. */
 struct vssd_engine_view {
@@ -440,6 +448,14 @@ void vssd_ctrl_faults_add_group(struct vssd_ctrl *ctrl);
 u32 vssd_wear_used(struct vssd_ctrl *ctrl);
 bool vssd_wear_refuses(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 now);
 int vssd_cs_changes_init(struct vssd_ctrl *ctrl);
+
+/* fault/lost.c: commands a latency rule lost */
+void vssd_lost_init(struct vssd_ctrl *ctrl);
+void vssd_lost_hold(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd);
+bool vssd_lost_abort(struct vssd_ctrl *ctrl, u16 qid, u16 cid);
+bool vssd_lost_take(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd);
+void vssd_lost_stop(struct vssd_ctrl *ctrl);
+ssize_t vssd_lost_show(struct vssd_ctrl *ctrl, char *page);
 
 /* fault/powerloss.c: the volatile write cache and power loss */
 void vssd_pl_init(struct vssd_ns *ns);

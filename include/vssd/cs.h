@@ -84,6 +84,11 @@ struct vssd_cmd {
 	u64 submit_ns;
 	struct timerqueue_node deadline;
 	struct llist_node node;
+	/* A fault rule lost it (fault/lost.c): on ctrl->lost while held. */
+	bool lost;
+	bool lost_held;
+	u64 lost_until;
+	struct list_head lost_link;
 
 	/* The command set's own, from its prepare() to its exec(). */
 	unsigned long cs_priv[VSSD_CMD_CS_PRIV];

@@ -34,6 +34,8 @@
  * Linux) but well inside the kernel's hung-task limit (120 s).
  */
 #define VSSD_FAULT_MAX_US	60000000U
+/* What vssd_fault_delay_pick() returns for a command a "lost" rule loses. */
+#define VSSD_FAULT_LOST		(~0ULL)
 
 /* What a media rule fails (bits). */
 enum {
@@ -78,6 +80,7 @@ struct vssd_fault_delay {
 	u32 seen;	/* commands since the last one delayed (@every) */
 	u32 min_us;
 	u32 max_us;	/* == min_us: a fixed extra time */
+	bool lost;	/* instead of a time: the command is lost (min_us, max_us 0) */
 	u64 hits;	/* commands delayed */
 };
 
@@ -116,7 +119,8 @@ int vssd_fault_media_format(const struct vssd_fault_media_rule *r, char *buf, si
 /*
  * One line of faults/latency: "clear" (*@clear set) or
  * "read|write|other|all PERCENT US[-US]" or "... every N US[-US]" into
- * *@kind and *@d; a PERCENT of 0 removes the kind's rule.  PERCENT has up
+ * *@kind and *@d, or "lost" in place of the time (the command never
+ * completes by itself); a PERCENT of 0 removes the kind's rule.  PERCENT has up
  * to four decimals; N is 1 to 4294967295.  Returns 0 or -EINVAL.
  */
 int vssd_fault_delay_parse(const char *line, unsigned int *kind,
@@ -124,8 +128,8 @@ int vssd_fault_delay_parse(const char *line, unsigned int *kind,
 /*
  * The extra nanoseconds rule @d gives a command, from two uniformly
  * distributed random words: @roll decides whether it applies (an "every"
- * rule: whether it is the Nth), @pick the time within [min_us, max_us].
- * Counts a hit when it applies.
+ * rule: whether it is the Nth), @pick the time within [min_us, max_us];
+ * VSSD_FAULT_LOST from a "lost" rule.  Counts a hit when it applies.
  */
 u64 vssd_fault_delay_pick(struct vssd_fault_delay *d, u32 roll, u32 pick);
 /* The rule of @kind as the line faults/latency shows (< @size), or 0 for none. */

@@ -81,8 +81,8 @@ static void latency(struct vssd_fault_delay *kinds, const char *line, u32 rnd)
 	if (vssd_fault_delay_parse(line, &kind, &d, &clear) || clear)
 		return;
 	FUZZ_ASSERT(kind < VSSD_FAULT_NR_KINDS && d.ppm <= VSSD_FAULT_PPM);
-	FUZZ_ASSERT(!d.ppm || (d.min_us <= d.max_us && d.max_us <= VSSD_FAULT_MAX_US &&
-			       d.max_us));
+	FUZZ_ASSERT(!d.ppm || (d.lost && !d.min_us && !d.max_us) ||
+		    (!d.lost && d.min_us <= d.max_us && d.max_us <= VSSD_FAULT_MAX_US && d.max_us));
 	kinds[kind] = d;
 	if (!d.ppm)
 		return;
@@ -90,12 +90,15 @@ static void latency(struct vssd_fault_delay *kinds, const char *line, u32 rnd)
 	strip_counters(shown);
 	FUZZ_ASSERT(!vssd_fault_delay_parse(shown, &kind2, &back, &again) && !again);
 	FUZZ_ASSERT(kind2 == kind && back.ppm == d.ppm && back.min_us == d.min_us &&
-		    back.max_us == d.max_us && back.every == d.every);
+		    back.max_us == d.max_us && back.every == d.every && back.lost == d.lost);
 	/* A draw that applies: roll 0, or the Nth command of an "every" rule. */
 	if (d.every)
 		kinds[kind].seen = d.every - 1;
 	t = vssd_fault_delay_pick(&kinds[kind], 0, rnd);
-	FUZZ_ASSERT(t >= (u64)d.min_us * 1000 && t <= (u64)d.max_us * 1000);
+	if (d.lost)
+		FUZZ_ASSERT(t == VSSD_FAULT_LOST);
+	else
+		FUZZ_ASSERT(t >= (u64)d.min_us * 1000 && t <= (u64)d.max_us * 1000);
 }
 
 int vssd_fuzz_one(const u8 *data, size_t size)

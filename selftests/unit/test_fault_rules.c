@@ -181,6 +181,18 @@ UNIT_TEST(delay_lines)
 	EXPECT_EQ(vssd_fault_delay_parse("read every x 10", &kind, &d, &clear), -EINVAL);
 	EXPECT_EQ(vssd_fault_delay_parse("flush 5 10", &kind, &d, &clear), -EINVAL);
 	EXPECT_EQ(vssd_fault_delay_parse("read 5 10 x", &kind, &d, &clear), -EINVAL);
+	/* Lost: no time, the command never completes by itself. */
+	EXPECT_EQ(vssd_fault_delay_parse("write every 7 lost\n", &kind, &d, &clear), 0);
+	EXPECT_EQ(kind, VSSD_FAULT_KIND_WRITE);
+	EXPECT_EQ(d.lost, true);
+	EXPECT_EQ(d.every, 7);
+	vssd_fault_delay_format(&d, kind, line, sizeof(line));
+	EXPECT(!strcmp(line, "write every 7 lost hits=0\n"));
+	d.seen = 6;
+	EXPECT_EQ(vssd_fault_delay_pick(&d, 0, 0), VSSD_FAULT_LOST);
+	EXPECT_EQ(vssd_fault_delay_pick(&d, 0, 0), 0);
+	EXPECT_EQ(vssd_fault_delay_parse("read 5 lost 10", &kind, &d, &clear), -EINVAL);
+	EXPECT_EQ(vssd_fault_delay_parse("read 5 lost-10", &kind, &d, &clear), -EINVAL);
 }
 
 /* Over many draws the share delayed is the probability, each time in range. */

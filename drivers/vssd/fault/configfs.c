@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vssd: the faults/ directories in configfs (Documentation/faults.rst): a
- * namespace's media, latency and stall_ms, a controller's wear_percent
- * and powerloss.
+ * namespace's media, latency and stall_ms, a controller's wear_percent,
+ * powerloss and lost.
  * Each may change at any time, the controller powered or not; the rules
  * stay until cleared or the namespace or controller is removed.
  */
@@ -277,9 +277,16 @@ static ssize_t vssd_ctrl_faults_powerloss_store(struct config_item *item,
 }
 CONFIGFS_ATTR(vssd_ctrl_faults_, powerloss);
 
+static ssize_t vssd_ctrl_faults_lost_show(struct config_item *item, char *page)
+{
+	return vssd_lost_show(vssd_faults_ctrl(item), page);
+}
+CONFIGFS_ATTR_RO(vssd_ctrl_faults_, lost);
+
 static struct configfs_attribute *vssd_ctrl_faults_attrs[] = {
 	&vssd_ctrl_faults_attr_wear_percent,
 	&vssd_ctrl_faults_attr_powerloss,
+	&vssd_ctrl_faults_attr_lost,
 	NULL,
 };
 

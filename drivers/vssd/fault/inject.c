@@ -114,24 +114,35 @@ static u64 vssd_fault_draw(struct vssd_fault_delay *d)
 /*
  * Dispatch lock held, the command set done with @cmd (which may have
  * failed): its namespace's latency rules (its kind's and "all") and a stall
- * move *@deadline later.
+ * move *@deadline later, or a "lost" rule loses it (fault/lost.c).
  */
 void vssd_fault_delay(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 now, u64 *deadline)
 {
 	struct vssd_ns *ns = cmd->ns;
 	struct vssd_ns_faults *f = &ns->faults;
 	u64 stall = READ_ONCE(f->stall_until), extra = 0, before = max(*deadline, now);
+	u64 own, all;
 
 	lockdep_assert_held(&ctrl->dispatch_lock);
 	if (READ_ONCE(f->armed)) {
 		unsigned int kind = vssd_fault_kind_of(cmd);
 
 		spin_lock(&f->lock);
-		extra = vssd_fault_draw(&f->rules.delay[kind]);
-		extra += vssd_fault_draw(&f->rules.delay[VSSD_FAULT_KIND_ALL]);
+		own = vssd_fault_draw(&f->rules.delay[kind]);
+		all = vssd_fault_draw(&f->rules.delay[VSSD_FAULT_KIND_ALL]);
 		spin_unlock(&f->lock);
+		if (own == VSSD_FAULT_LOST || all == VSSD_FAULT_LOST) {
+			/* fault/lost.c holds it; the deadline is its limit. */
+			cmd->lost = true;
+			vssd_stat_inc(&ns->stats.lost, 1);
+			extra = (u64)VSSD_FAULT_MAX_US * NSEC_PER_USEC;
+		} else {
+			extra = own + all;
+		}
 	}
-	if (extra) {
+	if (cmd->lost) {
+		*deadline = before + extra;
+	} else if (extra) {
 		/* Both rules together are held to the longest one alone. */
 		*deadline = before + min_t(u64, extra, (u64)VSSD_FAULT_MAX_US * NSEC_PER_USEC);
 		vssd_stat_inc(&ns->stats.delayed, 1);

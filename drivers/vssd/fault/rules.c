@@ -340,6 +340,10 @@ int vssd_fault_delay_parse(const char *line, unsigned int *kind,
 	if (!vssd_fault_word(&line, word, sizeof(word)))
 		return d->ppm || !vssd_fault_at_end(line) ? -EINVAL : 0;
 time:
+	if (vssd_fault_is(word, "lost")) {
+		d->lost = true;
+		return vssd_fault_at_end(line) ? 0 : -EINVAL;
+	}
 	dash = strchr(word, '-');
 	if (dash)
 		*dash = 0;
@@ -370,6 +374,8 @@ u64 vssd_fault_delay_pick(struct vssd_fault_delay *d, u32 roll, u32 pick)
 		return 0;
 	}
 	d->hits++;
+	if (d->lost)
+		return VSSD_FAULT_LOST;
 	span = (u64)(d->max_us - d->min_us) + 1;
 	return ((u64)d->min_us + (((u64)pick * span) >> 32)) * 1000;
 }
@@ -387,7 +393,9 @@ int vssd_fault_delay_format(const struct vssd_fault_delay *d, unsigned int kind,
 		snprintf(when, sizeof(when), "every %u", d->every);
 	else
 		snprintf(when, sizeof(when), "%u.%04u", d->ppm / 10000, d->ppm % 10000);
-	if (d->min_us == d->max_us)
+	if (d->lost)
+		snprintf(time, sizeof(time), "lost");
+	else if (d->min_us == d->max_us)
 		snprintf(time, sizeof(time), "%u", d->min_us);
 	else
 		snprintf(time, sizeof(time), "%u-%u", d->min_us, d->max_us);

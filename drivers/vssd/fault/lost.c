@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vssd: lost commands (Documentation/faults.rst, Latency): a latency rule
+ * whose time is "lost" keeps a command from completing by itself.  Its
+ * data has moved (a lost write is written, a lost read read); its
+ * completion waits on the controller's list of lost commands for one of:
+ *
+ *   - an Abort (admin 08h) naming its submission queue and command
+ *     identifier;
+ *   - the block device's request timeout (io_timeout in the queue's sysfs
+ *     directory), the host driver's turn: the request is sent again, up to
+ *     VSSD_LOST_RETRIES times, as the Linux NVMe host retries an aborted
+ *     command;
+ *   - VSSD_FAULT_MAX_US after it was lost, the controller's own limit, so
+ *     that no submitter waits forever (a front end that has no timeout,
+ *     such as the character device, gets it back then);
+ *   - power off, which needs no opener left, so only commands forwarded
+ *     for a transport can still be waiting.
+ *
+ * Each of them completes the command with Command Abort Requested.  The
+ * list is under ctrl->lost_lock (a spinlock: the block layer's timeout
+ * handler takes it); whoever takes a command off the list completes it,
+ * exactly once.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/jiffies.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+
+#include "../vssd.h"
+
+/* How often the limit is looked at while commands are lost. */
+#define VSSD_LOST_SWEEP_MS	1000
+
+static void vssd_lost_done(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd)
+{
+	cmd->status = NVME_SC_ABORT_REQ;
+	cmd->result = 0;
+	vssd_complete(ctrl, cmd);
+}
+
+/* ctrl->lost_lock held: @cmd leaves the list, counted as aborted. */
+static void vssd_lost_unlink(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd)
+{
+	lockdep_assert_held(&ctrl->lost_lock);
+	list_del_init(&cmd->lost_link);
+	cmd->lost_held = false;
+	if (cmd->ns)
+		WRITE_ONCE(cmd->ns->stats.aborted, cmd->ns->stats.aborted + 1);
+}
+
+static void vssd_lost_sweep(struct work_struct *work)
+{
+	struct vssd_ctrl *ctrl = container_of(to_delayed_work(work), struct vssd_ctrl,
+					      lost_work);
+	u64 now = ktime_get_ns();
+	struct vssd_cmd *cmd, *next;
+	LIST_HEAD(due);
+	bool more;
+
+	spin_lock_irq(&ctrl->lost_lock);
+	list_for_each_entry_safe(cmd, next, &ctrl->lost, lost_link) {
+		if (cmd->lost_until > now)
+			continue;
+		vssd_lost_unlink(ctrl, cmd);
+		list_add_tail(&cmd->lost_link, &due);
+	}
+	more = !list_empty(&ctrl->lost);
+	spin_unlock_irq(&ctrl->lost_lock);
+	list_for_each_entry_safe(cmd, next, &due, lost_link) {
+		list_del_init(&cmd->lost_link);
+		vssd_lost_done(ctrl, cmd);
+	}
+	if (more)
+		schedule_delayed_work(&ctrl->lost_work, msecs_to_jiffies(VSSD_LOST_SWEEP_MS));
+}
+
+void vssd_lost_init(struct vssd_ctrl *ctrl)
+{
+	spin_lock_init(&ctrl->lost_lock);
+	INIT_LIST_HEAD(&ctrl->lost);
+	INIT_DELAYED_WORK(&ctrl->lost_work, vssd_lost_sweep);
+}
+
+/* A worker, the data of @cmd moved: it waits on the list instead of its deadline. */
+void vssd_lost_hold(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd)
+{
+	cmd->lost_until = ktime_get_ns() + (u64)VSSD_FAULT_MAX_US * NSEC_PER_USEC;
+	spin_lock_irq(&ctrl->lost_lock);
+	list_add_tail(&cmd->lost_link, &ctrl->lost);
+	cmd->lost_held = true;
+	spin_unlock_irq(&ctrl->lost_lock);
+	schedule_delayed_work(&ctrl->lost_work, msecs_to_jiffies(VSSD_LOST_SWEEP_MS));
+}
+
+/*
+ * Abort: the lost command of submission queue @qid with identifier @cid
+ * completes with Command Abort Requested.  True when there was one.
+ */
+bool vssd_lost_abort(struct vssd_ctrl *ctrl, u16 qid, u16 cid)
+{
+	struct vssd_cmd *cmd, *found = NULL;
+
+	spin_lock_irq(&ctrl->lost_lock);
+	list_for_each_entry(cmd, &ctrl->lost, lost_link) {
+		if (cmd->qid == qid && cmd->sqe.common.command_id == cid) {
+			found = cmd;
+			vssd_lost_unlink(ctrl, cmd);
+			break;
+		}
+	}
+	spin_unlock_irq(&ctrl->lost_lock);
+	if (found)
+		vssd_lost_done(ctrl, found);
+	return found;
+}
+
+/*
+ * The block layer's timeout handler: true when @cmd was lost, now off the
+ * list and the caller's to complete.
+ */
+bool vssd_lost_take(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd)
+{
+	unsigned long flags;
+	bool lost;
+
+	spin_lock_irqsave(&ctrl->lost_lock, flags);
+	lost = cmd->lost_held;
+	if (lost)
+		vssd_lost_unlink(ctrl, cmd);
+	spin_unlock_irqrestore(&ctrl->lost_lock, flags);
+	return lost;
+}
+
+/* Power off, the workers stopped: every command still lost completes. */
+void vssd_lost_stop(struct vssd_ctrl *ctrl)
+{
+	struct vssd_cmd *cmd;
+
+	cancel_delayed_work_sync(&ctrl->lost_work);
+	for (;;) {
+		spin_lock_irq(&ctrl->lost_lock);
+		cmd = list_first_entry_or_null(&ctrl->lost, struct vssd_cmd, lost_link);
+		if (cmd)
+			vssd_lost_unlink(ctrl, cmd);
+		spin_unlock_irq(&ctrl->lost_lock);
+		if (!cmd)
+			break;
+		vssd_lost_done(ctrl, cmd);
+	}
+}
+
+/* faults/lost: one line per lost command, the oldest first. */
+ssize_t vssd_lost_show(struct vssd_ctrl *ctrl, char *page)
+{
+	u64 now = ktime_get_ns();
+	struct vssd_cmd *cmd;
+	ssize_t n = 0;
+
+	spin_lock_irq(&ctrl->lost_lock);
+	list_for_each_entry(cmd, &ctrl->lost, lost_link) {
+		u64 age = now + (u64)VSSD_FAULT_MAX_US * NSEC_PER_USEC - cmd->lost_until;
+
+		if (n > PAGE_SIZE - 96) {
+			n += sysfs_emit_at(page, n, "...\n");
+			break;
+		}
+		n += sysfs_emit_at(page, n, "sqid %u cid %u nsid %u opcode 0x%02x age_ms %llu\n",
+				   cmd->qid, cmd->sqe.common.command_id,
+				   le32_to_cpu(cmd->sqe.common.nsid), cmd->sqe.common.opcode,
+				   div_u64(age, NSEC_PER_MSEC));
+	}
+	spin_unlock_irq(&ctrl->lost_lock);
+	return n;
+}
