@@ -7,11 +7,14 @@
 # power cycle keeps (keep_data) and drops; refused lines; an ext4 file
 # system that loses its unflushed writes under each rule, replays its
 # journal and checks clean, its fsynced files intact, a file overwritten in
-# place without a flush old or new block by block.
+# place without a flush old or new block by block; over NVMe/TCP the
+# host's Flush and FUA decide what survives, its commands fail after the
+# cut.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_vssd.sh"
+. "$(dirname "$0")/lib_nvmet.sh"
 
-require_cmd python3 mkfs.ext4 e2fsck cmp
+require_cmd python3 mkfs.ext4 e2fsck cmp nvme
 modprobe ext4 2>/dev/null
 grep -qw ext4 /proc/filesystems || fail "no ext4 in this kernel"
 vssd_load
@@ -137,3 +140,39 @@ PY
 	out=$(e2fsck -fn "$dev" 2>&1) || fail "round $round '$rule': e2fsck: $out"
 done
 expect_eq "SMART unsafe shutdowns" 4 "$(vssd_smart "/dev/vssd$(cat "$VSSD_CFS/fs/index")" unsafe_shutdowns)"
+
+# Over NVMe/TCP: the host's Flush and FUA reach the namespace through nvmet.
+vssd_ctrl tpl model=zero wcache_kb=4096
+vssd_ns tpl 1 size_mb=16 block_size=4096
+vssd_power_on tpl
+tcp_stack
+nqn=nqn.2026-12.io.vssd:powerloss
+nvmet_subsys $nqn
+nvmet_ns $nqn 1 "$(vssd_blkdev tpl 1)"
+nvmet_port 1 ipv4 127.0.0.1 4420
+nvmet_link 1 $nqn
+host_connect $nqn 127.0.0.1 4420 -i 1 || fail "connect to $nqn failed"
+hdev=$(host_ns_dev "$CTRL" 1) || fail "no namespace device on $CTRL"
+udevadm settle 2>/dev/null
+head -c $((1 << 20)) /dev/urandom >/tmp/pl.a
+head -c $((512 << 10)) /dev/urandom >/tmp/pl.b
+head -c $((256 << 10)) /dev/urandom >/tmp/pl.c
+dd if=/tmp/pl.a of="$hdev" bs=1M oflag=direct status=none || fail "remote write A"
+expect_ok "remote Flush" nvme flush "$hdev"
+dd if=/tmp/pl.b of="$hdev" bs=512k oflag=direct status=none || fail "remote write B"
+expect_ok "remote FUA write C" nvme write "$hdev" --start-block=128 --block-count=63 \
+	--data-size=$((256 << 10)) --data=/tmp/pl.c --force-unit-access
+echo all >"$VSSD_CFS/tpl/faults/powerloss" || fail "powerloss all"
+expect_fail "a remote read after the power loss" \
+	dd if="$hdev" of=/dev/null bs=4096 count=1 iflag=direct status=none
+nvme disconnect -n $nqn >/dev/null || fail "disconnect"
+echo 0 >"$NVMET/subsystems/$nqn/namespaces/1/enable" || fail "disable the export"
+echo 0 >"$VSSD_CFS/tpl/power" || fail "power off after a remote power loss"
+echo 1 >"$VSSD_CFS/tpl/power" || fail "power on after a remote power loss"
+ldev=$(vssd_blkdev tpl 1)
+dd if="$ldev" of=/tmp/pl.back bs=1M count=1 iflag=direct status=none || fail "local read"
+{ head -c $((512 << 10)) /tmp/pl.a; cat /tmp/pl.c; tail -c $((256 << 10)) /tmp/pl.a; } \
+	>/tmp/pl.expect
+cmp -s /tmp/pl.back /tmp/pl.expect ||
+	fail "after a remote power loss: not the flushed A with the FUA write C over it"
+log "over NVMe/TCP: $(cat "$VSSD_CFS/tpl/faults/powerloss"); the flushed and FUA data survived"

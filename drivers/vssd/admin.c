@@ -188,7 +188,7 @@ static void vssd_admin_format(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd)
 	}
 	/* After a power loss (fault/powerloss.c) the data stays as it was left. */
 	if (READ_ONCE(ctrl->power_lost)) {
-		cmd->status = VSSD_SC(NVME_SC_INTERNAL);
+		cmd->status = VSSD_SC(NVME_SC_NS_NOT_READY);
 		return;
 	}
 	if ((cdw10 & 0xf) != 0 || (cdw10 & (0x7 << 5)) || (cdw10 & BIT(4))) {

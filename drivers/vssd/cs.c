@@ -68,7 +68,7 @@ void vssd_io_prepare(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 now, u64 
 	*deadline = now;
 	if (READ_ONCE(ctrl->power_lost)) {
 		/* fault/powerloss.c: nothing is served until the next power on. */
-		cmd->status = VSSD_SC(NVME_SC_INTERNAL);
+		cmd->status = VSSD_SC(NVME_SC_NS_NOT_READY);
 		return;
 	}
 	if (cmd->sqe.common.opcode == nvme_cmd_flush && nsid == NVME_NSID_ALL) {

@@ -115,7 +115,7 @@ bool vssd_pl_lock(struct vssd_cmd *cmd)
 		return true;
 	if (pl->cached)
 		mutex_unlock(&pl->lock);
-	cmd->status = VSSD_SC(NVME_SC_INTERNAL);
+	cmd->status = VSSD_SC(NVME_SC_NS_NOT_READY);
 	return false;
 }
 
