@@ -208,6 +208,9 @@ static void vssd_kv_store(struct vssd_ctrl *ctrl, struct vssd_kv *kv,
 			refcount_inc(&old->value->ref);
 			vssd_kv_cmd(cmd)->old = old->value;
 		}
+	}
+	/* The write cache may keep the old entry for a power loss. */
+	if (!vssd_kv_undo_take(kv, &key, old, !vssd_ctrl_write_cache(ctrl)) && old) {
 		vssd_kv_value_put(old->value);
 		kfree(old);
 	}
@@ -304,6 +307,8 @@ static void vssd_kv_delete(struct vssd_ctrl *ctrl, struct vssd_kv *kv,
 	vssd_vlog_remove(&kv->log, &e->item);
 	kv->value_bytes -= e->value->len;
 	kv->mem_used -= vssd_kv_mem_charge(e->value->len, PAGE_SIZE);
+	if (vssd_kv_undo_take(kv, &e->key, e, !vssd_ctrl_write_cache(ctrl)))
+		return;
 	vssd_kv_value_put(e->value);
 	kfree(e);
 }
@@ -399,7 +404,8 @@ void vssd_kv_prepare(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 now, u64 
 	memset(vssd_kv_cmd(cmd), 0, sizeof(struct vssd_kv_cmd));
 	switch (cmd->sqe.common.opcode) {
 	case nvme_cmd_flush:
-		/* The write buffer is power-loss protected: nothing to drain. */
+		/* Everything dispatched before is durable (powerloss.c). */
+		vssd_kv_undo_flush(kv);
 		*deadline = vssd_kv_index_time(ctrl, now, 1);
 		break;
 	case VSSD_KV_OP_STORE:

@@ -26,6 +26,7 @@
 #include <linux/types.h>
 
 #include <vssd/kv_cmd.h>
+#include <vssd/wcache.h>
 
 #include <vssd/cs.h>
 #include "decode.h"
@@ -117,6 +118,15 @@ struct vssd_kv {
 	struct vssd_kv_iter iters[VSSD_KV_MAX_ITERS];
 	u32 iters_open;
 
+	/* The volatile write cache (powerloss.c): keys changed since durable. */
+	struct list_head undo;
+	struct hlist_head *undo_buckets;
+	u32 undo_bits;
+	u32 undo_nr;
+	u32 undo_cap;		/* 0: no cache */
+	struct vssd_wcache_stats undo_stats;
+	u64 undo_restore_failed;
+
 	/* Counters, dispatcher-written. */
 	u64 bytes_stored;
 	u64 bytes_retrieved;
@@ -165,6 +175,14 @@ void vssd_kv_iter_req(struct vssd_kv *kv, struct vssd_cmd *cmd);
 void vssd_kv_iter_read(struct vssd_kv *kv, struct vssd_cmd *cmd, u32 max_bytes);
 void vssd_kv_iters_forget(struct vssd_kv *kv, u64 owner);
 void vssd_kv_iters_close_all(struct vssd_kv *kv);
+
+/* powerloss.c: the write cache of a KV namespace */
+int vssd_kv_undo_init(struct vssd_kv *kv, u32 cap);
+void vssd_kv_undo_destroy(struct vssd_kv *kv);
+void vssd_kv_undo_flush(struct vssd_kv *kv);
+bool vssd_kv_undo_take(struct vssd_kv *kv, const struct vssd_kv_key *key,
+		       struct vssd_kv_entry *old, bool durable);
+u32 vssd_kv_undo_cut(struct vssd_kv *kv, const struct vssd_wcache_cut *cut, u32 *kept);
 
 /* ns.c: the ops table; the namespace's life, identify data, statistics */
 u8 vssd_kv_presented_csi(const struct vssd_cs_ns *ns);

@@ -9,6 +9,82 @@
 
 #include "kv.h"
 
+/* Records of the write cache: wcache_kb / 4 of them (a key per 4 KiB). */
+static u32 vssd_kv_cache_keys(struct vssd_ctrl *ctrl)
+{
+	u64 kb = vssd_ctrl_params(ctrl)->wcache_kb;
+
+	return kb ? max_t(u64, kb / 4, 1) : 0;
+}
+
+/*
+ * The keys a power off kept (keep_data, a power loss), when the namespace
+ * still reads them the same way; else they are dropped.
+ */
+static struct vssd_kv *vssd_kv_adopt(struct vssd_cs_ns *ns, const struct vssd_kv_conf *conf)
+{
+	struct vssd_kv *kv = ns->kept;
+
+	if (!kv || ns->kept_ops != &vssd_cs_kv)
+		return NULL;
+	ns->kept = NULL;
+	ns->kept_ops = NULL;
+	if (kv->max_value == conf->max_value && kv->max_keys == conf->max_keys &&
+	    kv->log.cfg.capacity == ns->size)
+		return kv;
+	pr_info("%s: namespace %u: its kept keys are dropped: size or KV limits changed\n",
+		vssd_ctrl_name(ns->ctrl), ns->nsid);
+	vssd_kv_index_destroy(kv);
+	kfree(kv);
+	return NULL;
+}
+
+/*
+ * Power on with kept keys: a new value log, every value written into it
+ * again in key order, as if at time 0 (the device rewrote them before it
+ * answered).
+ */
+static int vssd_kv_revive(struct vssd_cs_ns *ns, struct vssd_kv *kv,
+			  const struct vssd_vlog_config *cfg)
+{
+	struct vssd_ctrl *ctrl = ns->ctrl;
+	struct rb_node *node;
+	u64 done;
+	int ret;
+
+	ret = vssd_vlog_init(&kv->log, cfg, vssd_media_nand(ctrl));
+	if (ret)
+		goto out_index;
+	ret = vssd_kv_undo_init(kv, vssd_kv_cache_keys(ctrl));
+	if (ret)
+		goto out_log;
+	for (node = rb_first(&kv->tree); node; node = rb_next(node)) {
+		struct vssd_kv_entry *e = rb_entry(node, struct vssd_kv_entry, sorted);
+
+		ret = vssd_vlog_append(&kv->log, &e->item, e->value->len, 0, &done);
+		if (ret)
+			goto out_undo;
+		cond_resched();
+	}
+	kv->ns = ns;
+	kv->bytes_stored = 0;
+	kv->bytes_retrieved = 0;
+	kv->iter_steps = 0;
+	ns->data = kv;
+	return 0;
+
+out_undo:
+	vssd_kv_undo_destroy(kv);
+out_log:
+	vssd_vlog_destroy(&kv->log);
+out_index:
+	pr_err("%s: namespace %u: its kept keys could not be brought back: %d\n",
+	       vssd_ctrl_name(ctrl), ns->nsid, ret);
+	vssd_kv_index_destroy(kv);
+	kfree(kv);
+	return ret;
+}
+
 static int vssd_kv_init(struct vssd_cs_ns *ns)
 {
 	struct vssd_ctrl *ctrl = ns->ctrl;
@@ -32,6 +108,9 @@ static int vssd_kv_init(struct vssd_cs_ns *ns)
 		       vssd_ctrl_name(ctrl), ns->nsid, conf->max_value, p->max_transfer_kb);
 		return -EINVAL;
 	}
+	kv = vssd_kv_adopt(ns, conf);
+	if (kv)
+		return vssd_kv_revive(ns, kv, &cfg);
 	kv = kzalloc(sizeof(*kv), GFP_KERNEL);
 	if (!kv)
 		return -ENOMEM;
@@ -52,8 +131,27 @@ static int vssd_kv_init(struct vssd_cs_ns *ns)
 		kfree(kv);
 		return ret;
 	}
+	ret = vssd_kv_undo_init(kv, vssd_kv_cache_keys(ctrl));
+	if (ret) {
+		vssd_kv_index_destroy(kv);
+		vssd_vlog_destroy(&kv->log);
+		kfree(kv);
+		return ret;
+	}
 	ns->data = kv;
 	return 0;
+}
+
+static void vssd_kv_drop_kept(struct vssd_cs_ns *ns)
+{
+	struct vssd_kv *kv = ns->kept;
+
+	ns->kept = NULL;
+	ns->kept_ops = NULL;
+	if (!kv)
+		return;
+	vssd_kv_index_destroy(kv);
+	kfree(kv);
 }
 
 static void vssd_kv_exit(struct vssd_cs_ns *ns)
@@ -62,10 +160,18 @@ static void vssd_kv_exit(struct vssd_cs_ns *ns)
 
 	if (!kv)
 		return;
-	vssd_kv_index_destroy(kv);
-	vssd_vlog_destroy(&kv->log);
-	kfree(kv);
 	ns->data = NULL;
+	/* An orderly power off writes the cache back; a power loss emptied it. */
+	vssd_kv_undo_destroy(kv);
+	vssd_vlog_destroy(&kv->log);
+	if (ns->keep) {
+		vssd_kv_iters_close_all(kv);
+		ns->kept = kv;
+		ns->kept_ops = &vssd_cs_kv;
+		return;
+	}
+	vssd_kv_index_destroy(kv);
+	kfree(kv);
 }
 
 /* Format NVM on a KV namespace: every key goes, the log is erased. */
@@ -73,6 +179,7 @@ static void vssd_kv_format(struct vssd_cs_ns *ns)
 {
 	struct vssd_kv *kv = ns->data;
 
+	vssd_kv_undo_flush(kv);
 	vssd_kv_index_clear(kv);
 	vssd_vlog_format(&kv->log);
 	vssd_kv_iters_close_all(kv);
@@ -85,6 +192,19 @@ static u64 vssd_kv_idle(struct vssd_cs_ns *ns, u64 now)
 
 	vssd_assert_dispatching(ns->ctrl);
 	return vssd_vlog_background_gc(&kv->log, now);
+}
+
+static void vssd_kv_cache_flush(struct vssd_cs_ns *ns)
+{
+	vssd_assert_dispatching(ns->ctrl);
+	vssd_kv_undo_flush(ns->data);
+}
+
+static u32 vssd_kv_power_loss(struct vssd_cs_ns *ns, const struct vssd_wcache_cut *cut,
+			      u32 *kept)
+{
+	vssd_assert_dispatching(ns->ctrl);
+	return vssd_kv_undo_cut(ns->data, cut, kept);
 }
 
 static void vssd_kv_forget(struct vssd_cs_ns *ns, u64 owner)
@@ -212,4 +332,7 @@ const struct vssd_cs_ops vssd_cs_kv = {
 	.idle = vssd_kv_idle,
 	.forget = vssd_kv_forget,
 	.stats_show = vssd_kv_stats_show,
+	.cache_flush = vssd_kv_cache_flush,
+	.power_loss = vssd_kv_power_loss,
+	.drop_kept = vssd_kv_drop_kept,
 };

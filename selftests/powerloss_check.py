@@ -2,6 +2,7 @@
 """Power-loss model check of a vssd block namespace.
 
     powerloss_check.py CTRL_DIR NSID SEEDS OPS WINDOW RULE...
+    powerloss_check.py kv CTRL_DIR NSID SEEDS OPS NKEYS RULE...
 
 For each seed: a random sequence of OPS commands on the first WINDOW
 blocks of namespace NSID (Write and Write Zeroes with and without FUA,
@@ -18,6 +19,11 @@ rule and its seed.  The controller is powered off and on; every block of
 the window must read back as predicted, the lost and kept counts of
 faults/powerloss must match, SMART's unsafe shutdowns must have grown by
 one, and a command sent between the loss and the power cycle must fail.
+
+With "kv" the namespace is a KV namespace and the unit is the key: NKEYS
+keys are stored (values of 1 byte to 8 KiB) and deleted at random between
+Flushes, the cache holds wcache_kb / 4 keys, and after the power cycle
+every key must be present with the value the model predicts, or absent.
 """
 import collections
 import os
@@ -87,13 +93,13 @@ class Model:
     def flush(self):
         self.cache.clear()
 
-    def cut(self, rule, permille, seed):
+    def cut(self, rule, permille, seed, unit=lambda u: u):
         n = len(self.cache)
         prefix = mix(seed) % (n + 1)
         lost = 0
         for pos, (lba, old) in enumerate(self.cache.items()):
             if rule == "random":
-                keep = mix(seed ^ mix(lba)) % 1000 < permille
+                keep = mix(seed ^ mix(unit(lba))) % 1000 < permille
             elif rule == "prefix":
                 keep = pos < prefix
             else:
@@ -233,13 +239,125 @@ class Checker:
         return lost, kept
 
 
+def fnv1a64(key):
+    """The unit of a key for the random rule (kv/powerloss.c)."""
+    h = 0xcbf29ce484222325
+    for b in key:
+        h = ((h ^ b) * 0x100000001b3) & M64
+    return h
+
+
+KV_STORE, KV_RETRIEVE, KV_DELETE = 0x01, 0x02, 0x10
+KV_NOT_FOUND = 0x87
+
+
+def kv_cdw(key, extra):
+    raw = key.ljust(16, b"\0")
+    words = struct.unpack("<4I", raw)
+    cdw = {2: words[0], 3: words[1], 14: words[2], 15: words[3], 11: len(key)}
+    cdw.update(extra)
+    return cdw
+
+
+class KvChecker(Checker):
+    """A KV namespace: the unit is the key, absent is a content too."""
+
+    def __init__(self, ctrl_dir, nsid, nkeys):
+        self.ctrl_dir = ctrl_dir
+        self.nsid = nsid
+        self.keys = [b"pl-%d" % i for i in range(nkeys)]
+        kb = int(attr(f"{ctrl_dir}/wcache_kb"))
+        self.cap = max(kb // 4, 1) if kb else 0
+        self.dev = None
+        self.open()
+
+    def get(self, key):
+        c = self.dev.io(KV_RETRIEVE, self.nsid, kv_cdw(key, {10: 8192}), read_len=8192)
+        if c.code == KV_NOT_FOUND:
+            return None
+        if c.status:
+            fail(f"retrieve {key}: {c}")
+        return c.data[:c.result & 0xffffffff]
+
+    def read_all(self):
+        return {k: self.get(k) for k in self.keys}
+
+    def run(self, seed, ops, rule):
+        rng = random.Random(seed)
+        self.set_vwc(True)
+        model = Model({}, self.cap)
+        model.cur = self.read_all()
+        self.io(OP_FLUSH, {}, what="first flush")
+        vwc = True
+        cut_at = rng.randrange(ops // 2, ops + 1)
+        counts = collections.Counter()
+        for i in range(cut_at):
+            r = rng.random()
+            key = rng.choice(self.keys)
+            if r < 0.70:
+                val = rng.randbytes(rng.randint(1, 8192))
+                self.io(KV_STORE, kv_cdw(key, {10: len(val)}), data=val,
+                        what=f"op {i} store {key}")
+                model.write(key, val, not vwc)
+                counts["store"] += 1
+            elif r < 0.92:
+                c = self.dev.io(KV_DELETE, self.nsid, kv_cdw(key, {}))
+                if c.status and c.code != KV_NOT_FOUND:
+                    fail(f"op {i} delete {key}: {c}")
+                if model.cur[key] is not None:
+                    model.write(key, None, not vwc)
+                counts["delete"] += 1
+            elif r < 0.98:
+                self.io(OP_FLUSH, {}, what=f"op {i} flush")
+                model.flush()
+                counts["flush"] += 1
+            else:
+                vwc = not vwc
+                self.set_vwc(vwc)
+                if not vwc:
+                    model.flush()
+                counts["vwc_off" if not vwc else "vwc_on"] += 1
+        before = self.unsafe_shutdowns()
+        cut_seed = rng.getrandbits(63)
+        pct = rng.choice((0, 25, 50, 75, 100))
+        line = {"all": "all", "random": f"random {pct} {cut_seed}",
+                "prefix": f"prefix {cut_seed}"}[rule]
+        write_attr(f"{self.ctrl_dir}/faults/powerloss", line)
+        lost, kept = model.cut(rule, pct * 10, cut_seed, fnv1a64)
+        told = attr(f"{self.ctrl_dir}/faults/powerloss").split()
+        got = (int(told[told.index("lost") + 1]), int(told[told.index("kept") + 1]))
+        if got != (lost, kept):
+            fail(f"seed {seed}: '{line}' lost/kept {got}, the model says {(lost, kept)}")
+        c = self.dev.io(KV_RETRIEVE, self.nsid, kv_cdw(self.keys[0], {10: 8192}),
+                        read_len=8192)
+        if not c.status:
+            fail(f"seed {seed}: a retrieve after the power loss succeeded")
+        self.power_cycle()
+        after = self.read_all()
+        bad = [k for k in self.keys if after[k] != model.cur[k]]
+        if bad:
+            k = bad[0]
+            fail(f"seed {seed}: '{line}' after {cut_at} ops: {len(bad)} keys differ from the "
+                 f"model, first {k}: {None if after[k] is None else len(after[k])} bytes, "
+                 f"expected {None if model.cur[k] is None else len(model.cur[k])}")
+        if self.unsafe_shutdowns() != before + 1:
+            fail(f"seed {seed}: unsafe shutdowns {self.unsafe_shutdowns()}, was {before}")
+        ops_done = " ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+        log(f"seed {seed}: kv '{rule}' after {cut_at} ops ({ops_done}; drained "
+            f"{model.drained}): lost {lost} kept {kept}, all {len(self.keys)} keys as the "
+            "model says")
+        return lost, kept
+
+
 def main():
-    if len(sys.argv) < 7:
-        fail("usage: CTRL_DIR NSID SEEDS OPS WINDOW RULE...")
-    ctrl_dir, nsid, seeds, ops, window = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), \
-        int(sys.argv[4]), int(sys.argv[5])
-    rules = sys.argv[6:]
-    chk = Checker(ctrl_dir, nsid, window)
+    kv = len(sys.argv) > 1 and sys.argv[1] == "kv"
+    args = sys.argv[2:] if kv else sys.argv[1:]
+    if len(args) < 6:
+        fail("usage: [kv] CTRL_DIR NSID SEEDS OPS WINDOW|NKEYS RULE...")
+    ctrl_dir, nsid, seeds, ops, window = args[0], int(args[1]), int(args[2]), \
+        int(args[3]), int(args[4])
+    rules = args[5:]
+    chk = KvChecker(ctrl_dir, nsid, window) if kv else Checker(ctrl_dir, nsid, window)
     total_lost = total_kept = 0
     for s in range(seeds):
         lost, kept = chk.run(1000 + s, ops, rules[s % len(rules)])
@@ -247,7 +365,8 @@ def main():
         total_kept += kept
     if not total_lost:
         fail("no seed lost a block: the check proved nothing")
-    log(f"{seeds} seeds: {total_lost} blocks lost, {total_kept} kept, every block as predicted")
+    unit = "keys" if kv else "blocks"
+    log(f"{seeds} seeds: {total_lost} {unit} lost, {total_kept} kept, every one as predicted")
 
 
 if __name__ == "__main__":

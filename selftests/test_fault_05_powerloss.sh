@@ -3,7 +3,8 @@
 # Power loss: faults/powerloss against a reference model of the volatile
 # write cache over many seeds (every block after the power cycle exactly as
 # the rule and its seed say: powerloss_check.py), with a cache small enough
-# to write back and one that never fills, 4096- and 512-byte blocks; what a
+# to write back and one that never fills, 4096- and 512-byte blocks, and on
+# a KV namespace (every key's value, or its absence, as predicted); what a
 # power cycle keeps (keep_data) and drops; refused lines; an ext4 file
 # system that loses its unflushed writes under each rule, replays its
 # journal and checks clean, its fsynced files intact, a file overwritten in
@@ -35,6 +36,13 @@ vssd_ns plb 1 size_mb=16 block_size=512
 vssd_power_on plb
 python3 "$check" "$VSSD_CFS/plb" 1 12 300 64 random all prefix ||
 	fail "power-loss model check, 512-byte blocks, ssd model"
+
+# A KV namespace: the unit is the key, a 16-key cache over 40 keys.
+vssd_ctrl plk model=zero wcache_kb=64
+vssd_ns plk 1 csi=kv size_mb=16
+vssd_power_on plk
+python3 "$check" kv "$VSSD_CFS/plk" 1 24 150 40 random all prefix ||
+	fail "power-loss model check, KV namespace"
 
 # Refusals: a line that is no rule, a controller that is off, a second cut.
 pl=$VSSD_CFS/plc/faults/powerloss
@@ -75,6 +83,30 @@ echo 1 >"$VSSD_CFS/keep/power" || fail "power on"
 cycle_and_read
 cmp -s /tmp/pl.back <(head -c $((1 << 20)) /dev/zero) ||
 	fail "data kept across a size change"
+
+# A KV namespace with keep_data=1 keeps its keys across an orderly power cycle.
+vssd_ctrl keepkv model=zero keep_data=1
+vssd_ns keepkv 1 csi=kv size_mb=8
+vssd_power_on keepkv
+kv_step() {
+	python3 - "$VSSD_SRC/selftests" "/dev/vssd$(cat "$VSSD_CFS/keepkv/index")" "$1" <<'PY'
+import sys
+sys.path.insert(0, sys.argv[1])
+from nvme_ioctl import Device
+from powerloss_check import kv_cdw, KV_STORE, KV_RETRIEVE
+dev, key, val = Device(sys.argv[2]), b"kept-key", bytes(range(256)) * 12
+if sys.argv[3] == "store":
+    c = dev.io(KV_STORE, 1, kv_cdw(key, {10: len(val)}), data=val)
+    assert c.status == 0, c
+else:
+    c = dev.io(KV_RETRIEVE, 1, kv_cdw(key, {10: 8192}), read_len=8192)
+    assert c.status == 0 and c.data[:c.result & 0xffffffff] == val, c
+PY
+}
+kv_step store || fail "KV store before an orderly power cycle"
+echo 0 >"$VSSD_CFS/keepkv/power" || fail "power off keepkv"
+echo 1 >"$VSSD_CFS/keepkv/power" || fail "power on keepkv"
+kv_step retrieve || fail "keep_data=1: a KV value did not survive an orderly power cycle"
 
 # ext4: fsynced files survive, the journal replays, fsck is clean.
 vssd_ctrl fs model=zero wcache_kb=65536

@@ -120,8 +120,10 @@ static void vssd_admin_set_features(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd
 		break;
 	case NVME_FEAT_VOLATILE_WC:
 		/* Turned off, the cache writes back what it holds. */
-		if (!(cdw11 & 1))
+		if (!(cdw11 & 1)) {
 			vssd_pl_flush_all(ctrl);
+			vssd_cs_cache_flush_all(ctrl);
+		}
 		WRITE_ONCE(ctrl->features.volatile_wc, cdw11 & 1);
 		break;
 	case NVME_FEAT_NUM_QUEUES:

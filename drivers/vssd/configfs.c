@@ -527,6 +527,8 @@ static void vssd_ns_release(struct config_item *item)
 	vssd_cs_ns_free_conf(ns);
 	if (ns->kept)
 		vssd_store_destroy(&ns->cs.store);
+	if (ns->cs.kept_ops)
+		ns->cs.kept_ops->drop_kept(&ns->cs);
 	kfree(ns);
 }
 

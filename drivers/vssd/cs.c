@@ -57,6 +57,21 @@ void vssd_ns_set_ops(struct vssd_ns *ns, const struct vssd_cs_ops *cs)
 }
 
 /*
+ * Dispatch lock held: the write caches command sets keep themselves
+ * (struct vssd_cs_ops.cache_flush) are written back; the block
+ * namespaces' is fault/powerloss.c's.
+ */
+void vssd_cs_cache_flush_all(struct vssd_ctrl *ctrl)
+{
+	struct vssd_ns *ns;
+
+	lockdep_assert_held(&ctrl->dispatch_lock);
+	for (ns = vssd_ns_after(ctrl, 0); ns; ns = vssd_ns_after(ctrl, ns->cs.nsid))
+		if (ns->ops->cache_flush)
+			ns->ops->cache_flush(&ns->cs);
+}
+
+/*
  * Dispatch lock held: an I/O command goes to its namespace's command set;
  * a Flush of every namespace is the model's.
  */
@@ -73,6 +88,7 @@ void vssd_io_prepare(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 now, u64 
 	}
 	if (cmd->sqe.common.opcode == nvme_cmd_flush && nsid == NVME_NSID_ALL) {
 		*deadline = ctrl->model->flush(ctrl, now);
+		vssd_cs_cache_flush_all(ctrl);
 		cmd->exec = vssd_pl_exec_flush;
 		return;
 	}

@@ -79,6 +79,8 @@ static int vssd_ns_prepare(struct vssd_ctrl *ctrl, struct vssd_ns *ns)
 		return -EINVAL;
 	}
 	/* Data kept from before is read the same way or not at all. */
+	if (ns->cs.kept_ops && ns->cs.kept_ops != ns->ops)
+		ns->cs.kept_ops->drop_kept(&ns->cs);
 	if (ns->kept && (ns->ops != &vssd_cs_nvm || ns->cs.store.size != size ||
 			 ns->cs.lba_shift != ilog2(ns->block_size))) {
 		pr_info("%s: namespace %u: its kept data is dropped: size, block size or command set changed\n",
@@ -101,7 +103,8 @@ static int vssd_ns_prepare(struct vssd_ctrl *ctrl, struct vssd_ns *ns)
  */
 static bool vssd_ns_keeps_data(struct vssd_ctrl *ctrl, struct vssd_ns *ns)
 {
-	return ns->ops == &vssd_cs_nvm && (ctrl->params.keep_data || ctrl->pl_keep);
+	return (ns->ops == &vssd_cs_nvm || ns->ops->drop_kept) &&
+	       (ctrl->params.keep_data || ctrl->pl_keep);
 }
 
 static void vssd_ctrl_models_exit(struct vssd_ctrl *ctrl)
@@ -110,10 +113,13 @@ static void vssd_ctrl_models_exit(struct vssd_ctrl *ctrl)
 
 	while ((ns = vssd_ns_after(ctrl, 0))) {
 		/* Also after a failed or skipped ns_init(). */
+		/* A command set keeps its own data (cs.kept); blocks are the store. */
+		ns->cs.keep = vssd_ns_keeps_data(ctrl, ns);
 		if (ns->ops->ns_exit)
 			ns->ops->ns_exit(&ns->cs);
+		ns->cs.keep = false;
 		vssd_pl_ns_exit(ns);
-		ns->kept = vssd_ns_keeps_data(ctrl, ns);
+		ns->kept = vssd_ns_keeps_data(ctrl, ns) && ns->ops == &vssd_cs_nvm;
 		if (!ns->kept)
 			vssd_store_destroy(&ns->cs.store);
 		ctrl->ns_by_id[ns->cs.nsid] = NULL;

@@ -431,6 +431,7 @@ void vssd_cs_identify_ctrl(struct vssd_ctrl *ctrl, u8 csi, void *data);
 const struct vssd_cs_ops *vssd_cs_of_feature(u8 fid);
 u8 vssd_ns_presented_csi(struct vssd_ns *ns);
 int vssd_cs_ns_alloc_conf(struct vssd_ns *ns);
+void vssd_cs_cache_flush_all(struct vssd_ctrl *ctrl);
 void vssd_cs_ns_free_conf(struct vssd_ns *ns);
 
 /* A counter only the dispatcher writes; readers take a racy snapshot. */

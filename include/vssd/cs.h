@@ -33,6 +33,7 @@ struct vssd_ctrl;
 struct vssd_ns;
 struct vssd_nand;
 struct vssd_cmd;
+struct vssd_wcache_cut;
 
 /* Where a command's data lives: a block request's bios or a bvec table. */
 struct vssd_buf {
@@ -119,6 +120,14 @@ struct vssd_cs_ns {
 	u64 size;		/* bytes */
 	void *conf[VSSD_CS_MAX];	/* each command set's configfs values */
 	void *data;
+	/*
+	 * Power off: @keep says ns_exit() is to keep the data for the next
+	 * power on (keep_data, a power loss); what it keeps is @kept, of
+	 * command set @kept_ops, until that ns_init() or drop_kept().
+	 */
+	bool keep;
+	void *kept;
+	const struct vssd_cs_ops *kept_ops;
 
 	/* Logical blocks: their size and number, and their data. */
 	u8 lba_shift;
@@ -184,8 +193,15 @@ struct vssd_cs_zone_limits {
  * @zone_limits: a zoned namespace's geometry (its block device is then a
  *	host-managed zoned disk); false for a namespace that is not zoned
  * @zone_report: zone @idx of a zoned namespace
+ * @cache_flush: its volatile write cache is written back (Flush of all
+ *	namespaces, Format, the cache turned off); Documentation/faults.rst
+ * @power_loss: the power fails: each change in the cache is lost or kept
+ *	by @cut; returns how many were lost, *@kept how many kept
+ * @drop_kept: free the data ns_exit() kept (@kept), which no power on
+ *	takes back (the namespace is removed or its command set changed)
  *
- * Context: @prepare, @format, @idle and @forget run under the controller's
+ * Context: @prepare, @format, @idle, @forget, @cache_flush and
+ * @power_loss run under the controller's
  * dispatch lock, the only lock the command set's state needs, and so do
  * @stat_opcode and @zone_report.  @identify_ns, @identify_ctrl, @effects
  * and @stats_show run without it (on a worker, or reading stats, while the
@@ -221,6 +237,9 @@ struct vssd_cs_ops {
 	int (*stats_show)(struct vssd_ctrl *ctrl, char *page, int at);
 	bool (*zone_limits)(struct vssd_cs_ns *ns, struct vssd_cs_zone_limits *lim);
 	void (*zone_report)(struct vssd_cs_ns *ns, u32 idx, struct vssd_cs_zone *zone);
+	void (*cache_flush)(struct vssd_cs_ns *ns);
+	u32 (*power_loss)(struct vssd_cs_ns *ns, const struct vssd_wcache_cut *cut, u32 *kept);
+	void (*drop_kept)(struct vssd_cs_ns *ns);
 };
 
 /* The command sets, in the order of vssd_cs_table[] (drivers/vssd/cs.c). */

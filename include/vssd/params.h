@@ -29,9 +29,9 @@
 	  "1: workers spin up to 2 ms before each deadline and hand every "	\
 	  "command to a worker (precision, CPU time); 0: short spins only")	\
 	X(keep_data, 0, 0, 1, "bool",						\
-	  "1: block namespaces keep their data across power off and on")	\
+	  "1: block and KV namespaces keep their data across power off and on") \
 	X(wcache_kb, 0, 0, 1048576, "KiB",					\
-	  "volatile write cache a power loss can lose, per block namespace "	\
+	  "volatile write cache a power loss can lose, per block or KV namespace " \
 	  "(0: a write is durable when it completes)")			\
 	X(max_transfer_kb, 1024, 4, 4096, "KiB",				\
 	  "largest data transfer of one command (MDTS), power of two")		\

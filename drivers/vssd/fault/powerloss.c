@@ -290,6 +290,15 @@ int vssd_pl_cut(struct vssd_ctrl *ctrl, const struct vssd_wcache_cut *cut)
 			kept += nr - n;
 		}
 		mutex_unlock(&pl->lock);
+		if (ns->ops->power_loss) {
+			u32 k;
+
+			/* A command set that keeps its own cache, as its commands change it. */
+			mutex_lock(&ctrl->dispatch_lock);
+			lost += ns->ops->power_loss(&ns->cs, cut, &k);
+			mutex_unlock(&ctrl->dispatch_lock);
+			kept += k;
+		}
 	}
 	WRITE_ONCE(ctrl->unsafe_shutdowns, ctrl->unsafe_shutdowns + 1);
 	ctrl->pl_keep = true;
