@@ -26,6 +26,8 @@ modprobe null_blk nr_devices=1 gb=1 bs=512 memory_backed=1 irqmode=0 \
 modprobe vssd || exit 1
 mkdir $cfs/bench $cfs/bench/namespaces/1
 echo zero >$cfs/bench/model
+# The power-loss write cache (faults.rst), to measure what it costs.
+echo "${BENCH_WCACHE_KB:-0}" >$cfs/bench/wcache_kb || exit 1
 echo 1024 >$cfs/bench/namespaces/1/size_mb
 echo 1 >$cfs/bench/power || exit 1
 vdev=$(cat $cfs/bench/namespaces/1/device)

@@ -15,7 +15,8 @@
 # Environment: ROUNDS (default 2), RUNTIME seconds per fio job (default 10),
 # BENCH_JOBS (a glob of job names), BENCH_INLINE (port in-capsule size),
 # BENCH_NSTAT=1 (save nstat TCP counters per job next to the fio output),
-# BENCH_ZNS_SCHED (zns: the devices' I/O scheduler, e.g. none).
+# BENCH_ZNS_SCHED (zns: the devices' I/O scheduler, e.g. none),
+# BENCH_WCACHE_KB (emu: the vssd controller's wcache_kb, default 0).
 # After the table, tools/bench/plot.py writes PNG plots of the results into
 # the same directory and prints their paths; it needs python3-matplotlib,
 # which is installed here if it can be (without it, the table only).
@@ -40,7 +41,7 @@ make -C "$top" -s modules
 job="$top/.build/vm/bench-$name"
 vm_job_new "$job" run
 vm_job_set "$job" VSSD_COMMAND \
-	"BENCH_JOBS='${BENCH_JOBS:-*}' BENCH_INLINE=${BENCH_INLINE:-} BENCH_NSTAT=${BENCH_NSTAT:-} BENCH_ZNS_SCHED=${BENCH_ZNS_SCHED:-} ROUNDS=${ROUNDS:-2} RUNTIME=${RUNTIME:-10} RUNS=${RUNS:-10} POLL=${POLL:-1} bash tools/bench/$name-guest.sh /mnt/job/bench >/mnt/job/bench.log 2>&1"
+	"BENCH_JOBS='${BENCH_JOBS:-*}' BENCH_INLINE=${BENCH_INLINE:-} BENCH_NSTAT=${BENCH_NSTAT:-} BENCH_ZNS_SCHED=${BENCH_ZNS_SCHED:-} BENCH_WCACHE_KB=${BENCH_WCACHE_KB:-0} ROUNDS=${ROUNDS:-2} RUNTIME=${RUNTIME:-10} RUNS=${RUNS:-10} POLL=${POLL:-1} bash tools/bench/$name-guest.sh /mnt/job/bench >/mnt/job/bench.log 2>&1"
 hog=
 if [ "${HOG:-0}" = 1 ]; then
 	yes >/dev/null &
