@@ -397,17 +397,18 @@ void vssd_kv_prepare(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 now, u64 
 	struct vssd_kv *kv = ns->data;
 
 	vssd_assert_dispatching(ctrl);
+	if (cmd->sqe.common.opcode == nvme_cmd_flush) {
+		/* Everything dispatched before is durable (powerloss.c), NVM presented or not. */
+		vssd_kv_undo_flush(kv);
+		*deadline = vssd_kv_index_time(ctrl, now, 1);
+		return;
+	}
 	if (vssd_kv_presented_csi(ns) != VSSD_CSI_KV && cmd->sqe.common.opcode < 0x80) {
 		vssd_nvm_prepare_empty(ctrl, cmd, now, deadline);
 		return;
 	}
 	memset(vssd_kv_cmd(cmd), 0, sizeof(struct vssd_kv_cmd));
 	switch (cmd->sqe.common.opcode) {
-	case nvme_cmd_flush:
-		/* Everything dispatched before is durable (powerloss.c). */
-		vssd_kv_undo_flush(kv);
-		*deadline = vssd_kv_index_time(ctrl, now, 1);
-		break;
 	case VSSD_KV_OP_STORE:
 	case VSSD_SKV_OP_STORE:
 	case VSSD_SKV_OP_APPEND:

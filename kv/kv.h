@@ -124,8 +124,9 @@ struct vssd_kv {
 	u32 undo_bits;
 	u32 undo_nr;
 	u32 undo_cap;		/* 0: no cache */
+	u64 undo_bytes;		/* RAM the kept old values hold (mem.h charge) */
+	u64 undo_max_bytes;
 	struct vssd_wcache_stats undo_stats;
-	u64 undo_restore_failed;
 
 	/* Counters, dispatcher-written. */
 	u64 bytes_stored;
@@ -177,12 +178,13 @@ void vssd_kv_iters_forget(struct vssd_kv *kv, u64 owner);
 void vssd_kv_iters_close_all(struct vssd_kv *kv);
 
 /* powerloss.c: the write cache of a KV namespace */
-int vssd_kv_undo_init(struct vssd_kv *kv, u32 cap);
+int vssd_kv_undo_init(struct vssd_kv *kv, u32 cap, u64 max_bytes);
 void vssd_kv_undo_destroy(struct vssd_kv *kv);
 void vssd_kv_undo_flush(struct vssd_kv *kv);
 bool vssd_kv_undo_take(struct vssd_kv *kv, const struct vssd_kv_key *key,
 		       struct vssd_kv_entry *old, bool durable);
-u32 vssd_kv_undo_cut(struct vssd_kv *kv, const struct vssd_wcache_cut *cut, u32 *kept);
+u32 vssd_kv_undo_cut(struct vssd_kv *kv, const struct vssd_wcache_cut *cut, u32 *kept,
+		     u32 *failed);
 
 /* ns.c: the ops table; the namespace's life, identify data, statistics */
 u8 vssd_kv_presented_csi(const struct vssd_cs_ns *ns);

@@ -21,18 +21,25 @@ static u32 vssd_kv_cache_keys(struct vssd_ctrl *ctrl)
  * The keys a power off kept (keep_data, a power loss), when the namespace
  * still reads them the same way; else they are dropped.
  */
-static struct vssd_kv *vssd_kv_adopt(struct vssd_cs_ns *ns, const struct vssd_kv_conf *conf)
+static struct vssd_kv *vssd_kv_adopt(struct vssd_cs_ns *ns, const struct vssd_kv_conf *conf,
+				     const struct vssd_vlog_config *cfg)
 {
+	const struct vssd_vlog_config *was;
 	struct vssd_kv *kv = ns->kept;
 
 	if (!kv || ns->kept_ops != &vssd_cs_kv)
 		return NULL;
 	ns->kept = NULL;
 	ns->kept_ops = NULL;
+	/* The same limits and flash geometry: every kept value fits the new log as before. */
+	was = &kv->log.cfg;
 	if (kv->max_value == conf->max_value && kv->max_keys == conf->max_keys &&
-	    kv->log.cfg.capacity == ns->size)
+	    was->capacity == cfg->capacity && was->nr_dies == cfg->nr_dies &&
+	    was->page_size == cfg->page_size && was->pages_per_block == cfg->pages_per_block &&
+	    was->max_record == cfg->max_record && was->op_percent == cfg->op_percent &&
+	    was->gc_free_percent == cfg->gc_free_percent)
 		return kv;
-	pr_info("%s: namespace %u: its kept keys are dropped: size or KV limits changed\n",
+	pr_info("%s: namespace %u: its kept keys are dropped: size, KV limits or flash geometry changed\n",
 		vssd_ctrl_name(ns->ctrl), ns->nsid);
 	vssd_kv_index_destroy(kv);
 	kfree(kv);
@@ -55,7 +62,8 @@ static int vssd_kv_revive(struct vssd_cs_ns *ns, struct vssd_kv *kv,
 	ret = vssd_vlog_init(&kv->log, cfg, vssd_media_nand(ctrl));
 	if (ret)
 		goto out_index;
-	ret = vssd_kv_undo_init(kv, vssd_kv_cache_keys(ctrl));
+	ret = vssd_kv_undo_init(kv, vssd_kv_cache_keys(ctrl),
+				(u64)vssd_ctrl_params(ctrl)->wcache_kb << 10);
 	if (ret)
 		goto out_log;
 	for (node = rb_first(&kv->tree); node; node = rb_next(node)) {
@@ -108,7 +116,7 @@ static int vssd_kv_init(struct vssd_cs_ns *ns)
 		       vssd_ctrl_name(ctrl), ns->nsid, conf->max_value, p->max_transfer_kb);
 		return -EINVAL;
 	}
-	kv = vssd_kv_adopt(ns, conf);
+	kv = vssd_kv_adopt(ns, conf, &cfg);
 	if (kv)
 		return vssd_kv_revive(ns, kv, &cfg);
 	kv = kzalloc(sizeof(*kv), GFP_KERNEL);
@@ -131,7 +139,8 @@ static int vssd_kv_init(struct vssd_cs_ns *ns)
 		kfree(kv);
 		return ret;
 	}
-	ret = vssd_kv_undo_init(kv, vssd_kv_cache_keys(ctrl));
+	ret = vssd_kv_undo_init(kv, vssd_kv_cache_keys(ctrl),
+				(u64)vssd_ctrl_params(ctrl)->wcache_kb << 10);
 	if (ret) {
 		vssd_kv_index_destroy(kv);
 		vssd_vlog_destroy(&kv->log);
@@ -201,10 +210,10 @@ static void vssd_kv_cache_flush(struct vssd_cs_ns *ns)
 }
 
 static u32 vssd_kv_power_loss(struct vssd_cs_ns *ns, const struct vssd_wcache_cut *cut,
-			      u32 *kept)
+			      u32 *kept, u32 *failed)
 {
 	vssd_assert_dispatching(ns->ctrl);
-	return vssd_kv_undo_cut(ns->data, cut, kept);
+	return vssd_kv_undo_cut(ns->data, cut, kept, failed);
 }
 
 static void vssd_kv_forget(struct vssd_cs_ns *ns, u64 owner)

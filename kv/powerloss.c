@@ -7,14 +7,17 @@
  * Append, Delete) since it was last durable has an undo record holding the
  * entry it had before its first change since then, or none when it was
  * absent; records are kept in the order of each key's latest change.  A
- * Flush empties the list, as does a change with the cache turned off for
- * its key; a full list (wcache_kb / 4 records) writes back the key changed
- * longest ago.  At a power loss each record is decided by the cut's rule,
- * the random rule by vssd_wcache_mix(seed ^ vssd_wcache_mix(fnv1a64(key))),
- * and a lost key gets its old entry back.
+ * Flush empties the list, and a change with the cache turned off drops its
+ * key's record; the list holds wcache_kb / 4 records and old values of
+ * wcache_kb KiB at most (as mem.h charges them), and writes back the keys
+ * changed longest ago to stay within both.  At a power loss each record is
+ * decided by the cut's rule, the random rule by
+ * vssd_wcache_mix(seed ^ vssd_wcache_mix(fnv1a64(key))), and a lost key
+ * gets its old entry back.
  *
- * Owned by the dispatcher, as the rest of the KV state: every function
- * runs under the controller's dispatch lock.
+ * Owned by the dispatcher, as the rest of the KV state: everything but
+ * init and destroy (power on and off) runs under the controller's
+ * dispatch lock.
  */
 #include <linux/jhash.h>
 #include <linux/slab.h>
@@ -46,11 +49,16 @@ static u64 vssd_kv_undo_unit(const struct vssd_kv_key *key)
 	return h;
 }
 
-/* At power on: room for @cap records (0: no cache, every change durable). */
-int vssd_kv_undo_init(struct vssd_kv *kv, u32 cap)
+/*
+ * At power on: room for @cap records holding old values of @max_bytes at
+ * most (@cap 0: no cache, every change durable).
+ */
+int vssd_kv_undo_init(struct vssd_kv *kv, u32 cap, u64 max_bytes)
 {
 	INIT_LIST_HEAD(&kv->undo);
 	kv->undo_nr = 0;
+	kv->undo_bytes = 0;
+	kv->undo_max_bytes = max_bytes;
 	kv->undo_cap = cap;
 	memset(&kv->undo_stats, 0, sizeof(kv->undo_stats));
 	if (!cap)
@@ -73,11 +81,17 @@ static void vssd_kv_entry_free(struct vssd_kv_entry *e)
 	kfree(e);
 }
 
+static u64 vssd_kv_undo_charge(const struct vssd_kv_undo *u)
+{
+	return u->old ? vssd_kv_mem_charge(u->old->value->len, PAGE_SIZE) : 0;
+}
+
 static void vssd_kv_undo_drop(struct vssd_kv *kv, struct vssd_kv_undo *u)
 {
 	list_del(&u->order);
 	hlist_del(&u->hash);
 	kv->undo_nr--;
+	kv->undo_bytes -= vssd_kv_undo_charge(u);
 	vssd_kv_entry_free(u->old);
 	kfree(u);
 }
@@ -154,16 +168,28 @@ bool vssd_kv_undo_take(struct vssd_kv *kv, const struct vssd_kv_key *key,
 	list_add_tail(&u->order, &kv->undo);
 	hlist_add_head(&u->hash, &kv->undo_buckets[vssd_kv_undo_bucket(kv, key)]);
 	kv->undo_nr++;
+	kv->undo_bytes += vssd_kv_undo_charge(u);
 	kv->undo_stats.logged++;
+	/* Old values beyond the cache's size: the oldest changes are written back. */
+	while (kv->undo_bytes > kv->undo_max_bytes) {
+		kv->undo_stats.drained++;
+		vssd_kv_undo_drop(kv, list_first_entry(&kv->undo, struct vssd_kv_undo, order));
+	}
 	return true;
 }
 
-/* A lost change: the key's present entry goes, its old one comes back. */
-static void vssd_kv_undo_restore(struct vssd_kv *kv, struct vssd_kv_undo *u)
+/*
+ * A lost change: the key's present entry goes, its old one comes back.
+ * False when the old value finds no room in the log: the key keeps its
+ * new value (the rule allows both).
+ */
+static bool vssd_kv_undo_restore(struct vssd_kv *kv, struct vssd_kv_undo *u)
 {
 	struct vssd_kv_entry *cur = vssd_kv_lookup(kv, &u->key), *old = u->old;
 	u64 done;
 
+	if (old && vssd_vlog_append(&kv->log, &old->item, old->value->len, 0, &done))
+		return false;
 	if (cur) {
 		vssd_kv_erase(kv, cur);
 		vssd_vlog_remove(&kv->log, &cur->item);
@@ -171,22 +197,23 @@ static void vssd_kv_undo_restore(struct vssd_kv *kv, struct vssd_kv_undo *u)
 		kv->mem_used -= vssd_kv_mem_charge(cur->value->len, PAGE_SIZE);
 		vssd_kv_entry_free(cur);
 	}
-	u->old = NULL;
 	if (!old)
-		return;
-	if (vssd_vlog_append(&kv->log, &old->item, old->value->len, 0, &done)) {
-		kv->undo_restore_failed++;
-		vssd_kv_entry_free(old);
-		return;
-	}
+		return true;
+	kv->undo_bytes -= vssd_kv_undo_charge(u);
+	u->old = NULL;
 	vssd_kv_insert(kv, old);
 	kv->value_bytes += old->value->len;
 	kv->mem_used += vssd_kv_mem_charge(old->value->len, PAGE_SIZE);
+	return true;
 }
 
-u32 vssd_kv_undo_cut(struct vssd_kv *kv, const struct vssd_wcache_cut *cut, u32 *kept)
+u32 vssd_kv_undo_cut(struct vssd_kv *kv, const struct vssd_wcache_cut *cut, u32 *kept,
+		     u32 *failed)
 {
 	u32 n = kv->undo_nr, pos = 0, lost = 0, prefix;
+	u64 unit;
+
+	*failed = 0;
 	struct vssd_kv_undo *u, *next;
 
 	prefix = vssd_div64_rem(vssd_wcache_mix(cut->seed), (u64)n + 1);
@@ -195,8 +222,8 @@ u32 vssd_kv_undo_cut(struct vssd_kv *kv, const struct vssd_wcache_cut *cut, u32 
 
 		switch (cut->rule) {
 		case VSSD_WCACHE_RANDOM:
-			keep = vssd_div64_rem(vssd_wcache_mix(cut->seed ^
-							      vssd_wcache_mix(vssd_kv_undo_unit(&u->key))),
+			unit = vssd_wcache_mix(vssd_kv_undo_unit(&u->key));
+			keep = vssd_div64_rem(vssd_wcache_mix(cut->seed ^ unit),
 					      VSSD_WCACHE_PERMILLE) < cut->keep_permille;
 			break;
 		case VSSD_WCACHE_PREFIX:
@@ -208,8 +235,10 @@ u32 vssd_kv_undo_cut(struct vssd_kv *kv, const struct vssd_wcache_cut *cut, u32 
 		}
 		pos++;
 		if (!keep) {
-			vssd_kv_undo_restore(kv, u);
-			lost++;
+			if (vssd_kv_undo_restore(kv, u))
+				lost++;
+			else
+				(*failed)++;
 		}
 		vssd_kv_undo_drop(kv, u);
 	}

@@ -3,6 +3,7 @@
 
     powerloss_check.py CTRL_DIR NSID SEEDS OPS WINDOW RULE...
     powerloss_check.py kv CTRL_DIR NSID SEEDS OPS NKEYS RULE...
+    powerloss_check.py concurrent CTRL_DIR NSID SEEDS PROCS BLOCKS RULE...
 
 For each seed: a random sequence of OPS commands on the first WINDOW
 blocks of namespace NSID (Write and Write Zeroes with and without FUA,
@@ -24,12 +25,20 @@ With "kv" the namespace is a KV namespace and the unit is the key: NKEYS
 keys are stored (values of 1 byte to 8 KiB) and deleted at random between
 Flushes, the cache holds wcache_kb / 4 keys, and after the power cycle
 every key must be present with the value the model predicts, or absent.
+
+With "concurrent" PROCS processes write their own BLOCKS blocks each, with
+and without FUA, and Flush now and then, all at once; the power is cut
+while they run.  After the power cycle every block must hold exactly one
+version its process wrote (no torn block), no older than the last version
+a completed FUA write or a completed Flush made durable, no newer than
+the last one submitted.
 """
 import collections
 import os
 import random
 import struct
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from nvme_ioctl import Device  # noqa: E402
@@ -70,28 +79,55 @@ def write_attr(path, value):
 
 
 class Model:
-    """What the blocks hold, and the cache's undo entries in order."""
+    """What the units hold, and the cache's undo entries in order.
 
-    def __init__(self, content, cap):
+    charge(old) is the RAM an undo entry's old content counts against
+    max_bytes (KV namespaces); blocks count none.
+    """
+
+    def __init__(self, content, cap, max_bytes=None, charge=lambda old: 0):
         self.cur = list(content)
         self.cache = collections.OrderedDict()
         self.cap = cap
+        self.max_bytes = max_bytes
+        self.charge = charge
+        self.bytes = 0
         self.drained = 0
+
+    def _drop_front(self):
+        _, old = self.cache.popitem(last=False)
+        self.bytes -= self.charge(old)
+        self.drained += 1
 
     def write(self, lba, data, durable):
         if durable:
-            self.cache.pop(lba, None)
+            if lba in self.cache:
+                self.bytes -= self.charge(self.cache.pop(lba))
         elif lba in self.cache:
             self.cache.move_to_end(lba)
         else:
             if len(self.cache) == self.cap:
-                self.cache.popitem(last=False)
-                self.drained += 1
+                self._drop_front()
             self.cache[lba] = self.cur[lba]
+            self.bytes += self.charge(self.cur[lba])
+            while self.max_bytes is not None and self.bytes > self.max_bytes:
+                self._drop_front()
         self.cur[lba] = data
+
+    def write_range(self, slba, datas, durable):
+        """One command: more blocks than the cache holds write it all back first."""
+        if not durable and len(datas) >= self.cap:
+            self.drained += len(self.cache)
+            self.cache.clear()
+        for k, data in enumerate(datas):
+            if durable or len(datas) - k <= self.cap:
+                self.write(slba + k, data, durable)
+            else:
+                self.cur[slba + k] = data
 
     def flush(self):
         self.cache.clear()
+        self.bytes = 0
 
     def cut(self, rule, permille, seed, unit=lambda u: u):
         n = len(self.cache)
@@ -122,7 +158,8 @@ class Checker:
         self.open()
 
     def open(self):
-        self.dev = Device("/dev/vssd" + attr(f"{self.ctrl_dir}/index"))
+        self.dev_path = "/dev/vssd" + attr(f"{self.ctrl_dir}/index")
+        self.dev = Device(self.dev_path)
 
     def io(self, opcode, cdw, data=None, read_len=0, what=""):
         c = self.dev.io(opcode, self.nsid, cdw, data=data, read_len=read_len)
@@ -173,21 +210,18 @@ class Checker:
                 data = [rng.randbytes(bs) for _ in range(nlb)]
                 self.io(OP_WRITE, {10: slba, 11: 0, 12: (nlb - 1) | (FUA if fua else 0)},
                         data=b"".join(data), what=f"op {i} write {slba}+{nlb}")
-                for k in range(nlb):
-                    model.write(slba + k, data[k], fua or not vwc)
+                model.write_range(slba, data, fua or not vwc)
                 counts["fua" if fua else "write"] += 1
             elif r < 0.70:
                 self.io(OP_WZ, {10: slba, 11: 0, 12: (nlb - 1) | (FUA if fua else 0)},
                         what=f"op {i} write zeroes {slba}+{nlb}")
-                for k in range(nlb):
-                    model.write(slba + k, bytes(bs), fua or not vwc)
+                model.write_range(slba, [bytes(bs)] * nlb, fua or not vwc)
                 counts["write_zeroes"] += 1
             elif r < 0.77:
                 rng_bytes = struct.pack("<IIQ", 0, nlb, slba)
                 self.io(OP_DSM, {10: 0, 11: 1 << 2}, data=rng_bytes,
                         what=f"op {i} deallocate {slba}+{nlb}")
-                for k in range(nlb):
-                    model.write(slba + k, bytes(bs), not vwc)
+                model.write_range(slba, [bytes(bs)] * nlb, not vwc)
                 counts["deallocate"] += 1
             elif r < 0.84:
                 # A source that does not overlap the destination.
@@ -197,9 +231,8 @@ class Checker:
                 rng_bytes = bytes(8) + struct.pack("<QH", src, nlb - 1) + bytes(14)
                 self.io(OP_COPY, {10: slba, 11: 0, 12: FUA if fua else 0}, data=rng_bytes,
                         what=f"op {i} copy {src}+{nlb} to {slba}")
-                data = [model.cur[src + k] for k in range(nlb)]
-                for k in range(nlb):
-                    model.write(slba + k, data[k], fua or not vwc)
+                model.write_range(slba, [model.cur[src + k] for k in range(nlb)],
+                                  fua or not vwc)
                 counts["copy"] += 1
             elif r < 0.97:
                 self.io(OP_FLUSH, {}, what=f"op {i} flush")
@@ -247,6 +280,25 @@ def fnv1a64(key):
     return h
 
 
+def kv_charge(value):
+    """The RAM a KV value is charged (kv/mem.c), None for an absent key."""
+    if value is None:
+        return 0
+
+    def slab(size):
+        b = 8
+        while b < size:
+            b <<= 1
+        return b
+    n = len(value)
+    if 16 + n <= 2048:
+        vb = slab(16 + n)
+    else:
+        pages = (n + 4095) // 4096
+        vb = slab(16 + pages * 8) + pages * 4096
+    return 128 + vb
+
+
 KV_STORE, KV_RETRIEVE, KV_DELETE = 0x01, 0x02, 0x10
 KV_NOT_FOUND = 0x87
 
@@ -268,6 +320,7 @@ class KvChecker(Checker):
         self.keys = [b"pl-%d" % i for i in range(nkeys)]
         kb = int(attr(f"{ctrl_dir}/wcache_kb"))
         self.cap = max(kb // 4, 1) if kb else 0
+        self.max_bytes = kb << 10
         self.dev = None
         self.open()
 
@@ -285,7 +338,7 @@ class KvChecker(Checker):
     def run(self, seed, ops, rule):
         rng = random.Random(seed)
         self.set_vwc(True)
-        model = Model({}, self.cap)
+        model = Model({}, self.cap, self.max_bytes, kv_charge)
         model.cur = self.read_all()
         self.io(OP_FLUSH, {}, what="first flush")
         vwc = True
@@ -349,7 +402,96 @@ class KvChecker(Checker):
         return lost, kept
 
 
+def pattern(bs, lba, version):
+    """Version @version of block @lba: its numbers, then bytes derived from them."""
+    head = struct.pack("<QQ", lba, version)
+    return head + random.Random(lba << 32 | version).randbytes(bs - len(head))
+
+
+def writer(chk_dev, nsid, bs, blocks, seed, stop, out):
+    """One process: writes and Flushes until an error or @stop; reports its view."""
+    dev = Device(chk_dev)
+    rng = random.Random(seed)
+    submitted = {b: 0 for b in blocks}
+    completed = dict(submitted)
+    durable = dict(submitted)
+    n = 0
+    while not stop.is_set():
+        if rng.random() < 0.1:
+            snap = dict(completed)
+            if dev.io(OP_FLUSH, nsid, {}).status:
+                break
+            for b, v in snap.items():
+                durable[b] = max(durable[b], v)
+            continue
+        b = rng.choice(blocks)
+        v = submitted[b] + 1
+        fua = rng.random() < 0.2
+        submitted[b] = v
+        c = dev.io(OP_WRITE, nsid, {10: b, 11: 0, 12: FUA if fua else 0},
+                   data=pattern(bs, b, v))
+        if c.status:
+            break
+        completed[b] = v
+        if fua:
+            durable[b] = max(durable[b], v)
+        n += 1
+    out.put((submitted, durable, n))
+
+
+def concurrent(ctrl_dir, nsid, seeds, procs, per, rules):
+    import multiprocessing as mp
+    chk = Checker(ctrl_dir, nsid, procs * per)
+    bs = chk.bs
+    total = 0
+    for s in range(seeds):
+        rule = rules[s % len(rules)]
+        rng = random.Random(5000 + s)
+        # Every block starts at version 0, durable.
+        for b in range(procs * per):
+            chk.io(OP_WRITE, {10: b, 11: 0, 12: FUA}, data=pattern(bs, b, 0), what="prefill")
+        chk.set_vwc(True)
+        stop, out = mp.Event(), mp.Queue()
+        ps = [mp.Process(target=writer, args=(chk.dev_path, nsid, bs,
+                                                  list(range(p * per, (p + 1) * per)),
+                                                  rng.getrandbits(32), stop, out))
+              for p in range(procs)]
+        for p in ps:
+            p.start()
+        time.sleep(rng.uniform(0.3, 1.5))
+        line = {"all": "all", "random": f"random 50 {rng.getrandbits(63)}",
+                "prefix": f"prefix {rng.getrandbits(63)}"}[rule]
+        write_attr(f"{ctrl_dir}/faults/powerloss", line)
+        told = attr(f"{ctrl_dir}/faults/powerloss")
+        stop.set()
+        views = [out.get(timeout=60) for _ in ps]
+        for p in ps:
+            p.join(60)
+        chk.power_cycle()
+        after = chk.read_all()
+        writes = 0
+        for submitted, durable, n in views:
+            writes += n
+            for b in submitted:
+                got = struct.unpack("<QQ", after[b][:16])
+                v = got[1]
+                if got[0] != b or after[b] != pattern(bs, b, v):
+                    fail(f"seed {s}: block {b} is torn or foreign after '{line}'")
+                if not durable[b] <= v <= submitted[b]:
+                    fail(f"seed {s}: block {b} holds version {v} after '{line}', "
+                         f"durable {durable[b]}, last submitted {submitted[b]}")
+        total += writes
+        log(f"seed {s}: {procs} processes, {writes} writes, cut '{told}': every block "
+            "a whole version between its durable and its last one")
+    if not total:
+        fail("no process wrote anything: the check proved nothing")
+
+
 def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "concurrent":
+        a = sys.argv[2:]
+        concurrent(a[0], int(a[1]), int(a[2]), int(a[3]), int(a[4]), a[5:])
+        return
     kv = len(sys.argv) > 1 and sys.argv[1] == "kv"
     args = sys.argv[2:] if kv else sys.argv[1:]
     if len(args) < 6:

@@ -43,6 +43,16 @@ log "128 reads in $took s: $lost lost, $aborted aborted"
 expect_eq "aborted = lost" "$lost" "$aborted"
 kmsg_since "$mark" | grep -q "timed out, aborted" || fail "no timeout logged"
 expect_eq "nothing lost now" "" "$(cat "$VSSD_CFS/lc/faults/lost")"
+# Every read lost: each is lost once, sent again and not lost again.
+echo "read every 1 lost" >"$nsdir/faults/latency" || fail "lost rule refused"
+start=$(date +%s)
+dd if="$dev" of="$tmp/back4" bs=32k count=4 iflag=direct status=none ||
+	fail "reads that are all lost failed"
+took=$(($(date +%s) - start))
+cmp -s "$tmp/back4" <(head -c $((128 << 10)) "$tmp/data") || fail "data of lost reads differs"
+expect_eq "4 more lost" $((lost + 4)) "$(vssd_ns_stat lc 1 lost_cmds)"
+[ "$took" -le 12 ] || fail "4 lost reads took $took s with a 1 s timeout"
+log "4 reads, each lost once and sent again, in $took s"
 
 # The character device: Abort finds a lost command by its queue and identifier.
 echo "read every 1 lost" >"$nsdir/faults/latency" || fail "lost rule refused"

@@ -120,11 +120,15 @@ static void vssd_admin_set_features(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd
 		break;
 	case NVME_FEAT_VOLATILE_WC:
 		/* Turned off, the cache writes back what it holds. */
+		/*
+		 * Off first, then written back: a write that still saw it
+		 * on is in the cache by the time the flush takes its lock.
+		 */
+		WRITE_ONCE(ctrl->features.volatile_wc, cdw11 & 1);
 		if (!(cdw11 & 1)) {
 			vssd_pl_flush_all(ctrl);
 			vssd_cs_cache_flush_all(ctrl);
 		}
-		WRITE_ONCE(ctrl->features.volatile_wc, cdw11 & 1);
 		break;
 	case NVME_FEAT_NUM_QUEUES:
 		/* Fixed at power-on: report what exists. */
@@ -168,9 +172,9 @@ static void vssd_admin_exec_format(struct vssd_cmd *cmd)
 	for (ns = vssd_ns_after(ctrl, 0); ns; ns = vssd_ns_after(ctrl, ns->cs.nsid)) {
 		if (nsid != NVME_NSID_ALL && nsid != ns->cs.nsid)
 			continue;
-		/* A format is durable when it completes. */
-		vssd_pl_flush(ns);
-		vssd_store_discard(&ns->cs.store, 0, ns->cs.store.size);
+		/* Durable when it completes; nothing changes once the power is lost. */
+		if (!vssd_pl_format(ns))
+			cmd->status = VSSD_SC(NVME_SC_NS_NOT_READY);
 	}
 }
 

@@ -166,6 +166,8 @@ static blk_status_t vssd_blk_queue_rq(struct blk_mq_hw_ctx *hctx,
 		pdu->retries = 0;
 		rq->rq_flags |= RQF_DONTPREP;
 	}
+	/* Sent again: a fault rule does not lose it twice (fault/lost.c). */
+	cmd->no_lose = pdu->retries > 0;
 	cmd->foreign = false;
 	cmd->owner = 0;
 	cmd->complete = vssd_blk_complete;
@@ -189,9 +191,9 @@ static enum blk_eh_timer_return vssd_blk_timeout(struct request *rq)
 
 	if (!vssd_lost_take(ctrl, cmd))
 		return BLK_EH_RESET_TIMER;
-	pr_warn_ratelimited("%s: namespace %u: tag %u timed out, aborted (retry %u of %u)\n",
+	pr_warn_ratelimited("%s: namespace %u: tag %u timed out, aborted%s\n",
 			    vssd_ctrl_name(ctrl), cmd->ns->cs.nsid, rq->tag,
-			    pdu->retries + 1, VSSD_BLK_RETRIES);
+			    pdu->retries < VSSD_BLK_RETRIES ? ", sent again" : "");
 	if (pdu->retries < VSSD_BLK_RETRIES) {
 		pdu->retries++;
 		blk_mq_requeue_request(rq, true);

@@ -123,8 +123,11 @@ static int vssd_user_submit(struct vssd_ctrl *ctrl, struct vssd_ns *ns,
 	uc->cmd.sqe.common.cdw14 = cpu_to_le32(c->cdw14);
 	uc->cmd.sqe.common.cdw15 = cpu_to_le32(c->cdw15);
 	uc->cmd.qid = admin ? 0 : vssd_pick_io_queue(ctrl);
-	/* An identifier Abort can name (faults/lost lists it). */
-	uc->cmd.sqe.common.command_id = (u16)atomic_inc_return(&ctrl->next_cid);
+	/*
+	 * An identifier Abort can name (faults/lost lists it), above every
+	 * block device tag (queue_depth is at most 4096): 8000h to FFFFh.
+	 */
+	uc->cmd.sqe.common.command_id = 0x8000 | (u16)atomic_inc_return(&ctrl->next_cid);
 	uc->cmd.complete = vssd_user_cmd_done;
 	vssd_submit_direct(ctrl, &uc->cmd);
 	/* Deadlines are finite, a lost command's too (fault/lost.c). */

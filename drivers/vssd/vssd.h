@@ -307,16 +307,17 @@ struct vssd_ctrl {
 	u64 wear_checked;
 	int wear_seen;
 	struct config_group faults_group;	/* faults/ */
-	/*
-	 * Power loss (fault/powerloss.c): set by faults/powerloss under
-	 * ctrl->lock, cleared at power on; the dispatcher refuses I/O while
-	 * it is set.  pl_last says what the last one did.
-	 */
 	/* Commands a latency rule lost, until aborted (fault/lost.c). */
 	spinlock_t lost_lock;
 	struct list_head lost;
 	atomic_t next_cid;		/* of the character device's commands */
 	struct delayed_work lost_work;
+	/*
+	 * Power loss (fault/powerloss.c): set by faults/powerloss under
+	 * ctrl->lock, cleared at power on; the dispatcher refuses I/O while
+	 * it is set.  The namespaces keep their data until the power on
+	 * after it (pl_keep).  pl_last says what the last one did.
+	 */
 	bool power_lost;
 	bool pl_keep;		/* from a power loss to the next power on */
 	u64 unsafe_shutdowns;
@@ -466,8 +467,9 @@ bool vssd_pl_lock(struct vssd_cmd *cmd);
 void vssd_pl_unlock(struct vssd_cmd *cmd);
 bool vssd_pl_durable(struct vssd_cmd *cmd);
 void vssd_pl_log(struct vssd_cmd *cmd, u64 slba, u64 nlb, bool durable);
-void vssd_pl_flush(struct vssd_ns *ns);
-void vssd_pl_flush_all(struct vssd_ctrl *ctrl);
+bool vssd_pl_flush(struct vssd_ns *ns);
+bool vssd_pl_flush_all(struct vssd_ctrl *ctrl);
+bool vssd_pl_format(struct vssd_ns *ns);
 void vssd_pl_exec_flush(struct vssd_cmd *cmd);
 int vssd_pl_parse(const char *line, struct vssd_wcache_cut *cut);
 int vssd_pl_cut(struct vssd_ctrl *ctrl, const struct vssd_wcache_cut *cut);

@@ -85,7 +85,12 @@ struct vssd_cmd {
 	u64 submit_ns;
 	struct timerqueue_node deadline;
 	struct llist_node node;
-	/* A fault rule lost it (fault/lost.c): on ctrl->lost while held. */
+	/*
+	 * A fault rule lost it (fault/lost.c): on ctrl->lost while held.
+	 * @no_lose, the front end's (zeroed or set before submission): a
+	 * command sent again after it was lost, which no rule loses again.
+	 */
+	bool no_lose;
 	bool lost;
 	bool lost_held;
 	u64 lost_until;
@@ -196,7 +201,8 @@ struct vssd_cs_zone_limits {
  * @cache_flush: its volatile write cache is written back (Flush of all
  *	namespaces, Format, the cache turned off); Documentation/faults.rst
  * @power_loss: the power fails: each change in the cache is lost or kept
- *	by @cut; returns how many were lost, *@kept how many kept
+ *	by @cut; returns how many were lost, *@kept how many kept, *@failed
+ *	how many of the kept ones the rule would have lost (no memory)
  * @drop_kept: free the data ns_exit() kept (@kept), which no power on
  *	takes back (the namespace is removed or its command set changed)
  *
@@ -238,7 +244,8 @@ struct vssd_cs_ops {
 	bool (*zone_limits)(struct vssd_cs_ns *ns, struct vssd_cs_zone_limits *lim);
 	void (*zone_report)(struct vssd_cs_ns *ns, u32 idx, struct vssd_cs_zone *zone);
 	void (*cache_flush)(struct vssd_cs_ns *ns);
-	u32 (*power_loss)(struct vssd_cs_ns *ns, const struct vssd_wcache_cut *cut, u32 *kept);
+	u32 (*power_loss)(struct vssd_cs_ns *ns, const struct vssd_wcache_cut *cut, u32 *kept,
+			  u32 *failed);
 	void (*drop_kept)(struct vssd_cs_ns *ns);
 };
 

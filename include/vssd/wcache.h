@@ -12,16 +12,11 @@
  * the caller keeps, of @cap entries, each the size of one unit (so the
  * memory the undo data takes is bounded by the cache size).
  *
- * The atomic unit is the caller's choice, a u64 index.  The block
- * namespaces are to use the logical block: Identify reports AWUPF = 0, which
- * promises atomicity for one logical block across a power failure, and every
- * command changes whole logical blocks, so no unit is ever half written and
- * FUA and Flush apply exactly to the blocks the host named.  With 4096-byte
- * blocks that is the store's page; with 512-byte blocks a 4 KiB write can
- * come back partly old and partly new, at 512-byte boundaries, as AWUPF = 0
- * allows.
+ * The atomic unit is the caller's choice, a u64 index: the block
+ * namespaces use the logical block (drivers/vssd/fault/powerloss.c).
  *
- * Who calls what, in dispatch order (the order is what Flush refers to):
+ * Who calls what, in the order the writes change the data (the order a
+ * Flush refers to):
  *
  *   vssd_wcache_write()    a write of one unit that is not durable when it
  *                          completes: Write, Write Zeroes, Dataset
@@ -66,11 +61,9 @@
  *                         keep their new content, the other n - k get their
  *                         old content back.
  *
- * Not locked: the caller serialises every call.  The block namespaces are
- * to call it under the controller's dispatch lock, where their commands are
- * put in order (nothing calls it yet); being pure, it asserts no lock.
- * Init and destroy may sleep, nothing else does.  Pure code (see
- * include/vssd/pure.h): selftests/unit runs it in userspace.
+ * Not locked: the caller serialises every call (the block namespaces under
+ * their ns->pl.lock).  Init and destroy may sleep, nothing else does.  Pure
+ * code (see include/vssd/pure.h): selftests/unit runs it in userspace.
  */
 #ifndef VSSD_WCACHE_H
 #define VSSD_WCACHE_H
@@ -124,7 +117,11 @@ void vssd_wcache_destroy(struct vssd_wcache *wc);
 /* A slot below cap to fill with @unit's present content, or VSSD_WCACHE_NO_SLOT. */
 u32 vssd_wcache_write(struct vssd_wcache *wc, u64 unit);
 void vssd_wcache_write_durable(struct vssd_wcache *wc, u64 unit);
+/* vssd_wcache_write_durable() of @n units from @first, in O(min(n, nr)). */
+void vssd_wcache_write_durable_range(struct vssd_wcache *wc, u64 first, u64 n);
 void vssd_wcache_flush(struct vssd_wcache *wc);
+/* Every unit is written back to make room (counted as drained, not flushed). */
+void vssd_wcache_drain(struct vssd_wcache *wc);
 
 /*
  * Calls @restore(@priv, unit, slot) for every unit that gets its old content

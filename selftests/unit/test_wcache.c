@@ -217,6 +217,37 @@ UNIT_TEST(fua_not_undone)
 	dev_exit(&d);
 }
 
+/*
+ * A durable range forgets exactly the cached units inside it, whether it
+ * is shorter than the cache (unit by unit) or longer (a walk of the
+ * cache); drain empties it as written back.
+ */
+UNIT_TEST(durable_range_and_drain)
+{
+	struct vssd_wcache wc;
+	u64 u;
+
+	EXPECT_EQ(vssd_wcache_init(&wc, 8), 0);
+	for (u = 10; u < 18; u++)
+		vssd_wcache_write(&wc, u);
+	vssd_wcache_write_durable_range(&wc, 12, 3);	/* 3 <= 8 cached */
+	EXPECT_EQ(wc.nr, 5);
+	EXPECT(!vssd_wcache_dirty(&wc, 12) && !vssd_wcache_dirty(&wc, 14));
+	EXPECT(vssd_wcache_dirty(&wc, 11) && vssd_wcache_dirty(&wc, 15));
+	vssd_wcache_write_durable_range(&wc, 0, 16);	/* 16 > 5 cached: a walk */
+	EXPECT_EQ(wc.nr, 2);
+	EXPECT(vssd_wcache_dirty(&wc, 16) && vssd_wcache_dirty(&wc, 17));
+	EXPECT_EQ(wc.stats.superseded, 6);
+	vssd_wcache_write_durable_range(&wc, 17, ~0ULL - 17);	/* to the end of u64 */
+	EXPECT_EQ(wc.nr, 1);
+	EXPECT_EQ(vssd_wcache_check(&wc), 0);
+	vssd_wcache_drain(&wc);
+	EXPECT_EQ(wc.nr, 0);
+	EXPECT_EQ(wc.stats.drained, 1);
+	EXPECT_EQ(vssd_wcache_check(&wc), 0);
+	vssd_wcache_destroy(&wc);
+}
+
 /* Overwrites between durable points: one entry, the oldest content. */
 UNIT_TEST(overwrite_chain)
 {
@@ -708,6 +739,7 @@ int main(void)
 		UNIT_CASE(any_unit_number),
 		UNIT_CASE(flush_makes_durable),
 		UNIT_CASE(fua_not_undone),
+		UNIT_CASE(durable_range_and_drain),
 		UNIT_CASE(overwrite_chain),
 		UNIT_CASE(capacity_drain),
 		UNIT_CASE(deallocate_is_a_write),

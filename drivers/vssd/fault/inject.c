@@ -131,12 +131,16 @@ void vssd_fault_delay(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd, u64 now, u64
 		own = vssd_fault_draw(&f->rules.delay[kind]);
 		all = vssd_fault_draw(&f->rules.delay[VSSD_FAULT_KIND_ALL]);
 		spin_unlock(&f->lock);
-		if (own == VSSD_FAULT_LOST || all == VSSD_FAULT_LOST) {
+		if ((own == VSSD_FAULT_LOST || all == VSSD_FAULT_LOST) && !cmd->no_lose) {
 			/* fault/lost.c holds it; the deadline is its limit. */
 			cmd->lost = true;
 			vssd_stat_inc(&ns->stats.lost, 1);
 			extra = (u64)VSSD_FAULT_MAX_US * NSEC_PER_USEC;
 		} else {
+			if (own == VSSD_FAULT_LOST)
+				own = 0;
+			if (all == VSSD_FAULT_LOST)
+				all = 0;
 			extra = own + all;
 		}
 	}

@@ -8,9 +8,10 @@
  *   - an Abort (admin 08h) naming its submission queue and command
  *     identifier;
  *   - the block device's request timeout (io_timeout in the queue's sysfs
- *     directory), the host driver's turn: the request is sent again, up to
- *     VSSD_LOST_RETRIES times, as the Linux NVMe host retries an aborted
- *     command;
+ *     directory), the host driver's turn: the request is sent again, as
+ *     the Linux NVMe host retries an aborted command, and not lost again
+ *     (struct vssd_cmd.no_lose), so that no request waits more than one
+ *     timeout or the limit below;
  *   - VSSD_FAULT_MAX_US after it was lost, the controller's own limit, so
  *     that no submitter waits forever (a front end that has no timeout,
  *     such as the character device, gets it back then);
@@ -18,9 +19,10 @@
  *     for a transport can still be waiting.
  *
  * Each of them completes the command with Command Abort Requested.  The
- * list is under ctrl->lost_lock (a spinlock: the block layer's timeout
- * handler takes it); whoever takes a command off the list completes it,
- * exactly once.
+ * list is under ctrl->lost_lock (a spinlock, taken in process context
+ * only: workers, the block layer's timeout work, the sweep, Abort's
+ * worker); whoever takes a command off the list completes it, exactly
+ * once.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -59,7 +61,7 @@ static void vssd_lost_sweep(struct work_struct *work)
 	LIST_HEAD(due);
 	bool more;
 
-	spin_lock_irq(&ctrl->lost_lock);
+	spin_lock(&ctrl->lost_lock);
 	list_for_each_entry_safe(cmd, next, &ctrl->lost, lost_link) {
 		if (cmd->lost_until > now)
 			continue;
@@ -67,7 +69,7 @@ static void vssd_lost_sweep(struct work_struct *work)
 		list_add_tail(&cmd->lost_link, &due);
 	}
 	more = !list_empty(&ctrl->lost);
-	spin_unlock_irq(&ctrl->lost_lock);
+	spin_unlock(&ctrl->lost_lock);
 	list_for_each_entry_safe(cmd, next, &due, lost_link) {
 		list_del_init(&cmd->lost_link);
 		vssd_lost_done(ctrl, cmd);
@@ -87,10 +89,10 @@ void vssd_lost_init(struct vssd_ctrl *ctrl)
 void vssd_lost_hold(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd)
 {
 	cmd->lost_until = ktime_get_ns() + (u64)VSSD_FAULT_MAX_US * NSEC_PER_USEC;
-	spin_lock_irq(&ctrl->lost_lock);
+	spin_lock(&ctrl->lost_lock);
 	list_add_tail(&cmd->lost_link, &ctrl->lost);
 	cmd->lost_held = true;
-	spin_unlock_irq(&ctrl->lost_lock);
+	spin_unlock(&ctrl->lost_lock);
 	schedule_delayed_work(&ctrl->lost_work, msecs_to_jiffies(VSSD_LOST_SWEEP_MS));
 }
 
@@ -102,15 +104,16 @@ bool vssd_lost_abort(struct vssd_ctrl *ctrl, u16 qid, u16 cid)
 {
 	struct vssd_cmd *cmd, *found = NULL;
 
-	spin_lock_irq(&ctrl->lost_lock);
+	spin_lock(&ctrl->lost_lock);
 	list_for_each_entry(cmd, &ctrl->lost, lost_link) {
-		if (cmd->qid == qid && cmd->sqe.common.command_id == cid) {
+		/* A local Abort: commands forwarded for remote hosts have their ids. */
+		if (cmd->qid == qid && cmd->sqe.common.command_id == cid && !cmd->foreign) {
 			found = cmd;
 			vssd_lost_unlink(ctrl, cmd);
 			break;
 		}
 	}
-	spin_unlock_irq(&ctrl->lost_lock);
+	spin_unlock(&ctrl->lost_lock);
 	if (found)
 		vssd_lost_done(ctrl, found);
 	return found;
@@ -122,14 +125,13 @@ bool vssd_lost_abort(struct vssd_ctrl *ctrl, u16 qid, u16 cid)
  */
 bool vssd_lost_take(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd)
 {
-	unsigned long flags;
 	bool lost;
 
-	spin_lock_irqsave(&ctrl->lost_lock, flags);
+	spin_lock(&ctrl->lost_lock);
 	lost = cmd->lost_held;
 	if (lost)
 		vssd_lost_unlink(ctrl, cmd);
-	spin_unlock_irqrestore(&ctrl->lost_lock, flags);
+	spin_unlock(&ctrl->lost_lock);
 	return lost;
 }
 
@@ -140,11 +142,11 @@ void vssd_lost_stop(struct vssd_ctrl *ctrl)
 
 	cancel_delayed_work_sync(&ctrl->lost_work);
 	for (;;) {
-		spin_lock_irq(&ctrl->lost_lock);
+		spin_lock(&ctrl->lost_lock);
 		cmd = list_first_entry_or_null(&ctrl->lost, struct vssd_cmd, lost_link);
 		if (cmd)
 			vssd_lost_unlink(ctrl, cmd);
-		spin_unlock_irq(&ctrl->lost_lock);
+		spin_unlock(&ctrl->lost_lock);
 		if (!cmd)
 			break;
 		vssd_lost_done(ctrl, cmd);
@@ -158,7 +160,7 @@ ssize_t vssd_lost_show(struct vssd_ctrl *ctrl, char *page)
 	struct vssd_cmd *cmd;
 	ssize_t n = 0;
 
-	spin_lock_irq(&ctrl->lost_lock);
+	spin_lock(&ctrl->lost_lock);
 	list_for_each_entry(cmd, &ctrl->lost, lost_link) {
 		u64 age = now + (u64)VSSD_FAULT_MAX_US * NSEC_PER_USEC - cmd->lost_until;
 
@@ -171,6 +173,6 @@ ssize_t vssd_lost_show(struct vssd_ctrl *ctrl, char *page)
 				   le32_to_cpu(cmd->sqe.common.nsid), cmd->sqe.common.opcode,
 				   div_u64(age, NSEC_PER_MSEC));
 	}
-	spin_unlock_irq(&ctrl->lost_lock);
+	spin_unlock(&ctrl->lost_lock);
 	return n;
 }

@@ -18,10 +18,18 @@
  * command fails until the controller is powered off and on again.  The
  * block namespaces keep their data across that power cycle.
  *
+ * A command that writes more blocks than the cache holds first writes the
+ * whole cache back (the blocks in it become durable), then caches its
+ * last wcache_kb worth of blocks: what writing them one by one through a
+ * full cache leaves, with each block's old content the one it had when
+ * the command started.
+ *
  * Locking: ns->pl.lock is taken where data moves (the exec functions of
- * nvm.c, on a worker or a submitter, never under the dispatch lock), by
- * Format and Set Features under the dispatch lock, and by the cut under
- * ctrl->lock; so the order is ctrl->lock or dispatch_lock, then pl.lock.
+ * nvm.c and Format's, on a worker or a submitter, never under the
+ * dispatch lock), by Set Features under the dispatch lock, and by the
+ * cut and the stats under ctrl->lock; so the order is ctrl->lock, then
+ * dispatch_lock, then pl.lock.  Every holder of pl.lock does work bounded
+ * by the cache's size or by one command's data.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -59,18 +67,21 @@ int vssd_pl_ns_init(struct vssd_ns *ns)
 	if (!bytes || ns->ops != &vssd_cs_nvm)
 		return 0;
 	pl->shift = ns->cs.lba_shift;
-	cap = max_t(u64, bytes >> pl->shift, 1);
+	/* Never more than the namespace has: a bigger cache changes nothing. */
+	cap = clamp_t(u64, bytes >> pl->shift, 1, ns->cs.nr_lbas);
 	per_page = PAGE_SIZE >> pl->shift;
 	pl->nr_pages = DIV_ROUND_UP(cap, per_page);
 	pl->pages = kvcalloc(pl->nr_pages, sizeof(*pl->pages), GFP_KERNEL);
 	if (!pl->pages)
 		return -ENOMEM;
 	for (i = 0; i < pl->nr_pages; i++) {
-		pl->pages[i] = alloc_page(GFP_KERNEL);
+		/* Power on fails with ENOMEM rather than wake the OOM killer. */
+		pl->pages[i] = alloc_page(GFP_KERNEL | __GFP_NOWARN | __GFP_RETRY_MAYFAIL);
 		if (!pl->pages[i]) {
 			ret = -ENOMEM;
 			goto out_free;
 		}
+		cond_resched();
 	}
 	ret = vssd_wcache_init(&pl->wc, cap);
 	if (ret)
@@ -151,14 +162,19 @@ void vssd_pl_log(struct vssd_cmd *cmd, u64 slba, u64 nlb, bool durable)
 	if (!pl->cached)
 		return;
 	lockdep_assert_held(&pl->lock);
+	if (durable) {
+		vssd_wcache_write_durable_range(&pl->wc, slba, nlb);
+		return;
+	}
+	if (nlb >= pl->wc.cap) {
+		/* More than it holds: all of it is written back, the last blocks stay. */
+		vssd_wcache_drain(&pl->wc);
+		slba += nlb - pl->wc.cap;
+		nlb = pl->wc.cap;
+	}
 	for (lba = slba; lba < slba + nlb; lba++) {
-		u32 slot;
+		u32 slot = vssd_wcache_write(&pl->wc, lba);
 
-		if (durable) {
-			vssd_wcache_write_durable(&pl->wc, lba);
-			continue;
-		}
-		slot = vssd_wcache_write(&pl->wc, lba);
 		if (slot != VSSD_WCACHE_NO_SLOT)
 			vssd_store_read_kernel(&cmd->ns->cs.store, lba << pl->shift,
 					       vssd_pl_slot(pl, slot), 1U << pl->shift);
@@ -167,34 +183,66 @@ void vssd_pl_log(struct vssd_cmd *cmd, u64 slba, u64 nlb, bool durable)
 	}
 }
 
-/* Everything written to @ns before is durable. */
-void vssd_pl_flush(struct vssd_ns *ns)
+/*
+ * Everything written to @ns before is durable.  False when the power was
+ * lost first: what the cache held is gone, the Flush must not succeed.
+ */
+bool vssd_pl_flush(struct vssd_ns *ns)
 {
 	struct vssd_ns_pl *pl = &ns->pl;
+	bool ok;
 
 	if (!pl->cached)
-		return;
+		return true;
 	mutex_lock(&pl->lock);
-	vssd_wcache_flush(&pl->wc);
+	ok = !pl->lost;
+	if (ok)
+		vssd_wcache_flush(&pl->wc);
 	mutex_unlock(&pl->lock);
+	return ok;
 }
 
-/* Every namespace of a powered controller: Flush of all, cache turned off. */
-void vssd_pl_flush_all(struct vssd_ctrl *ctrl)
+/* Every namespace of a powered controller; false if any lost its power first. */
+bool vssd_pl_flush_all(struct vssd_ctrl *ctrl)
 {
 	struct vssd_ns *ns;
+	bool ok = true;
 
 	for (ns = vssd_ns_after(ctrl, 0); ns; ns = vssd_ns_after(ctrl, ns->cs.nsid))
-		vssd_pl_flush(ns);
+		ok &= vssd_pl_flush(ns);
+	return ok;
 }
 
 /* The data phase of a Flush: for one namespace, or all (no cmd->ns). */
 void vssd_pl_exec_flush(struct vssd_cmd *cmd)
 {
-	if (cmd->ns)
-		vssd_pl_flush(cmd->ns);
-	else
-		vssd_pl_flush_all(cmd->ctrl);
+	bool ok = cmd->ns ? vssd_pl_flush(cmd->ns) : vssd_pl_flush_all(cmd->ctrl);
+
+	if (!ok)
+		cmd->status = VSSD_SC(NVME_SC_NS_NOT_READY);
+}
+
+/*
+ * Format's data phase for @ns: the cache is written back and every block
+ * deallocated, at once for the cache; false (nothing changes) when the
+ * power was lost first.
+ */
+bool vssd_pl_format(struct vssd_ns *ns)
+{
+	struct vssd_ns_pl *pl = &ns->pl;
+	bool ok;
+
+	if (pl->cached)
+		mutex_lock(&pl->lock);
+	ok = !READ_ONCE(pl->lost);
+	if (ok) {
+		if (pl->cached)
+			vssd_wcache_flush(&pl->wc);
+		vssd_store_discard(&ns->cs.store, 0, ns->cs.store.size);
+	}
+	if (pl->cached)
+		mutex_unlock(&pl->lock);
+	return ok;
 }
 
 static void vssd_pl_restore(void *priv, u64 lba, u32 slot)
@@ -208,6 +256,7 @@ static void vssd_pl_restore(void *priv, u64 lba, u32 slot)
 	if (!memchr_inv(old, 0, len))
 		vssd_store_discard(&ns->cs.store, lba << pl->shift, len);
 	else if (vssd_store_write_kernel(&ns->cs.store, lba << pl->shift, old, len))
+		/* No page for it: the block keeps its new content, as the rule allows. */
 		pl->restore_failed++;
 }
 
@@ -267,7 +316,7 @@ static const char *const vssd_pl_rule_names[] = {
 int vssd_pl_cut(struct vssd_ctrl *ctrl, const struct vssd_wcache_cut *cut)
 {
 	struct vssd_ns *ns;
-	u64 lost = 0, kept = 0;
+	u64 lost = 0, kept = 0, failed = 0;
 
 	lockdep_assert_held(&ctrl->lock);
 	if (ctrl->state != VSSD_CTRL_LIVE)
@@ -284,10 +333,13 @@ int vssd_pl_cut(struct vssd_ctrl *ctrl, const struct vssd_wcache_cut *cut)
 		WRITE_ONCE(pl->lost, true);
 		if (pl->cached) {
 			u32 nr = pl->wc.nr;
+			u64 before = pl->restore_failed;
 
 			n = vssd_wcache_power_loss(&pl->wc, cut, vssd_pl_restore, ns);
-			lost += n;
-			kept += nr - n;
+			/* Those that could not get their old content back kept the new. */
+			failed += pl->restore_failed - before;
+			lost += n - (pl->restore_failed - before);
+			kept += nr - n + (pl->restore_failed - before);
 		}
 		mutex_unlock(&pl->lock);
 		if (ns->ops->power_loss) {
@@ -295,9 +347,10 @@ int vssd_pl_cut(struct vssd_ctrl *ctrl, const struct vssd_wcache_cut *cut)
 
 			/* A command set that keeps its own cache, as its commands change it. */
 			mutex_lock(&ctrl->dispatch_lock);
-			lost += ns->ops->power_loss(&ns->cs, cut, &k);
+			lost += ns->ops->power_loss(&ns->cs, cut, &k, &n);
 			mutex_unlock(&ctrl->dispatch_lock);
 			kept += k;
+			failed += n;
 		}
 	}
 	WRITE_ONCE(ctrl->unsafe_shutdowns, ctrl->unsafe_shutdowns + 1);
@@ -306,8 +359,11 @@ int vssd_pl_cut(struct vssd_ctrl *ctrl, const struct vssd_wcache_cut *cut)
 		 vssd_pl_rule_names[cut->rule],
 		 cut->rule == VSSD_WCACHE_RANDOM ? cut->keep_permille / 10 : 0,
 		 cut->seed, lost, kept);
-	pr_info("%s: power lost (%s): %llu cached blocks lost, %llu kept\n",
+	pr_info("%s: power lost (%s): %llu cached blocks or keys lost, %llu kept\n",
 		vssd_ctrl_name(ctrl), vssd_pl_rule_names[cut->rule], lost, kept);
+	if (failed)
+		pr_warn("%s: power loss: %llu of the kept ones could not get their old content back (no memory)\n",
+			vssd_ctrl_name(ctrl), failed);
 	return 0;
 }
 

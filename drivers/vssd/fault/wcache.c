@@ -193,6 +193,33 @@ void vssd_wcache_flush(struct vssd_wcache *wc)
 	vssd_wcache_empty(wc);
 }
 
+void vssd_wcache_drain(struct vssd_wcache *wc)
+{
+	wc->stats.drained += wc->nr;
+	vssd_wcache_empty(wc);
+}
+
+void vssd_wcache_write_durable_range(struct vssd_wcache *wc, u64 first, u64 n)
+{
+	u32 head = wc->cap, i, next;
+	u64 u;
+
+	if (n <= wc->nr) {
+		for (u = 0; u < n; u++)
+			vssd_wcache_write_durable(wc, first + u);
+		return;
+	}
+	/* Fewer units cached than written: look at each cached one instead. */
+	for (i = wc->entry[head].next; i != head; i = next) {
+		next = wc->entry[i].next;
+		if (wc->entry[i].unit - first < n) {
+			vssd_wcache_remove(wc, i);
+			vssd_wcache_release(wc, i);
+			wc->stats.superseded++;
+		}
+	}
+}
+
 /* The @pos-th unit in cache order (from 0), @unit: does it keep its new content? */
 static bool vssd_wcache_keeps(const struct vssd_wcache_cut *cut, u64 unit, u32 pos,
 			      u32 prefix)
