@@ -139,7 +139,7 @@ assert by["c2"]["preset"] == "custom" and by["c2"]["params"]["read_latency_ns"] 
 assert by["c3"]["worker_cpus"] == "0,2-3" and by["c3"]["params"]["poll"] == 1
 assert by["c4"]["params"]["kv_index_ns"] == 500 and by["c4"]["params"]["dispatcher_cpu"] == 0
 assert by["c5"]["preset"] == "custom" and by["c5"]["namespaces"] == []
-assert len(by["c4"]["params"]) == 28
+assert len(by["c4"]["params"]) == 30
 z = by["c2"]["namespaces"][0]
 assert (z["csi"], z["zone_size_mb"], z["zone_capacity_mb"], z["max_open_zones"],
         z["max_active_zones"]) == ("zns", 16, 12, 4, 6), z
