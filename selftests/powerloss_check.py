@@ -41,6 +41,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fault_ns import write_once  # noqa: E402
 from nvme_ioctl import Device  # noqa: E402
 
 M64 = (1 << 64) - 1
@@ -71,11 +72,7 @@ def attr(path):
 
 
 def write_attr(path, value):
-    fd = os.open(path, os.O_WRONLY)
-    try:
-        os.write(fd, (value + "\n").encode())
-    finally:
-        os.close(fd)
+    write_once(path, value)
 
 
 class Model:
@@ -185,6 +182,21 @@ class Checker:
         if c.status:
             fail(f"Set Features volatile write cache {on}: {c}")
 
+    def cut(self, model, rng, seed, rule, unit=lambda u: u):
+        """Cuts the power by @rule with a seed drawn from @rng; the controller's
+        lost/kept counts must be the model's.  Returns the line, lost, kept."""
+        cut_seed = rng.getrandbits(63)
+        pct = rng.choice((0, 25, 50, 75, 100))
+        line = {"all": "all", "random": f"random {pct} {cut_seed}",
+                "prefix": f"prefix {cut_seed}"}[rule]
+        write_attr(f"{self.ctrl_dir}/faults/powerloss", line)
+        lost, kept = model.cut(rule, pct * 10, cut_seed, unit)
+        told = attr(f"{self.ctrl_dir}/faults/powerloss").split()
+        got = (int(told[told.index("lost") + 1]), int(told[told.index("kept") + 1]))
+        if got != (lost, kept):
+            fail(f"seed {seed}: '{line}' lost/kept {got}, the model says {(lost, kept)}")
+        return line, lost, kept
+
     def power_cycle(self):
         self.dev.close()
         write_attr(f"{self.ctrl_dir}/power", "0")
@@ -245,16 +257,7 @@ class Checker:
                     model.flush()
                 counts["vwc_off" if not vwc else "vwc_on"] += 1
         before = self.unsafe_shutdowns()
-        cut_seed = rng.getrandbits(63)
-        pct = rng.choice((0, 25, 50, 75, 100))
-        line = {"all": "all", "random": f"random {pct} {cut_seed}",
-                "prefix": f"prefix {cut_seed}"}[rule]
-        write_attr(f"{self.ctrl_dir}/faults/powerloss", line)
-        lost, kept = model.cut(rule, pct * 10, cut_seed)
-        told = attr(f"{self.ctrl_dir}/faults/powerloss").split()
-        got = (int(told[told.index("lost") + 1]), int(told[told.index("kept") + 1]))
-        if got != (lost, kept):
-            fail(f"seed {seed}: '{line}' lost/kept {got}, the model says {(lost, kept)}")
+        line, lost, kept = self.cut(model, rng, seed, rule)
         c = self.dev.io(OP_READ, self.nsid, {10: 0, 11: 0, 12: 0}, read_len=bs)
         if not c.status:
             fail(f"seed {seed}: a read after the power loss succeeded")
@@ -371,16 +374,7 @@ class KvChecker(Checker):
                     model.flush()
                 counts["vwc_off" if not vwc else "vwc_on"] += 1
         before = self.unsafe_shutdowns()
-        cut_seed = rng.getrandbits(63)
-        pct = rng.choice((0, 25, 50, 75, 100))
-        line = {"all": "all", "random": f"random {pct} {cut_seed}",
-                "prefix": f"prefix {cut_seed}"}[rule]
-        write_attr(f"{self.ctrl_dir}/faults/powerloss", line)
-        lost, kept = model.cut(rule, pct * 10, cut_seed, fnv1a64)
-        told = attr(f"{self.ctrl_dir}/faults/powerloss").split()
-        got = (int(told[told.index("lost") + 1]), int(told[told.index("kept") + 1]))
-        if got != (lost, kept):
-            fail(f"seed {seed}: '{line}' lost/kept {got}, the model says {(lost, kept)}")
+        line, lost, kept = self.cut(model, rng, seed, rule, fnv1a64)
         c = self.dev.io(KV_RETRIEVE, self.nsid, kv_cdw(self.keys[0], {10: 8192}),
                         read_len=8192)
         if not c.status:
