@@ -42,7 +42,7 @@ help:
 	@echo '  shellcheck        ShellCheck (severity warning) on every shell script'
 	@echo '  bench             benchmarks in the VM (BENCH=tcp, emu, kv, zns or timing)'
 	@echo '  help              this list'
-	@echo 'Variables: KDIR, KSRC, TESTS, BENCH, FUZZ_SECONDS, INSTALL_MOD_PATH, INSTALL_MOD_DIR'
+	@echo 'Variables: KDIR, KSRC, TESTS, KERNELS, BENCH, FUZZ_SECONDS, INSTALL_MOD_PATH, INSTALL_MOD_DIR'
 	@echo '(Documentation/building.rst).  KDIR=$(KDIR): $(KDIR_WHY).'
 
 nvmet-header:
@@ -118,7 +118,7 @@ fuzz:
 # The test command: dependencies, build, unit tests, host tests, VM selftests.
 # TESTS='<glob> ...' limits the run to the tests any of the globs matches.
 check:
-	$(CURDIR)/tools/check.sh $(if $(TESTS),--tests '$(TESTS)')
+	$(CURDIR)/tools/check.sh $(if $(TESTS),--tests '$(TESTS)') $(if $(KERNELS),--kernels '$(KERNELS)')
 
 # The VM selftests on a debug kernel (KASAN, lockdep, kmemleak, UBSAN, fault
 # injection), built once and cached in .build/debug-kernel (VSSD_DEBUG_CACHE).

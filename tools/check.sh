@@ -1,23 +1,30 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make check: everything from a fresh Debian 12 machine to one summary line.
-#   1. install missing packages (tools/deps.sh)
-#   2. build both modules from clean; any compiler warning fails
+# make check: everything from a fresh Debian 12 machine to one summary line,
+# on both of Debian 12's kernels (6.1 and 6.12, tools/build/kernels.sh):
+#   1. install missing packages (tools/deps.sh), both kernels included
+#   2. build both modules from clean for each kernel; any compiler warning
+#      fails
 #   3. userspace unit tests (selftests/unit, ASan + UBSan) and a bounded
 #      libFuzzer run of the pure code (selftests/fuzz, about 2 minutes)
-#   4. host tests (selftests/host: build checks, DKMS install)
-#   5. the VM selftests (selftests/, one guest boot)
+#   4. host tests (selftests/host: build checks, DKMS install); those that
+#      depend on the kernel run for each (host/SERIES/NAME)
+#   5. the VM selftests (selftests/) on each kernel, one guest boot each
+#      (vm/SERIES/NAME)
 # and ends with "N passed, N failed, N skipped"; exit 1 on any failure.
 #
-# usage: check.sh [--tests GLOB]   (GLOB matches host and VM test names)
+# usage: check.sh [--tests GLOB] [--kernels "SERIES..."]
+#   GLOB matches host and VM test names; --kernels (default: "6.1 6.12",
+#   also KERNELS= of make check) limits the run to those kernels.
 set -u
 top=$(realpath "$(dirname "$0")/..")
 cd "$top" || exit 1
-glob="*"
+glob="*" kernel_list="6.1 6.12"
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--tests) glob="$2"; shift 2 ;;
+	--kernels) kernel_list="$2"; shift 2 ;;
 	*) echo "check.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 done
@@ -45,21 +52,45 @@ if ! "$top/tools/deps.sh"; then
 	summary
 fi
 
-echo "# 2/5 build"
-make -s clean >/dev/null 2>&1
-if make modules >"$out/build.log" 2>&1; then
-	record PASS "build: both modules"
-	if grep -E '(warning|error):' "$out/build.log" >"$out/build-warnings.log"; then
-		sed 's/^/#   /' "$out/build-warnings.log"
-		record FAIL "build: no compiler warnings"
-	else
-		record PASS "build: no compiler warnings"
+# The kernels: SERIES and KDIR of each whose headers are installed.
+series=() kdirs=()
+# shellcheck disable=SC2086
+while read -r s kdir; do
+	if [ "$kdir" = - ]; then
+		record FAIL "kernel $s: headers installed (tools/deps.sh installs linux-headers-$s-amd64)"
+		continue
 	fi
-else
-	tail -n 40 "$out/build.log" | sed 's/^/#   /'
-	record FAIL "build: both modules"
-	summary
-fi
+	series+=("$s")
+	kdirs+=("$kdir")
+done < <("$top/tools/build/kernels.sh" $kernel_list)
+[ ${#series[@]} -gt 0 ] || summary
+
+# build_for I: build both modules from clean for kernel I, into LOG.
+build_for() {
+	make -s clean >/dev/null 2>&1
+	make modules KDIR="${kdirs[$1]}" >"$2" 2>&1
+}
+
+echo "# 2/5 build"
+built=()
+for i in "${!series[@]}"; do
+	s=${series[$i]}
+	log="$out/build-$s.log"
+	if build_for "$i" "$log"; then
+		record PASS "build/$s: both modules"
+		built+=("$i")
+		if grep -E '(warning|error):' "$log" >"$out/build-$s-warnings.log"; then
+			sed 's/^/#   /' "$out/build-$s-warnings.log"
+			record FAIL "build/$s: no compiler warnings"
+		else
+			record PASS "build/$s: no compiler warnings"
+		fi
+	else
+		tail -n 40 "$log" | sed 's/^/#   /'
+		record FAIL "build/$s: both modules"
+	fi
+done
+[ ${#built[@]} -gt 0 ] || summary
 
 echo "# 3/5 unit tests and fuzzing"
 if matches unit; then
@@ -92,19 +123,53 @@ if matches unit || matches fuzz; then
 	fi
 fi
 
+# Host tests that depend on the kernel (they read KDIR) run for each.
+per_kernel=" test_dkms_conf.sh test_dkms_install.sh test_make_clean.sh test_nvmet_header.sh "
+
+# host_test NAME TEST [KDIR]: run one host test, record it as NAME.
+host_test() {
+	local name="$1" test="$2" log
+
+	log="$out/host-${name//\//-}.log"
+	if [ -n "${3:-}" ]; then
+		KDIR="$3" VSSD_SRC="$top" timeout 1200 bash "$test" >"$log" 2>&1
+	else
+		VSSD_SRC="$top" timeout 1200 bash "$test" >"$log" 2>&1
+	fi
+	case $? in
+	0) record PASS "$name" ;;
+	4) record SKIP "$name" ;;
+	*) tail -n 30 "$log" | sed 's/^/#   /'
+	   record FAIL "$name" ;;
+	esac
+}
+
 echo "# 4/5 host tests"
 for test in selftests/host/test_*.sh; do
 	name=$(basename "$test")
 	matches "$name" || continue
-	VSSD_SRC="$top" timeout 1200 bash "$test" >"$out/host-$name.log" 2>&1
-	case $? in
-	0) record PASS "host/$name" ;;
-	4) record SKIP "host/$name" ;;
-	*) tail -n 30 "$out/host-$name.log" | sed 's/^/#   /'
-	   record FAIL "host/$name" ;;
-	esac
+	case "$per_kernel" in *" $name "*) continue ;; esac
+	host_test "host/$name" "$test"
+done
+for i in "${built[@]}"; do
+	# In the tree built for that kernel: dkms-install compares the
+	# modules it installs with the tree's.
+	build_for "$i" /dev/null
+	for name in $per_kernel; do
+		matches "$name" || continue
+		host_test "host/${series[$i]}/$name" "selftests/host/$name" "${kdirs[$i]}"
+	done
 done
 
 echo "# 5/5 VM selftests"
-"$top/tools/vm/run-selftests.sh" --tests "$glob" --results "$results" --logs "$out/vm"
+for i in "${built[@]}"; do
+	s=${series[$i]}
+	echo "# kernel $s (KDIR=${kdirs[$i]})"
+	if ! build_for "$i" "$out/build-$s-vm.log"; then
+		record FAIL "vm/$s: build the modules for the VM"
+		continue
+	fi
+	KDIR="${kdirs[$i]}" "$top/tools/vm/run-selftests.sh" --tests "$glob" --results "$results" \
+		--logs "$out/vm/$s" --kernel "$s"
+done
 summary

@@ -14,12 +14,14 @@ set -eu
 top=$(realpath "$(dirname "$0")/..")
 log=$top/.build/deps-apt.log
 
-# The kernel the VM boots and the modules are built for, with its headers and
-# the matching source (for the private nvmet.h), and everything the VM and
-# the tests run (clang and its libFuzzer runtime for selftests/fuzz,
-# and ShellCheck for make shellcheck).
+# The two kernels the VM boots and the modules are built for (Debian 12's
+# 6.1 and 6.12), each with its headers and the matching source (for the
+# private nvmet.h), pahole (6.12's module build writes BTF with it), and
+# everything the VM and the tests run (clang and its libFuzzer runtime for
+# selftests/fuzz, and ShellCheck for make shellcheck).
 packages=(
 	linux-image-amd64 linux-headers-amd64 linux-source-6.1
+	linux-image-6.12-amd64 linux-headers-6.12-amd64 linux-source-6.12 dwarves
 	gcc make libc6-dev xz-utils
 	qemu-system-x86 qemu-utils busybox-static cpio kmod openssl
 	nvme-cli fio dkms f2fs-tools

@@ -11,6 +11,8 @@
 #include <net/sock.h>
 #include <net/tcp.h>
 
+#include <vssd/compat.h>
+
 #include "port.h"
 #include "queue.h"
 
@@ -97,6 +99,12 @@ int vtcp_add_port(struct nvmet_port *nport)
 	ret = vtcp_port_family(nport, &af);
 	if (ret)
 		return ret;
+	if (vssd_port_wants_tls(&nport->disc_addr)) {
+		/* Served in clear, it would hand a host's data to anyone. */
+		pr_err("port %u: addr_tsas is tls1.3 but vssd_tcp has no TLS: refusing the port (set addr_tsas to none, or use nvmet_tcp)\n",
+		       portid);
+		return -EPROTONOSUPPORT;
+	}
 	if (nport->inline_data_size > VTCP_MAX_INLINE_SIZE) {
 		pr_err("port %u: param_inline_data_size %d is above the maximum %d\n",
 		       portid, nport->inline_data_size, VTCP_MAX_INLINE_SIZE);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Differences between the kernels vssd builds for (Debian 12's 6.1 and the
- * 6.12 backports), one shim each, named after the change.
+ * Differences between the kernels vssd builds for (Debian 12's 6.1 and
+ * 6.12), one shim each, named after the change.  Each VSSD_HAVE_* comes
+ * from a probe of the kernel's headers in compat.mk, not from the version.
  */
 #ifndef VSSD_COMPAT_H
 #define VSSD_COMPAT_H
@@ -10,12 +11,12 @@
 #include <linux/blkdev.h>
 #include <linux/bvec.h>
 #include <linux/net.h>
+#include <linux/nvme.h>
 #include <linux/socket.h>
 #include <linux/uio.h>
-#include <linux/version.h>
 
 /* 6.12 moved the unaligned access helpers out of asm/. */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#ifdef VSSD_HAVE_LINUX_UNALIGNED_H
 #include <linux/unaligned.h>
 #else
 #include <asm/unaligned.h>
@@ -23,11 +24,8 @@
 
 /*
  * 6.5 passes the gendisk and a blk_mode_t to a block device's open and
- * release (vssd's blk.c has one pair of each, chosen here).
+ * release: VSSD_HAVE_BLK_MODE chooses blk.c's pair.
  */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
-#define VSSD_HAVE_BLK_MODE
-#endif
 
 /* What a new vssd disk promises the block layer. */
 struct vssd_disk_limits {
@@ -56,7 +54,7 @@ static inline struct gendisk *vssd_alloc_disk(struct blk_mq_tag_set *set,
 					      const struct vssd_disk_limits *l,
 					      void *queuedata)
 {
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+#ifdef VSSD_HAVE_BLK_FEATURES
 	struct queue_limits lim = {
 		.logical_block_size = l->logical_block_size,
 		.physical_block_size = l->physical_block_size,
@@ -114,7 +112,7 @@ static inline struct gendisk *vssd_alloc_disk(struct blk_mq_tag_set *set,
  */
 static inline int vssd_revalidate_zones(struct gendisk *disk)
 {
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+#ifdef VSSD_HAVE_REVALIDATE_ZONES_DISK_ONLY
 	return blk_revalidate_disk_zones(disk);
 #else
 	return blk_revalidate_disk_zones(disk, NULL);
@@ -124,13 +122,14 @@ static inline int vssd_revalidate_zones(struct gendisk *disk)
 /*
  * Zero-copy send of whole pages.  6.5 removed ->sendpage in favour of
  * sendmsg(MSG_SPLICE_PAGES); 6.1 defines MSG_SPLICE_PAGES in some stable
- * releases but its TCP ignores it and copies, so this keys on the version,
- * not on the flag.  Returns bytes sent or a negative errno.
+ * releases but its TCP ignores it and copies, so this keys on
+ * kernel_sendpage(), not on the flag.  Returns bytes sent or a negative
+ * errno.
  */
 static inline int vssd_sock_send_pages(struct socket *sock, struct bio_vec *bvec,
 				       unsigned int nr, size_t len, int flags)
 {
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+#ifndef VSSD_HAVE_KERNEL_SENDPAGE
 	struct msghdr msg = { .msg_flags = flags | MSG_SPLICE_PAGES };
 
 	iov_iter_bvec(&msg.msg_iter, ITER_SOURCE, bvec, nr, len);
@@ -152,6 +151,19 @@ static inline int vssd_sock_send_pages(struct socket *sock, struct bio_vec *bvec
 			break;
 	}
 	return sent;
+#endif
+}
+
+/*
+ * Whether an NVMe/TCP port's address asks for a secure channel (addr_tsas
+ * tls1.3).  Kernels without the TCP security type have no such ports.
+ */
+static inline bool vssd_port_wants_tls(const struct nvmf_disc_rsp_page_entry *addr)
+{
+#ifdef VSSD_HAVE_TCP_SECTYPE
+	return addr->tsas.tcp.sectype != NVMF_TCP_SECTYPE_NONE;
+#else
+	return false;
 #endif
 }
 

@@ -8,7 +8,7 @@ top=${VSSD_SRC:-$(realpath "$(dirname "$0")/../..")}
 fail() { echo "FAIL: $*"; exit 1; }
 [ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit 4; }
 
-kdir=$("$top/tools/build/select-kdir.sh" | cut -f1)
+kdir=${KDIR:-$("$top/tools/build/select-kdir.sh" | cut -f1)}
 kver=$("$top/tools/build/kdir-release.sh" "$kdir")
 version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$top/dkms.conf")
 

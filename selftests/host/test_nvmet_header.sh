@@ -2,23 +2,31 @@
 # SPDX-License-Identifier: GPL-2.0
 # The build takes nvmet.h only from kernel source of exactly the headers'
 # VERSION.PATCHLEVEL.SUBLEVEL: a mismatching tree or tarball, or no source at
-# all, stops the build with a message that says what to install.
+# all, stops the build with a message that says what to install.  An
+# nvmet.h whose layout vssd_tcp was never checked against stops it too,
+# naming what differs.  KDIR (default: what make would choose) selects the
+# kernel.
 set -u
 top=${VSSD_SRC:-$(realpath "$(dirname "$0")/../..")}
 script="$top/tools/build/nvmet-header.sh"
-kdir=$("$top/tools/build/select-kdir.sh" | cut -f1)
+kdir=${KDIR:-$("$top/tools/build/select-kdir.sh" | cut -f1)}
 want=$(env -u MAKEFLAGS make -s -C "$kdir" kernelversion | tail -n 1)
 series=${want%.*}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 
-# fake_tree DIR SUBLEVEL: a kernel tree with just what the script reads.
+# The real nvmet.h of the release, from its linux-source package.
+"$script" --kdir "$kdir" --out "$tmp/real" >"$tmp/log0" 2>&1 ||
+	fail "no nvmet.h for $want: $(cat "$tmp/log0")"
+
+# fake_tree DIR SUBLEVEL: a kernel tree with just what the script reads,
+# its nvmet.h the real one.
 fake_tree() {
 	mkdir -p "$1/drivers/nvme/target"
 	printf 'VERSION = %s\nPATCHLEVEL = %s\nSUBLEVEL = %s\nEXTRAVERSION =\n' \
 		"${want%%.*}" "$(echo "$want" | cut -d. -f2)" "$2" >"$1/Makefile"
-	echo "/* fake nvmet.h, sublevel $2 */" >"$1/drivers/nvme/target/nvmet.h"
+	cp "$tmp/real/nvmet.h" "$1/drivers/nvme/target/nvmet.h"
 }
 
 sublevel=${want##*.}
@@ -38,7 +46,7 @@ grep -q "apt-get install linux-source-$series" "$tmp/log1" || fail "the message 
 mkdir "$tmp/copy"
 tar -C "$top" --exclude=.build --exclude=.nvmet --exclude=.git --exclude='*.o' --exclude='*.ko' \
 	-cf - . | tar -xf - -C "$tmp/copy"
-if make -C "$tmp/copy" modules KSRC="$tmp/wrong" >"$tmp/log2" 2>&1; then
+if make -C "$tmp/copy" modules KDIR="$kdir" KSRC="$tmp/wrong" >"$tmp/log2" 2>&1; then
 	fail "make modules succeeded with a mismatching KSRC"
 fi
 grep -q "vssd: error: the kernel source KSRC=$tmp/wrong is" "$tmp/log2" ||
@@ -66,4 +74,29 @@ if "$script" --kdir "$kdir" --out "$tmp/out5" --srcdir "$tmp/empty" >"$tmp/log5"
 fi
 grep -q "apt-get install linux-source-$series" "$tmp/log5" ||
 	fail "the missing-source message does not name the package: $(cat "$tmp/log5")"
+# 6. An nvmet.h whose struct nvmet_sq gained a member is refused, naming
+#    it; nothing is compiled; VSSD_NVMET_UNCHECKED=1 builds with a warning.
+fake_tree "$tmp/changed" "$sublevel"
+sed -i '/^struct nvmet_sq {/a\	u32 vssd_test_member;' "$tmp/changed/drivers/nvme/target/nvmet.h"
+grep -q vssd_test_member "$tmp/changed/drivers/nvme/target/nvmet.h" || fail "the test did not change nvmet_sq"
+if "$script" --kdir "$kdir" --out "$tmp/out6" --ksrc "$tmp/changed" >"$tmp/log6" 2>&1; then
+	fail "an nvmet.h with a changed struct nvmet_sq was accepted"
+fi
+grep -q "nvmet.h of $want has a layout vssd_tcp has not been checked against: no checked kernel has its nvmet_sq\.*" "$tmp/log6" ||
+	fail "the refusal does not name nvmet_sq: $(cat "$tmp/log6")"
+grep -q "VSSD_NVMET_UNCHECKED=1" "$tmp/log6" || fail "the refusal does not say how to go on"
+if make -C "$tmp/copy" modules KDIR="$kdir" KSRC="$tmp/changed" >"$tmp/log6b" 2>&1; then
+	fail "make modules succeeded with an unchecked nvmet.h"
+fi
+ls "$tmp/copy"/*.ko "$tmp/copy"/drivers/*/*.o >/dev/null 2>&1 && fail "make compiled an unchecked nvmet.h"
+VSSD_NVMET_UNCHECKED=1 "$script" --kdir "$kdir" --out "$tmp/out6c" --ksrc "$tmp/changed" \
+	>"$tmp/log6c" 2>&1 || fail "VSSD_NVMET_UNCHECKED=1 still refused: $(cat "$tmp/log6c")"
+grep -q "warning: .*building anyway" "$tmp/log6c" || fail "no warning with VSSD_NVMET_UNCHECKED=1"
+
+# 7. Comments and white space are not layout: a reworded nvmet.h builds.
+fake_tree "$tmp/reworded" "$sublevel"
+sed -i 's/^struct nvmet_req {/\/* reworded *\/\nstruct  nvmet_req\t{/' "$tmp/reworded/drivers/nvme/target/nvmet.h"
+grep -q reworded "$tmp/reworded/drivers/nvme/target/nvmet.h" || fail "the test did not reword nvmet.h"
+"$script" --kdir "$kdir" --out "$tmp/out7" --ksrc "$tmp/reworded" >"$tmp/log7" 2>&1 ||
+	fail "a comment and spaces in nvmet.h were taken for a layout change: $(cat "$tmp/log7")"
 echo "PASS"

@@ -7,6 +7,8 @@
 # headers package and changes between stable releases, and modversions does
 # not catch a wrong copy, so the source must be the same
 # VERSION.PATCHLEVEL.SUBLEVEL as the headers: anything else stops the build.
+# Its layout must also be one vssd_tcp has been checked against
+# (nvmet-layout.sh).
 #
 # usage: nvmet-header.sh --kdir KDIR --out OUT [--ksrc KSRC] [--srcdir DIR]
 #   --srcdir is where linux-source-X.Y.tar.* is looked for (default /usr/src).
@@ -60,6 +62,11 @@ check_version() {
 	fi
 }
 
+# Refuse an nvmet.h whose layout vssd_tcp was never checked against.
+check_layout() {
+	"$(dirname "$0")/nvmet-layout.sh" "$out/nvmet.h" "$want" || exit 1
+}
+
 if [ -n "$ksrc" ]; then
 	[ -f "$ksrc/Makefile" ] || die "KSRC=$ksrc is not a kernel source tree (no Makefile)"
 	check_version "$(source_version "$ksrc/Makefile")" "KSRC=$ksrc"
@@ -73,6 +80,7 @@ if [ -n "$ksrc" ]; then
 		echo "$stamp" >"$out/stamp"
 	fi
 	echo "vssd: nvmet.h from KSRC=$ksrc ($want)"
+	check_layout
 	exit 0
 fi
 
@@ -91,6 +99,7 @@ done
 stamp="tarball $tarball $(stat -c '%s %Y' "$tarball") $want"
 if [ "$(cat "$out/stamp" 2>/dev/null)" = "$stamp" ] && [ -f "$out/nvmet.h" ]; then
 	echo "vssd: nvmet.h from $tarball ($want, cached)"
+	check_layout
 	exit 0
 fi
 
@@ -107,3 +116,4 @@ mkdir -p "$out" || die "cannot create $out"
 cp "$top/drivers/nvme/target/nvmet.h" "$out/nvmet.h" || die "cannot copy nvmet.h"
 echo "$stamp" >"$out/stamp"
 echo "vssd: nvmet.h from $tarball ($want)"
+check_layout

@@ -5,9 +5,11 @@
 # all of them.  A test that hangs or crashes the guest is failed with the tail
 # of the console, and the tests after it run in a fresh boot.
 #
-# usage: run-selftests.sh [--tests GLOB] [--results FILE] [--logs DIR]
+# usage: run-selftests.sh [--tests GLOB] [--results FILE] [--logs DIR] [--kernel SERIES]
 #   --results  append "PASS|FAIL|SKIP<TAB>vm/NAME" lines to FILE
 #   --logs     keep each test's log and kernel log in DIR (default .build/check/vm)
+#   --kernel   name the tests vm/SERIES/NAME (make check runs the suite on
+#              each kernel; KDIR chooses the kernel)
 # Environment: VSSD_TIMEOUT_SCALE multiplies the per-test timeout of
 # selftests/settings (default 1; make check-debug uses 4).
 set -u
@@ -15,12 +17,13 @@ top=$(realpath "$(dirname "$0")/../..")
 # shellcheck source=tools/vm/job.sh
 . "$top/tools/vm/job.sh"
 
-glob="*" results=/dev/null logs="$top/.build/check/vm"
+glob="*" results=/dev/null logs="$top/.build/check/vm" prefix=vm
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--tests) glob="$2"; shift 2 ;;
 	--results) results="$2"; shift 2 ;;
 	--logs) logs="$2"; shift 2 ;;
+	--kernel) prefix="vm/$2"; shift 2 ;;
 	*) echo "run-selftests.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 done
@@ -55,11 +58,11 @@ failed=0 boot=0
 report() {
 	local verdict="$1" name="$2"
 
-	printf '%s\tvm/%s\n' "$verdict" "$name" >>"$results"
+	printf '%s\t%s/%s\n' "$verdict" "$prefix" "$name" >>"$results"
 	case $verdict in
-	PASS) echo "ok - vm/$name" ;;
-	SKIP) echo "ok - vm/$name # SKIP $(grep -m1 'SKIP:' "$logs/$name.log" 2>/dev/null | sed 's/.*SKIP: //')" ;;
-	FAIL) echo "not ok - vm/$name"
+	PASS) echo "ok - $prefix/$name" ;;
+	SKIP) echo "ok - $prefix/$name # SKIP $(grep -m1 'SKIP:' "$logs/$name.log" 2>/dev/null | sed 's/.*SKIP: //')" ;;
+	FAIL) echo "not ok - $prefix/$name"
 	      failed=$((failed + 1))
 	      [ -f "$logs/$name.log" ] && tail -n 40 "$logs/$name.log" | sed 's/^/#   /' ;;
 	esac

@@ -1,0 +1,149 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Check that the private nvmet.h vssd_tcp is built against has a layout vssd
+# has been tested with.  The layout is what vssd_tcp relies on: the
+# definitions of the nvmet structures it touches and the declarations of the
+# nvmet functions and objects it uses, each reduced to its tokens (comments
+# and white space dropped) and hashed.  tools/build/nvmet-layouts lists the
+# layouts checked so far (one line per kernel release: release, then
+# name=hash for each item).  A kernel whose nvmet.h matches a listed line in
+# every item builds; one that does not is refused, naming the items no
+# checked layout has, unless VSSD_NVMET_UNCHECKED=1 (then it warns).
+#
+# usage: nvmet-layout.sh NVMET_H RELEASE        check
+#        nvmet-layout.sh --print NVMET_H RELEASE  print the line to list
+set -u
+
+print=""
+if [ "${1:-}" = --print ]; then
+	print=1
+	shift
+fi
+[ $# = 2 ] || { echo "usage: nvmet-layout.sh [--print] NVMET_H RELEASE" >&2; exit 2; }
+header="$1" release="$2"
+known="$(dirname "$0")/nvmet-layouts"
+
+structs="nvmet_req nvmet_sq nvmet_cq nvmet_port nvmet_fabrics_ops nvmet_ctrl nvmet_ns nvmet_subsys"
+decls="nvmet_req_init nvmet_req_complete nvmet_req_uninit nvmet_check_transfer_len
+nvmet_sq_init nvmet_sq_destroy nvmet_register_transport nvmet_unregister_transport
+nvmet_is_passthru_subsys nvmet_wq nvmet_config_sem"
+
+die() {
+	echo "vssd: error: $*" >&2
+	exit 1
+}
+
+[ -r "$header" ] || die "cannot read $header"
+# The header's tokens without comments, on one line: gcc's preprocessor
+# removes the comments and keeps the directives (-fpreprocessed: nothing is
+# expanded or included).
+flat=$(gcc -x c -fpreprocessed -dD -E -P "$header" 2>/dev/null | tr -s ' \t\n' ' ') ||
+	die "cannot read the tokens of $header with gcc"
+[ -n "$flat" ] || die "$header has no declarations"
+
+# Print the text of item NAME: a struct's definition from "struct NAME {"
+# to its closing brace, or for a function or object, every declaration
+# naming it (from the end of the statement before it to its ';' or, for an
+# inline function, its body's closing brace).
+item() {
+	awk -v name="$1" -v kind="$2" '
+	function body_end(s, from,   i, depth, c) {
+		depth = 0
+		for (i = from; i <= length(s); i++) {
+			c = substr(s, i, 1)
+			if (c == "{") depth++
+			else if (c == "}" && --depth == 0) return i
+		}
+		return 0
+	}
+	{
+		s = $0
+		out = ""
+		if (kind == "struct") {
+			pat = "struct " name " {"
+			at = index(s, pat)
+			if (at) {
+				end = body_end(s, at)
+				if (end) out = substr(s, at, end - at + 1)
+			}
+			print out
+			exit
+		}
+		rest = s
+		base = 0
+		while (match(rest, "[^A-Za-z0-9_]" name "[^A-Za-z0-9_]")) {
+			at = base + RSTART + 1
+			# The statement it is in: from the last ; } or #... before it.
+			start = at
+			while (start > 1 && index(";}", substr(s, start - 1, 1)) == 0)
+				start--
+			stmt = substr(s, start)
+			semi = index(stmt, ";")
+			brace = index(stmt, "{")
+			if (brace && (!semi || brace < semi)) {
+				end = body_end(stmt, brace)
+				stmt = substr(stmt, 1, end)
+			} else if (semi) {
+				stmt = substr(stmt, 1, semi)
+			}
+			# A declaration, not a use inside another body or macro.
+			if (stmt ~ /^ *(extern |static |struct |void |bool |u16 |u8 |int |const )/ &&
+			    stmt !~ /^ *#/)
+				out = out stmt "\n"
+			base += RSTART + RLENGTH - 1
+			rest = substr(rest, RSTART + RLENGTH - 1)
+		}
+		printf "%s", out
+	}' <<<"$flat"
+}
+
+line="$release"
+for s in $structs; do
+	text=$(item "$s" struct)
+	[ -n "$text" ] || die "$header has no definition of struct $s (vssd_tcp needs it)"
+	line="$line $s=$(printf '%s' "$text" | sha256sum | cut -c1-12)"
+done
+for d in $decls; do
+	text=$(item "$d" decl)
+	[ -n "$text" ] || die "$header declares no $d (vssd_tcp needs it)"
+	line="$line $d=$(printf '%s' "$text" | sha256sum | cut -c1-12)"
+done
+
+if [ -n "$print" ]; then
+	echo "$line"
+	exit 0
+fi
+
+# A listed line whose every item matches.
+read -ra mine <<<"$line"
+unmatched=""
+for entry in "${mine[@]:1}"; do
+	grep -v '^#' "$known" 2>/dev/null | grep -q -- " $entry\( \|$\)" ||
+		unmatched="$unmatched ${entry%%=*}"
+done
+while read -r rel rest; do
+	case "$rel" in '#'*|'') continue ;; esac
+	same=1
+	for entry in "${mine[@]:1}"; do
+		case " $rest " in *" $entry "*) ;; *) same=0; break ;; esac
+	done
+	if [ $same = 1 ]; then
+		[ "$rel" = "$release" ] || echo "vssd: nvmet.h of $release has the layout checked on $rel"
+		exit 0
+	fi
+done <"$known"
+
+msg="the nvmet.h of $release has a layout vssd_tcp has not been checked against"
+if [ -n "$unmatched" ]; then
+	msg="$msg: no checked kernel has its${unmatched}"
+else
+	msg="$msg: each item is known, but from different kernels"
+fi
+if [ "${VSSD_NVMET_UNCHECKED:-0}" = 1 ]; then
+	echo "vssd: warning: $msg; building anyway (VSSD_NVMET_UNCHECKED=1)" >&2
+	exit 0
+fi
+die "$msg.  Run make check with VSSD_NVMET_UNCHECKED=1 on that kernel and, once" \
+    "it passes, add the line of tools/build/nvmet-layout.sh --print to" \
+    "tools/build/nvmet-layouts (Documentation/building.rst)."
