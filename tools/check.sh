@@ -10,8 +10,9 @@
 #      libFuzzer run of the pure code (selftests/fuzz, about 2 minutes)
 #   4. host tests (selftests/host: build checks, DKMS install); those that
 #      depend on the kernel run for each (host/SERIES/NAME)
-#   5. the VM selftests (selftests/) on each kernel, one guest boot each
-#      (vm/SERIES/NAME)
+#   5. the VM selftests (selftests/) on each kernel, one guest boot each,
+#      the guests at once (VSSD_CHECK_SERIAL=1: one after the other); a
+#      timing test pauses the other guest (tools/vm/quiet.sh); vm/SERIES/NAME
 # and ends with "N passed, N failed, N skipped"; exit 1 on any failure.
 #
 # usage: check.sh [--tests GLOB] [--kernels "SERIES..."]
@@ -68,7 +69,7 @@ done < <("$top/tools/build/kernels.sh" $kernel_list)
 # build_for I: build both modules from clean for kernel I, into LOG.
 build_for() {
 	make -s clean >/dev/null 2>&1
-	make modules KDIR="${kdirs[$1]}" >"$2" 2>&1
+	make -j"$(nproc)" modules KDIR="${kdirs[$1]}" >"$2" 2>&1
 }
 
 echo "# 2/5 build"
@@ -130,7 +131,8 @@ per_kernel=" test_dkms_conf.sh test_dkms_install.sh test_make_clean.sh test_nvme
 host_test() {
 	local name="$1" test="$2" log
 
-	log="$out/host-${name//\//-}.log"
+	log=${name#host/}
+	log="$out/host-${log//\//-}.log"
 	if [ -n "${3:-}" ]; then
 		KDIR="$3" VSSD_SRC="$top" timeout 1200 bash "$test" >"$log" 2>&1
 	else
@@ -162,14 +164,45 @@ for i in "${built[@]}"; do
 done
 
 echo "# 5/5 VM selftests"
+# Each kernel's modules, staged for its guests.
+vm_kernels=()
 for i in "${built[@]}"; do
 	s=${series[$i]}
-	echo "# kernel $s (KDIR=${kdirs[$i]})"
-	if ! build_for "$i" "$out/build-$s-vm.log"; then
+	if build_for "$i" "$out/build-$s-vm.log"; then
+		mkdir -p "$out/ko/$s"
+		cp vssd.ko vssd_tcp.ko "$out/ko/$s/"
+		vm_kernels+=("$i")
+	else
 		record FAIL "vm/$s: build the modules for the VM"
-		continue
 	fi
-	KDIR="${kdirs[$i]}" "$top/tools/vm/run-selftests.sh" --tests "$glob" --results "$results" \
-		--logs "$out/vm/$s" --kernel "$s"
 done
+make -s -C selftests helpers >/dev/null || record FAIL "vm: build the test helpers"
+
+# vm_suite I: the VM selftests on kernel I.
+vm_suite() {
+	local s=${series[$1]}
+
+	KDIR="${kdirs[$1]}" VSSD_VM_KO="$out/ko/$s" "$top/tools/vm/run-selftests.sh" \
+		--tests "$glob" --results "$results" --logs "$out/vm/$s" --kernel "$s"
+}
+
+if [ ${#vm_kernels[@]} -gt 1 ] && [ "${VSSD_CHECK_SERIAL:-0}" != 1 ]; then
+	# One guest per kernel at once; a timing test has the machine to
+	# itself (tools/vm/quiet.sh pauses the other guest meanwhile).
+	"$top/tools/vm/quiet.sh" "$top/.build/vm/selftests-*" &
+	quiet=$!
+	pids=()
+	for i in "${vm_kernels[@]}"; do
+		(VSSD_VM_QUIET=1 vm_suite "$i" 2>&1 | sed -u "s/^/[${series[$i]}] /") &
+		pids+=($!)
+	done
+	wait "${pids[@]}"
+	kill "$quiet" 2>/dev/null
+	wait "$quiet" 2>/dev/null
+else
+	for i in "${vm_kernels[@]}"; do
+		echo "# kernel ${series[$i]} (KDIR=${kdirs[$i]})"
+		vm_suite "$i"
+	done
+fi
 summary

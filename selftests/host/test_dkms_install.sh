@@ -16,12 +16,16 @@ make -C "$top" dkms-install || fail "make dkms-install failed"
 dkms status -m vssd -v "$version" -k "$kver" | grep -q ': installed' ||
 	fail "dkms status does not show vssd/$version installed for $kver"
 for m in vssd vssd_tcp; do
-	f=/lib/modules/$kver/updates/dkms/$m.ko
-	[ -f "$f" ] || fail "$f missing"
+	# Compressed as the kernel's own modules are (6.12: .ko.xz).
+	f=""
+	for e in .ko .ko.xz .ko.zst .ko.gz; do
+		[ -f "/lib/modules/$kver/updates/dkms/$m$e" ] && f=/lib/modules/$kver/updates/dkms/$m$e
+	done
+	[ -n "$f" ] || fail "/lib/modules/$kver/updates/dkms/$m.ko (or .ko.xz, .ko.zst, .ko.gz) missing"
 	expect=$(modinfo -F srcversion "$top/$m.ko")
 	[ "$(modinfo -F srcversion "$f")" = "$expect" ] || fail "$f was not built from this tree"
 done
-grep -q "updates/dkms/vssd_tcp.ko:" "/lib/modules/$kver/modules.dep" || fail "depmod did not index vssd_tcp"
+grep -q "updates/dkms/vssd_tcp.ko[.a-z]*:" "/lib/modules/$kver/modules.dep" || fail "depmod did not index vssd_tcp"
 cmp -s "$top/tools/udev/60-vssd.rules" /etc/udev/rules.d/60-vssd.rules ||
 	fail "make dkms-install did not install the udev rule"
 # Installing again replaces the first install cleanly.

@@ -20,8 +20,9 @@ vm_kver() {
 # vm_job_new DIR MODE: create DIR with entry.sh, job.env and staged modules.
 # The kernel's own modules are those of $VSSD_VM_MODULES/lib/modules/<release>
 # (default /); VSSD_KERNEL_DEBUG=1 tells the guest it runs the debug kernel.
+# vssd's modules come from $VSSD_VM_KO (default: the top of the tree).
 vm_job_new() {
-	local dir="$1" mode="$2" kver base modroot=${VSSD_VM_MODULES:-}
+	local dir="$1" mode="$2" kver base modroot=${VSSD_VM_MODULES:-} ko=${VSSD_VM_KO:-$vm_top}
 
 	kver=$(vm_kver) || return 1
 	rm -rf "$dir"
@@ -34,21 +35,21 @@ vm_job_new() {
 		printf 'VSSD_KERNEL_DEBUG=%q\n' "${VSSD_KERNEL_DEBUG:-0}"
 	} >"$dir/job.env"
 
-	for ko in vssd.ko vssd_tcp.ko; do
-		[ -f "$vm_top/$ko" ] || { echo "vm: $ko is not built (make)" >&2; return 1; }
+	for m in vssd.ko vssd_tcp.ko; do
+		[ -f "$ko/$m" ] || { echo "vm: $ko/$m is not built (make)" >&2; return 1; }
 	done
 	base=$(mktemp -d)
 	mkdir -p "$base/lib/modules/$kver/updates/vssd"
 	ln -s "$modroot/lib/modules/$kver/kernel" "$base/lib/modules/$kver/kernel"
 	cp "$modroot/lib/modules/$kver"/modules.{order,builtin,builtin.modinfo} "$base/lib/modules/$kver/"
-	cp "$vm_top/vssd.ko" "$vm_top/vssd_tcp.ko" "$base/lib/modules/$kver/updates/vssd/"
+	cp "$ko/vssd.ko" "$ko/vssd_tcp.ko" "$base/lib/modules/$kver/updates/vssd/"
 	if ! depmod -b "$base" "$kver"; then
 		rm -rf "$base"
 		echo "vm: depmod failed" >&2
 		return 1
 	fi
 	cp "$base/lib/modules/$kver"/modules.* "$dir/modules/"
-	cp "$vm_top/vssd.ko" "$vm_top/vssd_tcp.ko" "$dir/modules/"
+	cp "$ko/vssd.ko" "$ko/vssd_tcp.ko" "$dir/modules/"
 	rm -rf "$base"
 }
 

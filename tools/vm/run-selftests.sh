@@ -11,19 +11,21 @@
 #   --kernel   name the tests vm/SERIES/NAME (make check runs the suite on
 #              each kernel; KDIR chooses the kernel)
 # Environment: VSSD_TIMEOUT_SCALE multiplies the per-test timeout of
-# selftests/settings (default 1; make check-debug uses 4).
+# selftests/settings (default 1; make check-debug uses 4); VSSD_VM_KO is
+# where vssd's modules are (default the top of the tree); VSSD_VM_QUIET=1
+# says tools/vm/quiet.sh runs (another test VM shares the machine).
 set -u
 top=$(realpath "$(dirname "$0")/../..")
 # shellcheck source=tools/vm/job.sh
 . "$top/tools/vm/job.sh"
 
-glob="*" results=/dev/null logs="$top/.build/check/vm" prefix=vm
+glob="*" results=/dev/null logs="$top/.build/check/vm" prefix=vm jobname=selftests
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--tests) glob="$2"; shift 2 ;;
 	--results) results="$2"; shift 2 ;;
 	--logs) logs="$2"; shift 2 ;;
-	--kernel) prefix="vm/$2"; shift 2 ;;
+	--kernel) prefix="vm/$2" jobname="selftests-$2"; shift 2 ;;
 	*) echo "run-selftests.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 done
@@ -70,7 +72,7 @@ report() {
 
 while [ ${#remaining[@]} -gt 0 ]; do
 	boot=$((boot + 1))
-	job="$top/.build/vm/selftests.$boot"
+	job="$top/.build/vm/$jobname.$boot"
 	vm_job_new "$job" tests || exit 1
 	# A blank scratch disk per boot, for tests that check what reaches a
 	# real disk (serial vssd-scratch).
@@ -79,6 +81,9 @@ while [ ${#remaining[@]} -gt 0 ]; do
 	vm_job_set "$job" VSSD_TESTS "${remaining[*]}"
 	vm_job_set "$job" VSSD_TIMEOUT "$timeout"
 	[ -z "${HOSTILE_CASES:-}" ] || vm_job_set "$job" HOSTILE_CASES "$HOSTILE_CASES"
+	# Another test VM shares the machine: tools/vm/quiet.sh answers the
+	# timing tests' requests for it alone.
+	[ "${VSSD_VM_QUIET:-0}" = 1 ] && vm_job_set "$job" VSSD_QUIET 1
 	[ -z "$fuzz_seconds" ] || echo "export VSSD_FUZZ_SECONDS=$((fuzz_seconds))" >>"$job/job.env"
 	[ -z "${VSSD_FUZZ_SEED:-}" ] || echo "export VSSD_FUZZ_SEED=$((VSSD_FUZZ_SEED))" >>"$job/job.env"
 	echo "# booting the VM for ${#remaining[@]} test(s)"
