@@ -493,8 +493,8 @@ int send_connect(struct conn *c, u16 qid, u16 cntlid, const char *nqn)
 	put32(&s.b[48], qid ? 0 : g_kato);
 	memset(data, 0x11, 16);	/* hostid */
 	put16(&data[16], cntlid);
-	strncpy((char *)data + 256, nqn, 255);
-	strncpy((char *)data + 512, HOSTNQN, 255);
+	snprintf((char *)data + 256, 256, "%s", nqn);
+	snprintf((char *)data + 512, 256, "%s", HOSTNQN);
 	return send_capsule(c, &s, data, sizeof(data));
 }
 

@@ -632,8 +632,8 @@ void fuzz_connect_data(u8 *data, u16 cntlid)
 	memset(data, 0, 1024);
 	memset(data, 0x5f, 16);		/* host identifier */
 	put16(data + 16, cntlid);
-	strncpy((char *)data + 256, fuzz_target.nqn, 255);
-	strncpy((char *)data + 512, FUZZ_HOSTNQN, 255);
+	snprintf((char *)data + 256, 256, "%s", fuzz_target.nqn);
+	snprintf((char *)data + 512, 256, "%s", FUZZ_HOSTNQN);
 }
 
 /* ---- a well-formed association ------------------------------------------- */

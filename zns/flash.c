@@ -56,18 +56,18 @@ static void vssd_zf_track(struct vssd_zflash *zf, struct vssd_zflash_zone *z)
 		list_del_init(&z->partial);
 }
 
-/* Program stream page @page of @zone, holding the stream up to @upto bytes. */
-static u64 vssd_zf_program(struct vssd_zflash *zf, u32 zone, u64 page, u64 upto, u64 ready)
+/* Program stream page @page of @zone, holding the stream up to @end bytes. */
+static u64 vssd_zf_program(struct vssd_zflash *zf, u32 zone, u64 page, u64 end, u64 ready)
 {
 	struct vssd_zflash_zone *z = &zf->zone[zone];
-	u64 units = vssd_zf_units(upto);
+	u64 units = vssd_zf_units(end);
 	u64 done = vssd_nand_program(zf->nand, vssd_zf_die(zf, zone, page), ready);
 
 	if (units > z->released) {
 		vssd_wb_release(zf->nand, (u32)(units - z->released), done);
 		z->released = units;
 	}
-	z->programmed = upto;
+	z->programmed = end;
 	zf->programs++;
 	return done;
 }

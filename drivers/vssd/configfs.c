@@ -300,8 +300,7 @@ static ssize_t vssd_ctrl_stats_store(struct config_item *item, const char *page,
 }
 CONFIGFS_ATTR(vssd_ctrl_, stats);
 
-#define VSSD_CTRL_PARAM_ATTR_PTR(field, def, lo, hi, unit, what) \
-	(&vssd_ctrl_attr_##field),
+#define VSSD_CTRL_PARAM_ATTR_PTR(field, ...) (&vssd_ctrl_attr_##field),
 
 static struct configfs_attribute *vssd_ctrl_attrs[] = {
 	VSSD_PARAM_LIST(VSSD_CTRL_PARAM_ATTR_PTR)

@@ -294,7 +294,7 @@ UNIT_TEST(keys)
 	EXPECT_EQ(vssd_fault_media_parse("read key 6b3", &r, &clear), -EINVAL);
 	EXPECT_EQ(vssd_fault_media_parse("read key 6g31", &r, &clear), -EINVAL);
 	/* 16 bytes, the longest key, and 17. */
-	strcpy(line, "read key 000102030405060708090a0b0c0d0e0f");
+	snprintf(line, sizeof(line), "%s", "read key 000102030405060708090a0b0c0d0e0f");
 	EXPECT_EQ(vssd_fault_media_parse(line, &r, &clear), 0);
 	strcat(line, "10");
 	EXPECT_EQ(vssd_fault_media_parse(line, &r, &clear), -EINVAL);
