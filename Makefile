@@ -54,8 +54,9 @@ modules: nvmet-header
 	$(MAKE) -C $(KDIR) M=$(CURDIR) VSSD_VERSION=$(VSSD_VERSION) modules
 
 # kbuild's modules_install for M=: both modules into
-# $(INSTALL_MOD_PATH)/lib/modules/<release>/$(INSTALL_MOD_DIR) (kbuild's
-# default INSTALL_MOD_DIR is extra), <release> being KDIR's.  Then depmod for
+# $(INSTALL_MOD_PATH)/lib/modules/<release>/$(INSTALL_MOD_DIR) (default extra,
+# as 6.1's kbuild has it; 6.12's would say updates), <release> being KDIR's,
+# compressed as the kernel's own modules are (6.12: .ko.xz).  Then depmod for
 # that release, unless INSTALL_MOD_PATH names a staging root.  kbuild signs
 # the modules when the kernel has CONFIG_MODULE_SIG_ALL, with the key of the
 # kernel's own build; distribution headers do not ship that key (sign-file
@@ -66,6 +67,8 @@ SIG_KEY = $(shell sed -n 's/^CONFIG_MODULE_SIG_KEY="\(.*\)"$$/\1/p' $(KDIR)/.con
 SIG_UNSIGNED = $(if $(SIG_KEY),$(if $(filter pkcs11:%,$(SIG_KEY)),,$(if $(wildcard \
 	$(SIG_KEY) $(KDIR)/$(SIG_KEY)),,yes)))
 
+INSTALL_MOD_DIR ?= extra
+
 modules_install:
 	@for m in vssd.ko vssd_tcp.ko; do \
 		[ -f "$(CURDIR)/$$m" ] || { echo "vssd: $$m is not built: run make first" >&2; exit 1; }; \
@@ -73,7 +76,7 @@ modules_install:
 	@[ -n "$(KRELEASE)" ] || { echo "vssd: cannot tell the kernel release of KDIR=$(KDIR)" >&2; exit 1; }
 	$(if $(SIG_UNSIGNED),@echo "vssd: installing unsigned modules: $(KDIR) has no signing key ($(SIG_KEY))")
 	$(MAKE) -C $(KDIR) M=$(CURDIR) VSSD_VERSION=$(VSSD_VERSION) modules_install \
-		$(if $(SIG_UNSIGNED),CONFIG_MODULE_SIG_ALL=)
+		INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) $(if $(SIG_UNSIGNED),CONFIG_MODULE_SIG_ALL=)
 	$(if $(INSTALL_MOD_PATH),@echo "vssd: INSTALL_MOD_PATH is set: depmod not run (for that root: depmod -b $(INSTALL_MOD_PATH) $(KRELEASE))",depmod -a $(KRELEASE))
 
 # Every build product: kbuild's, by the file patterns of kbuild's "clean"

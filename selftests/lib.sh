@@ -109,26 +109,6 @@ unload_module() {
 	rmmod "$1"
 }
 
-# quiet_machine: for a test that measures time.  When the VM runner shares
-# the host with another test VM (make check runs one per kernel at once),
-# ask it to pause the other guests until this test ends: the request is a
-# file in the job directory (/mnt/job/quiet.want), the runner's answer
-# quiet.granted (tools/vm/quiet.sh).  Without a runner that answers
-# (VSSD_QUIET unset or 0) it does nothing.
-quiet_machine() {
-	local job=/mnt/job i
-
-	[ "${VSSD_QUIET:-0}" = 1 ] && [ -d "$job" ] || return 0
-	echo "$TEST_NAME" >"$job/quiet.want"
-	on_exit rm -f "$job/quiet.want"
-	# The other guest may itself be in a quiet test: wait for it to end.
-	for ((i = 0; i < 12000; i++)); do
-		[ -e "$job/quiet.granted" ] && { log "the other test VMs are paused"; return 0; }
-		sleep 0.1
-	done
-	log "no quiet machine after 20 minutes: measuring anyway"
-}
-
 # kmsg_since MARK: kernel log lines printed after a line containing MARK.
 kmsg_mark() {
 	local mark="vssd-mark-$TEST_NAME-$RANDOM$RANDOM"

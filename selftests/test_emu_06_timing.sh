@@ -26,8 +26,6 @@
 # from one path to the next: the model's precision cannot be judged there.
 [ "${VSSD_KERNEL_DEBUG:-0}" = 1 ] && skip "the debug kernel's checkers distort timing (make check gives the verdict)"
 require_cmd fio python3
-# Measured alone: any other test VM pauses until this test ends.
-quiet_machine
 vssd_load
 # Precision asks for poll=1 (see Documentation/emulator.rst): fio submits
 # and dispatches on CPU 0, the worker owns CPU 1.

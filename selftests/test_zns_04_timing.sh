@@ -27,8 +27,6 @@
 
 [ "${VSSD_KERNEL_DEBUG:-0}" = 1 ] && skip "the debug kernel's checkers distort timing (make check gives the verdict)"
 require_cmd fio python3 blkzone
-# Measured alone: any other test VM pauses until this test ends.
-quiet_machine
 vssd_load
 vssd_has zns || fail "this build has no zns feature"
 CPUS="nr_io_queues=1 poll=${VSSD_TIMING_POLL:-1} dispatcher_cpu=0 worker_cpus=1"

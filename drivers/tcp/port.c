@@ -11,8 +11,6 @@
 #include <net/sock.h>
 #include <net/tcp.h>
 
-#include <vssd/compat.h>
-
 #include "port.h"
 #include "queue.h"
 
@@ -89,6 +87,17 @@ static int vtcp_port_family(struct nvmet_port *nport, unsigned short *af)
 	}
 }
 
+/*
+ * Whether a port's address asks for a secure channel (6.12's addr_tsas
+ * tls1.3): for a TCP port the first byte of the TSAS is the security type,
+ * 0 for none, and kernels without TLS leave it 0.  Read as a byte, not by
+ * name, so that no kernel's headers can turn the check off.
+ */
+static bool vtcp_port_wants_tls(const struct nvmet_port *nport)
+{
+	return nport->disc_addr.tsas.common[0] != 0;
+}
+
 int vtcp_add_port(struct nvmet_port *nport)
 {
 	u16 portid = le16_to_cpu(nport->disc_addr.portid);
@@ -99,7 +108,7 @@ int vtcp_add_port(struct nvmet_port *nport)
 	ret = vtcp_port_family(nport, &af);
 	if (ret)
 		return ret;
-	if (vssd_port_wants_tls(&nport->disc_addr)) {
+	if (vtcp_port_wants_tls(nport)) {
 		/* Served in clear, it would hand a host's data to anyone. */
 		pr_err("port %u: addr_tsas is tls1.3 but vssd_tcp has no TLS: refusing the port (set addr_tsas to none, or use nvmet_tcp)\n",
 		       portid);

@@ -11,7 +11,6 @@
 #include <linux/blkdev.h>
 #include <linux/bvec.h>
 #include <linux/net.h>
-#include <linux/nvme.h>
 #include <linux/socket.h>
 #include <linux/uio.h>
 
@@ -151,19 +150,6 @@ static inline int vssd_sock_send_pages(struct socket *sock, struct bio_vec *bvec
 			break;
 	}
 	return sent;
-#endif
-}
-
-/*
- * Whether an NVMe/TCP port's address asks for a secure channel (addr_tsas
- * tls1.3).  Kernels without the TCP security type have no such ports.
- */
-static inline bool vssd_port_wants_tls(const struct nvmf_disc_rsp_page_entry *addr)
-{
-#ifdef VSSD_HAVE_TCP_SECTYPE
-	return addr->tsas.tcp.sectype != NVMF_TCP_SECTYPE_NONE;
-#else
-	return false;
 #endif
 }
 

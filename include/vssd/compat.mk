@@ -6,6 +6,9 @@
 # Included by Kbuild; one probe per shim of compat.h.
 
 vssd_hdr = $(srctree)/include/linux
+ifeq ($(wildcard $(vssd_hdr)/blkdev.h),)
+$(error vssd: no $(vssd_hdr)/blkdev.h: the kernel headers are not where the probes look)
+endif
 
 # 6.12: the unaligned access helpers moved from asm/ to linux/unaligned.h.
 ifneq ($(wildcard $(vssd_hdr)/unaligned.h),)
@@ -33,10 +36,4 @@ endif
 vssd_sendpage = 'int kernel_sendpage('
 ifneq ($(shell grep -qsF $(vssd_sendpage) $(vssd_hdr)/net.h && echo y),)
 ccflags-y += -DVSSD_HAVE_KERNEL_SENDPAGE
-endif
-
-# An NVMe/TCP port has a security type (TLS 1.3) in its address's TSAS
-# (6.12 has it, 6.1 has not).
-ifneq ($(shell grep -qs 'NVMF_TCP_SECTYPE_TLS13' $(vssd_hdr)/nvme.h && echo y),)
-ccflags-y += -DVSSD_HAVE_TCP_SECTYPE
 endif

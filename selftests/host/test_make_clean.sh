@@ -71,8 +71,21 @@ kver=$("$top/tools/build/kdir-release.sh" "$("$top/tools/build/select-kdir.sh" |
 [ -z "${KDIR:-}" ] || kver=$("$top/tools/build/kdir-release.sh" "$KDIR")
 make -C "$tree" modules_install INSTALL_MOD_PATH="$tmp/root" >"$tmp/install.log" 2>&1 ||
 	fail "make modules_install: $(tail -n 20 "$tmp/install.log")"
+# installed: the module as installed, uncompressed (6.12's kbuild compresses
+# it as the kernel's own modules are: .ko.xz).
+installed() {
+	if [ -f "$1.ko" ]; then
+		cat "$1.ko"
+	elif [ -f "$1.ko.xz" ]; then
+		xz -dc "$1.ko.xz"
+	elif [ -f "$1.ko.zst" ]; then
+		zstd -dc "$1.ko.zst"
+	elif [ -f "$1.ko.gz" ]; then
+		gzip -dc "$1.ko.gz"
+	fi
+}
 for m in vssd vssd_tcp; do
-	cmp -s "$tree/$m.ko" "$tmp/root/lib/modules/$kver/extra/$m.ko" ||
+	installed "$tmp/root/lib/modules/$kver/extra/$m" | cmp -s "$tree/$m.ko" - ||
 		fail "$m.ko is not in $tmp/root/lib/modules/$kver/extra as built: $(find "$tmp/root" -type f)"
 done
 grep -q 'SSL error' "$tmp/install.log" && fail "signing errors: $(grep -m 3 'SSL error' "$tmp/install.log")"
@@ -80,7 +93,7 @@ ls "$tmp/root/lib/modules/$kver"/modules.dep* >/dev/null 2>&1 && fail "depmod ra
 grep -q '^depmod' "$tmp/install.log" && fail "depmod ran despite INSTALL_MOD_PATH"
 make -C "$tree" modules_install INSTALL_MOD_PATH="$tmp/root2" INSTALL_MOD_DIR=updates/vssd \
 	>"$tmp/install.log" 2>&1 || fail "make modules_install INSTALL_MOD_DIR=: $(tail -n 20 "$tmp/install.log")"
-[ -f "$tmp/root2/lib/modules/$kver/updates/vssd/vssd_tcp.ko" ] ||
+ls "$tmp/root2/lib/modules/$kver/updates/vssd/vssd_tcp.ko"* >/dev/null 2>&1 ||
 	fail "INSTALL_MOD_DIR=updates/vssd: $(find "$tmp/root2" -type f)"
 
 # 4. make clean: back to the state before the build, .nvmet/ and .build/ kept.

@@ -5,7 +5,9 @@
 # vssd/<version> (copied to /usr/src/vssd-<version>), build and install it for
 # one kernel (default: the one "make" would build for), and install the udev
 # rule for stable device names in /etc/udev/rules.d.  Re-running replaces an
-# earlier install of the same version; uninstall removes both.
+# earlier install of the same version, and installs the new source for every
+# other kernel the earlier one was installed for (whose headers are still
+# there) as well; uninstall removes both.
 #
 # usage: dkms.sh install [--kdir KDIR] | dkms.sh uninstall
 set -eu
@@ -38,6 +40,15 @@ case "$action" in
 install)
 	[ -n "$kdir" ] || kdir=$("$top/tools/build/select-kdir.sh" | cut -f1)
 	kver=$("$top/tools/build/kdir-release.sh" "$kdir")
+	# The kernels an earlier install of this version was for
+	# ("vssd/0.1.0, 6.1.0-57-amd64, x86_64: installed").
+	kernels=("$kver")
+	while read -r k; do
+		if [ "$k" != "$kver" ] && [ -f "/lib/modules/$k/build/Makefile" ]; then
+			kernels+=("$k")
+		fi
+	done < <(dkms status -m "$name" -v "$version" 2>/dev/null |
+		 sed -n 's/^[^,]*, *\([^,]*\),.*: installed.*/\1/p')
 	remove_existing
 	mkdir -p "/usr/src/$name-$version"
 	# Only the sources: tracked and new files, never build products.
@@ -50,8 +61,10 @@ install)
 			tar -xf - -C "/usr/src/$name-$version"
 	fi
 	dkms add -m "$name" -v "$version"
-	dkms build -m "$name" -v "$version" -k "$kver"
-	dkms install -m "$name" -v "$version" -k "$kver" --force
+	for k in "${kernels[@]}"; do
+		dkms build -m "$name" -v "$version" -k "$k"
+		dkms install -m "$name" -v "$version" -k "$k" --force
+	done
 	dkms status -m "$name" -v "$version"
 	# Stable device names (Documentation/configfs.rst, Stable names).
 	install -D -m 644 "$top/tools/udev/60-vssd.rules" "$rules"

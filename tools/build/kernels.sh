@@ -9,8 +9,12 @@
 # usage: kernels.sh [SERIES...]   (default: 6.1 6.12)
 set -u
 
-series=("$@")
-[ ${#series[@]} -gt 0 ] || series=(6.1 6.12)
+series=()
+for s in "${@:-6.1 6.12}"; do
+	for one in $s; do
+		case " ${series[*]} " in *" $one "*) ;; *) series+=("$one") ;; esac
+	done
+done
 
 for s in "${series[@]}"; do
 	newest=$(for dir in /lib/modules/"$s".*-amd64/build; do

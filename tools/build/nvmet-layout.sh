@@ -2,10 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Check that the private nvmet.h vssd_tcp is built against has a layout vssd
-# has been tested with.  The layout is what vssd_tcp relies on: the
-# definitions of the nvmet structures it touches and the declarations of the
-# nvmet functions and objects it uses, each reduced to its tokens (comments
-# and white space dropped) and hashed.  tools/build/nvmet-layouts lists the
+# has been tested with.  The layout is what vssd_tcp relies on: the whole
+# definitions of the nvmet structures it embeds or fills in (nvmet_req,
+# nvmet_sq, nvmet_cq, nvmet_fabrics_ops), the declarations of the members it
+# reads in others (nvmet_port, nvmet_ctrl, nvmet_subsys, nvmet_ns), and the
+# declarations of the nvmet functions and objects it uses, each reduced to
+# its tokens (comments and line breaks dropped) and hashed.  tools/build/nvmet-layouts lists the
 # layouts checked so far (one line per kernel release: release, then
 # name=hash for each item).  A kernel whose nvmet.h matches a listed line in
 # every item builds; one that does not is refused, naming the items no
@@ -24,7 +26,10 @@ fi
 header="$1" release="$2"
 known="$(dirname "$0")/nvmet-layouts"
 
-structs="nvmet_req nvmet_sq nvmet_cq nvmet_port nvmet_fabrics_ops nvmet_ctrl nvmet_ns nvmet_subsys"
+structs="nvmet_req nvmet_sq nvmet_cq nvmet_fabrics_ops"
+members="nvmet_port.disc_addr nvmet_port.inline_data_size nvmet_port.priv
+nvmet_ctrl.subsys nvmet_subsys.namespaces nvmet_ns.ref nvmet_ns.bdev nvmet_ns.nguid
+nvmet_ns.uuid nvmet_ns.readonly nvmet_ns.anagrpid"
 decls="nvmet_req_init nvmet_req_complete nvmet_req_uninit nvmet_check_transfer_len
 nvmet_sq_init nvmet_sq_destroy nvmet_register_transport nvmet_unregister_transport
 nvmet_is_passthru_subsys nvmet_wq nvmet_config_sem"
@@ -35,11 +40,12 @@ die() {
 }
 
 [ -r "$header" ] || die "cannot read $header"
-# The header's tokens without comments, on one line: gcc's preprocessor
+# The header's tokens without comments, on one line: the C preprocessor
 # removes the comments and keeps the directives (-fpreprocessed: nothing is
-# expanded or included).
-flat=$(gcc -x c -fpreprocessed -dD -E -P "$header" 2>/dev/null | tr -s ' \t\n' ' ') ||
-	die "cannot read the tokens of $header with gcc"
+# expanded or included); each directive becomes a statement of its own.
+set -o pipefail
+flat=$(cpp -fpreprocessed -dD -P "$header" | sed 's/^[ \t]*#.*$/; & ;/' | tr -s ' \t\n' ' ') ||
+	die "cannot read the tokens of $header with cpp (the C preprocessor, package cpp)"
 [ -n "$flat" ] || die "$header has no declarations"
 
 # Print the text of item NAME: a struct's definition from "struct NAME {"
@@ -60,12 +66,18 @@ item() {
 	{
 		s = $0
 		out = ""
-		if (kind == "struct") {
-			pat = "struct " name " {"
+		if (kind == "struct" || kind == "member") {
+			split(name, part, ".")
+			pat = "struct " part[1] " {"
 			at = index(s, pat)
 			if (at) {
 				end = body_end(s, at)
 				if (end) out = substr(s, at, end - at + 1)
+			}
+			# A member: its declaration in that definition.
+			if (kind == "member" && out != "") {
+				re = "[^;{}]*[^A-Za-z0-9_]" part[2] "( *\\[[^]]*\\])* *;"
+				out = match(out, re) ? substr(out, RSTART, RLENGTH) : ""
 			}
 			print out
 			exit
@@ -74,7 +86,7 @@ item() {
 		base = 0
 		while (match(rest, "[^A-Za-z0-9_]" name "[^A-Za-z0-9_]")) {
 			at = base + RSTART + 1
-			# The statement it is in: from the last ; } or #... before it.
+			# The statement it is in: from the last ; or } before it.
 			start = at
 			while (start > 1 && index(";}", substr(s, start - 1, 1)) == 0)
 				start--
@@ -88,8 +100,9 @@ item() {
 				stmt = substr(stmt, 1, semi)
 			}
 			# A declaration, not a use inside another body or macro.
+			lb = index(stmt, "{")
 			if (stmt ~ /^ *(extern |static |struct |void |bool |u16 |u8 |int |const )/ &&
-			    stmt !~ /^ *#/)
+			    (!lb || index(stmt, name) < lb))
 				out = out stmt "\n"
 			base += RSTART + RLENGTH - 1
 			rest = substr(rest, RSTART + RLENGTH - 1)
@@ -103,6 +116,11 @@ for s in $structs; do
 	text=$(item "$s" struct)
 	[ -n "$text" ] || die "$header has no definition of struct $s (vssd_tcp needs it)"
 	line="$line $s=$(printf '%s' "$text" | sha256sum | cut -c1-12)"
+done
+for m in $members; do
+	text=$(item "$m" member)
+	[ -n "$text" ] || die "$header has no member ${m#*.} in struct ${m%%.*} (vssd_tcp needs it)"
+	line="$line $m=$(printf '%s' "$text" | sha256sum | cut -c1-12)"
 done
 for d in $decls; do
 	text=$(item "$d" decl)

@@ -100,8 +100,7 @@ run_one() {
 	beat
 	echo "vssd-selftest: begin $name" >/dev/kmsg
 	(cd "$src/selftests" && VSSD_SRC="$src" VSSD_KERNEL_DEBUG="${VSSD_KERNEL_DEBUG:-0}" \
-		VSSD_QUIET="${VSSD_QUIET:-0}" timeout -k 10 "$VSSD_TIMEOUT" bash "./$name") \
-		>"$log" 2>&1 </dev/null
+		timeout -k 10 "$VSSD_TIMEOUT" bash "./$name") >"$log" 2>&1 </dev/null
 	rc=$?
 	# Leaks of this test (kmemleak's own log line lands in its dmesg too).
 	kmemleak_collect >"$job/logs/$name.kmemleak" 2>&1

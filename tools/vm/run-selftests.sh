@@ -12,8 +12,7 @@
 #              each kernel; KDIR chooses the kernel)
 # Environment: VSSD_TIMEOUT_SCALE multiplies the per-test timeout of
 # selftests/settings (default 1; make check-debug uses 4); VSSD_VM_KO is
-# where vssd's modules are (default the top of the tree); VSSD_VM_QUIET=1
-# says tools/vm/quiet.sh runs (another test VM shares the machine).
+# where vssd's modules are (default the top of the tree).
 set -u
 top=$(realpath "$(dirname "$0")/../..")
 # shellcheck source=tools/vm/job.sh
@@ -81,9 +80,6 @@ while [ ${#remaining[@]} -gt 0 ]; do
 	vm_job_set "$job" VSSD_TESTS "${remaining[*]}"
 	vm_job_set "$job" VSSD_TIMEOUT "$timeout"
 	[ -z "${HOSTILE_CASES:-}" ] || vm_job_set "$job" HOSTILE_CASES "$HOSTILE_CASES"
-	# Another test VM shares the machine: tools/vm/quiet.sh answers the
-	# timing tests' requests for it alone.
-	[ "${VSSD_VM_QUIET:-0}" = 1 ] && vm_job_set "$job" VSSD_QUIET 1
 	[ -z "$fuzz_seconds" ] || echo "export VSSD_FUZZ_SECONDS=$((fuzz_seconds))" >>"$job/job.env"
 	[ -z "${VSSD_FUZZ_SEED:-}" ] || echo "export VSSD_FUZZ_SEED=$((VSSD_FUZZ_SEED))" >>"$job/job.env"
 	echo "# booting the VM for ${#remaining[@]} test(s)"

@@ -121,10 +121,7 @@ boot_timeout=${VSSD_VM_BOOT_TIMEOUT:-300}
 for boot in 1 2 3; do
 	echo "vm.sh: booting $kver ($accel) for job $job" >&2
 	rm -f "$job/heartbeat"
-	# QMP: tools/vm/quiet.sh pauses this guest while another one measures time.
-	rm -f "$job/qmp.sock"
-	"${qemu[@]}" -append "$append" -serial "file:$job/console.log" \
-		-qmp "unix:$job/qmp.sock,server=on,wait=off" >"$job/qemu.log" 2>&1 &
+	"${qemu[@]}" -append "$append" -serial "file:$job/console.log" >"$job/qemu.log" 2>&1 &
 	qpid=$!
 	start=$(date +%s)
 	result=1
@@ -163,13 +160,11 @@ done
 if [ $result = 124 ]; then
 	kill -9 $qpid 2>/dev/null
 	wait $qpid 2>/dev/null
-	rm -f "$job/qmp.sock"
 	echo "vm.sh: last console lines:" >&2
 	tail -n 40 "$job/console.log" >&2
 	exit 124
 fi
 wait $qpid
-rm -f "$job/qmp.sock"
 if grep -q '^vssd-init: entry exited' "$job/console.log"; then
 	exit 0
 fi
