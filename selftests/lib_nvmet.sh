@@ -13,6 +13,17 @@ nvmet_subsys() {
 	echo 1 >"$NVMET/subsystems/$1/attr_allow_any_host"
 }
 
+# nvmet_allow_host NQN HOSTNQN: the subsystem serves that host only; sets
+# HOSTDIR to the host's configfs directory (its dhchap_* attributes).
+nvmet_allow_host() {
+	HOSTDIR="$NVMET/hosts/$2"
+	echo 0 >"$NVMET/subsystems/$1/attr_allow_any_host"
+	mkdir "$HOSTDIR" || fail "cannot create host $2"
+	on_exit rmdir "$HOSTDIR"
+	ln -s "$HOSTDIR" "$NVMET/subsystems/$1/allowed_hosts/$2" || fail "cannot allow $2"
+	on_exit rm -f "$NVMET/subsystems/$1/allowed_hosts/$2"
+}
+
 # nvmet_ns NQN NSID PATH [ATTR=VALUE...]: a namespace on a device or file.
 nvmet_ns() {
 	local nqn="$1" nsid="$2" path="$3" dir kv

@@ -12,12 +12,7 @@ other=nqn.2026-11.io.vssd:host-other
 load_module null_blk nr_devices=1 memory_backed=1 gb=1
 tcp_stack
 nvmet_subsys $nqn
-echo 0 >$NVMET/subsystems/$nqn/attr_allow_any_host
-mkdir $NVMET/hosts/$allowed || fail "cannot create host $allowed"
-on_exit rmdir $NVMET/hosts/$allowed
-ln -s $NVMET/hosts/$allowed $NVMET/subsystems/$nqn/allowed_hosts/$allowed ||
-	fail "cannot allow $allowed"
-on_exit rm -f $NVMET/subsystems/$nqn/allowed_hosts/$allowed
+nvmet_allow_host $nqn $allowed
 nvmet_ns $nqn 1 /dev/nullb0
 nvmet_port 1 ipv4 127.0.0.1 4420
 nvmet_link 1 $nqn

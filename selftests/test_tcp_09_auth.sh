@@ -21,14 +21,10 @@ hostnqn=nqn.2026-12.io.vssd:host-auth
 load_module null_blk nr_devices=1 memory_backed=1 gb=1
 tcp_stack
 nvmet_subsys $nqn
-echo 0 >$NVMET/subsystems/$nqn/attr_allow_any_host
-mkdir $NVMET/hosts/$hostnqn || fail "cannot create host $hostnqn"
-on_exit rmdir $NVMET/hosts/$hostnqn
-hdir=$NVMET/hosts/$hostnqn
+nvmet_allow_host $nqn $hostnqn
+hdir=$HOSTDIR
 [ -e "$hdir/dhchap_key" ] ||
 	skip "nvmet of $(uname -r) has no in-band authentication (CONFIG_NVME_TARGET_AUTH)"
-ln -s $hdir $NVMET/subsystems/$nqn/allowed_hosts/$hostnqn || fail "cannot allow $hostnqn"
-on_exit rm -f $NVMET/subsystems/$nqn/allowed_hosts/$hostnqn
 nvmet_ns $nqn 1 /dev/nullb0
 nvmet_port 1 ipv4 127.0.0.1 4420
 nvmet_link 1 $nqn
