@@ -6,7 +6,9 @@
 # the character device a lost read waits, is listed in faults/lost, and an
 # Abort naming its queue and identifier completes it with Command Abort
 # Requested; an Abort of a command that is not lost aborts nothing; a lost
-# command nobody aborts completes at the 60 s limit.  Over NVMe/TCP a host
+# command nobody aborts completes at the controller's limit
+# (faults/lost_limit_ms: 60 s, lowered to 5 s while it is held, which
+# applies to it; values out of 100..60000 refused).  Over NVMe/TCP a host
 # with a 3 s I/O timeout resets and reconnects, and its reads still return
 # the data written.
 . "$(dirname "$0")/lib.sh"
@@ -54,14 +56,22 @@ expect_eq "4 more lost" $((lost + 4)) "$(vssd_ns_stat lc 1 lost_cmds)"
 [ "$took" -le 20 ] || fail "4 lost reads took $took s with a 1 s timeout"
 log "4 reads, each lost once and sent again, in $took s"
 
+# The controller's limit: 60 s unless set, 100..60000 ms.
+limit=$VSSD_CFS/lc/faults/lost_limit_ms
+expect_eq "the default limit" 60000 "$(cat "$limit")"
+for bad in 0 99 60001 -1 5s ""; do
+	echo "$bad" >"$limit" 2>/dev/null && fail "lost_limit_ms $bad accepted"
+done
+expect_eq "the limit after refusals" 60000 "$(cat "$limit")"
+
 # The character device: Abort finds a lost command by its queue and identifier.
 echo "read every 1 lost" >"$nsdir/faults/latency" || fail "lost rule refused"
-python3 - "$VSSD_SRC/selftests" "$VSSD_CHR" "$VSSD_CFS/lc/faults/lost" <<'PY' ||
+python3 - "$VSSD_SRC/selftests" "$VSSD_CHR" "$VSSD_CFS/lc/faults/lost" "$limit" <<'PY' ||
 import sys, threading, time
 sys.path.insert(0, sys.argv[1])
 from nvme_ioctl import Device
 
-chr_dev, listing = sys.argv[2], sys.argv[3]
+chr_dev, listing, limit = sys.argv[2], sys.argv[3], sys.argv[4]
 out = {}
 
 
@@ -86,6 +96,7 @@ def wait_held(n):
 
 
 late = threading.Thread(target=read, args=("late",))
+late_start = time.monotonic()
 late.start()
 first = wait_held(1)[0]
 aborted = threading.Thread(target=read, args=("aborted",))
@@ -101,10 +112,18 @@ c = admin.admin(0x08, 0, {10: int(h["sqid"]) | int(h["cid"]) << 16})
 assert c.status == 0 and c.result & 1 == 1, f"Abort of a completed read: {c}"
 print(f"# aborted read {h} completed with Command Abort Requested in "
       f"{out['aborted'][1]:.2f} s; a second Abort aborted nothing")
-late.join(70)
+# Still held at the 60 s limit; a 5 s limit applies to it as it is.
+time.sleep(1)
+assert late.is_alive() and len(held()) == 1, f"the read nobody aborted: {out} {held()}"
+with open(limit, "w") as f:
+    f.write("5000")
+due = max(5.0, time.monotonic() - late_start)
+late.join(20)
 status, took = out.get("late", (None, 0))
-assert status == 0x07 and 59 < took < 65, f"the read nobody aborted: {out}"
-print(f"# the read nobody aborted completed at the limit, {took:.1f} s, aborted")
+# Due at 5 s or at once if older; the sweep looks every 0.5 s.
+assert status == 0x07 and 4.9 < took < due + 1.5, f"the read nobody aborted: {out}, due {due:.1f} s"
+print(f"# the read nobody aborted completed at the 5 s limit set while it was held, "
+      f"{took:.1f} s, aborted")
 PY
 	fail "Abort through the character device"
 echo clear >"$nsdir/faults/latency"

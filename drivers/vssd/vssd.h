@@ -310,6 +310,7 @@ struct vssd_ctrl {
 	/* Commands a latency rule lost, until aborted (fault/lost.c). */
 	spinlock_t lost_lock;
 	struct list_head lost;
+	u32 lost_limit_ms;		/* faults/lost_limit_ms */
 	atomic_t next_cid;		/* of the character device's commands */
 	struct delayed_work lost_work;
 	/*

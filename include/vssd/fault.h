@@ -34,6 +34,13 @@
  * Linux) but well inside the kernel's hung-task limit (120 s).
  */
 #define VSSD_FAULT_MAX_US	60000000U
+/*
+ * How long a lost command is held at most (faults/lost_limit_ms, ms): the
+ * same 60 s unless set lower, down to 100 ms.
+ */
+#define VSSD_LOST_LIMIT_MS_MIN		100U
+#define VSSD_LOST_LIMIT_MS_MAX		(VSSD_FAULT_MAX_US / 1000)
+#define VSSD_LOST_LIMIT_MS_DEFAULT	VSSD_LOST_LIMIT_MS_MAX
 /* What vssd_fault_delay_pick() returns for a command a "lost" rule loses. */
 #define VSSD_FAULT_LOST		(~0ULL)
 

@@ -283,10 +283,34 @@ static ssize_t vssd_ctrl_faults_lost_show(struct config_item *item, char *page)
 }
 CONFIGFS_ATTR_RO(vssd_ctrl_faults_, lost);
 
+static ssize_t vssd_ctrl_faults_lost_limit_ms_show(struct config_item *item, char *page)
+{
+	return sysfs_emit(page, "%u\n", READ_ONCE(vssd_faults_ctrl(item)->lost_limit_ms));
+}
+
+/* The sweep (fault/lost.c) reads it: it applies to the commands held now too. */
+static ssize_t vssd_ctrl_faults_lost_limit_ms_store(struct config_item *item,
+						    const char *page, size_t count)
+{
+	struct vssd_ctrl *ctrl = vssd_faults_ctrl(item);
+	u32 v;
+
+	if (kstrtou32(page, 10, &v) || v < VSSD_LOST_LIMIT_MS_MIN || v > VSSD_LOST_LIMIT_MS_MAX) {
+		pr_warn_ratelimited("%s: faults/lost_limit_ms refused: %u..%u\n",
+				    vssd_ctrl_name(ctrl), VSSD_LOST_LIMIT_MS_MIN,
+				    VSSD_LOST_LIMIT_MS_MAX);
+		return -EINVAL;
+	}
+	WRITE_ONCE(ctrl->lost_limit_ms, v);
+	return count;
+}
+CONFIGFS_ATTR(vssd_ctrl_faults_, lost_limit_ms);
+
 static struct configfs_attribute *vssd_ctrl_faults_attrs[] = {
 	&vssd_ctrl_faults_attr_wear_percent,
 	&vssd_ctrl_faults_attr_powerloss,
 	&vssd_ctrl_faults_attr_lost,
+	&vssd_ctrl_faults_attr_lost_limit_ms,
 	NULL,
 };
 

@@ -12,9 +12,12 @@
  *     the Linux NVMe host retries an aborted command, and not lost again
  *     (struct vssd_cmd.no_lose), so that no request waits more than one
  *     timeout or the limit below;
- *   - VSSD_FAULT_MAX_US after it was lost, the controller's own limit, so
- *     that no submitter waits forever (a front end that has no timeout,
- *     such as the character device, gets it back then);
+ *   - faults/lost_limit_ms (ctrl->lost_limit_ms, 60 s unless set) after it
+ *     was lost, the controller's own limit, so that no submitter waits
+ *     forever (a front end that has no timeout, such as the character
+ *     device, gets it back then); the sweep compares each command's age
+ *     with the limit of the moment, so a new limit applies to the commands
+ *     held already;
  *   - power off, which needs no opener left, so only commands forwarded
  *     for a transport can still be waiting.
  *
@@ -32,8 +35,15 @@
 
 #include "../vssd.h"
 
-/* How often the limit is looked at while commands are lost. */
-#define VSSD_LOST_SWEEP_MS	1000
+/*
+ * How often the limit is looked at while commands are lost: a tenth of
+ * the limit, between 10 ms and 1 s, so that a command leaves at most a
+ * tenth of its limit late.
+ */
+static unsigned long vssd_lost_period(struct vssd_ctrl *ctrl)
+{
+	return msecs_to_jiffies(clamp_t(u32, READ_ONCE(ctrl->lost_limit_ms) / 10, 10, 1000));
+}
 
 static void vssd_lost_done(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd)
 {
@@ -56,6 +66,7 @@ static void vssd_lost_sweep(struct work_struct *work)
 {
 	struct vssd_ctrl *ctrl = container_of(to_delayed_work(work), struct vssd_ctrl,
 					      lost_work);
+	u64 limit = (u64)READ_ONCE(ctrl->lost_limit_ms) * NSEC_PER_MSEC;
 	u64 now = ktime_get_ns();
 	struct vssd_cmd *cmd, *next;
 	LIST_HEAD(due);
@@ -63,7 +74,8 @@ static void vssd_lost_sweep(struct work_struct *work)
 
 	spin_lock(&ctrl->lost_lock);
 	list_for_each_entry_safe(cmd, next, &ctrl->lost, lost_link) {
-		if (cmd->lost_until > now)
+		/* Held after @now was read: lost_at may be past it. */
+		if (cmd->lost_at + limit > now)
 			continue;
 		vssd_lost_unlink(ctrl, cmd);
 		list_add_tail(&cmd->lost_link, &due);
@@ -75,7 +87,7 @@ static void vssd_lost_sweep(struct work_struct *work)
 		vssd_lost_done(ctrl, cmd);
 	}
 	if (more)
-		schedule_delayed_work(&ctrl->lost_work, msecs_to_jiffies(VSSD_LOST_SWEEP_MS));
+		schedule_delayed_work(&ctrl->lost_work, vssd_lost_period(ctrl));
 }
 
 void vssd_lost_init(struct vssd_ctrl *ctrl)
@@ -83,17 +95,18 @@ void vssd_lost_init(struct vssd_ctrl *ctrl)
 	spin_lock_init(&ctrl->lost_lock);
 	INIT_LIST_HEAD(&ctrl->lost);
 	INIT_DELAYED_WORK(&ctrl->lost_work, vssd_lost_sweep);
+	ctrl->lost_limit_ms = VSSD_LOST_LIMIT_MS_DEFAULT;
 }
 
 /* A worker, the data of @cmd moved: it waits on the list instead of its deadline. */
 void vssd_lost_hold(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd)
 {
-	cmd->lost_until = ktime_get_ns() + (u64)VSSD_FAULT_MAX_US * NSEC_PER_USEC;
+	cmd->lost_at = ktime_get_ns();
 	spin_lock(&ctrl->lost_lock);
 	list_add_tail(&cmd->lost_link, &ctrl->lost);
 	cmd->lost_held = true;
 	spin_unlock(&ctrl->lost_lock);
-	schedule_delayed_work(&ctrl->lost_work, msecs_to_jiffies(VSSD_LOST_SWEEP_MS));
+	schedule_delayed_work(&ctrl->lost_work, vssd_lost_period(ctrl));
 }
 
 /*
@@ -162,7 +175,7 @@ ssize_t vssd_lost_show(struct vssd_ctrl *ctrl, char *page)
 
 	spin_lock(&ctrl->lost_lock);
 	list_for_each_entry(cmd, &ctrl->lost, lost_link) {
-		u64 age = now + (u64)VSSD_FAULT_MAX_US * NSEC_PER_USEC - cmd->lost_until;
+		u64 age = now > cmd->lost_at ? now - cmd->lost_at : 0;
 
 		if (n > PAGE_SIZE - 96) {
 			n += sysfs_emit_at(page, n, "...\n");
