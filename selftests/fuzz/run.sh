@@ -6,6 +6,7 @@
 # to FUZZ_WORK/<target>/corpus, crash reproducers to FUZZ_WORK/<target>/.
 # Prints one TAP line per target with executions and coverage; a crash, leak
 # or timeout fails the target and prints the reproducer and how to rerun it.
+# FUZZ_JOBS (default: the number of CPUs) targets run at once.
 #
 # usage: run.sh TARGET...
 set -u
@@ -13,13 +14,15 @@ here=$(realpath "$(dirname "$0")")
 secs=${FUZZ_SECONDS:-25}
 seed=${FUZZ_SEED:-1}
 work=${FUZZ_WORK:-$here/build/work}
-n=0 fails=0
+jobs=${FUZZ_JOBS:-$(nproc)}
+[ "$jobs" -ge 1 ] 2>/dev/null || jobs=1
 
-for target in "$@"; do
-	n=$((n + 1))
-	bin="$here/build/$target"
-	dir="$work/$target"
-	log="$dir/fuzz.log"
+# fuzz_one N TARGET: run it, write its TAP lines to its result file and
+# exit 0 when it passed.
+fuzz_one() {
+	local n="$1" target="$2" bin="$here/build/$2" dir="$work/$2"
+	local log="$work/$2/fuzz.log" max_len rc execs cov summary repro
+
 	max_len=$(sed -n 's|^// fuzz-max-len: ||p' "$here/$target.c")
 	mkdir -p "$dir/corpus"
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
@@ -32,17 +35,44 @@ for target in "$@"; do
 	cov=$(grep -oE 'cov: [0-9]+ ft: [0-9]+' "$log" | tail -n 1)
 	summary="${execs:-0} runs in ${secs}s, ${cov:-no coverage line}"
 	if [ $rc = 0 ]; then
-		echo "ok $n - fuzz/${target#fuzz_} # $summary"
-		continue
+		echo "ok $n - fuzz/${target#fuzz_} # $summary" >"$dir/result"
+		return 0
 	fi
-	fails=$((fails + 1))
-	echo "not ok $n - fuzz/${target#fuzz_}"
-	grep -E 'ERROR: |runtime error|invariant violated|SUMMARY' "$log" | head -n 5 | sed 's/^/#   /'
-	for repro in "$dir"/crash-* "$dir"/leak-* "$dir"/timeout-* "$dir"/oom-*; do
-		[ -e "$repro" ] || continue
-		echo "#   reproducer: $repro ($(xxd -p "$repro" | tr -d '\n' | head -c 200))"
-		echo "#   rerun: $bin $repro"
+	{
+		echo "not ok $n - fuzz/${target#fuzz_}"
+		grep -E 'ERROR: |runtime error|invariant violated|SUMMARY' "$log" | head -n 5 |
+			sed 's/^/#   /'
+		for repro in "$dir"/crash-* "$dir"/leak-* "$dir"/timeout-* "$dir"/oom-*; do
+			[ -e "$repro" ] || continue
+			echo "#   reproducer: $repro ($(xxd -p "$repro" | tr -d '\n' | head -c 200))"
+			echo "#   rerun: $bin $repro"
+		done
+		echo "#   log: $log"
+	} >"$dir/result"
+	return 1
+}
+
+# FUZZ_JOBS targets at a time (default: one per CPU; each is one process),
+# the results printed in the order named.
+n=0
+for target in "$@"; do
+	n=$((n + 1))
+	mkdir -p "$work/$target"
+	rm -f "$work/$target/result"
+	while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do
+		wait -n
 	done
-	echo "#   log: $log"
+	fuzz_one "$n" "$target" &
+done
+wait
+fails=0 n=0
+for target in "$@"; do
+	n=$((n + 1))
+	if [ -s "$work/$target/result" ]; then
+		cat "$work/$target/result"
+	else
+		echo "not ok $n - fuzz/${target#fuzz_} # no result"
+	fi
+	grep -q '^ok ' "$work/$target/result" 2>/dev/null || fails=$((fails + 1))
 done
 [ $fails = 0 ]
