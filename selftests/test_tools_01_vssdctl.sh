@@ -49,18 +49,30 @@ ns() {
 	done
 }
 # cfs_dump FILE: every directory and attribute under $VSSD_CFS with its
-# value, but stats (counters) and zone_fail (write-only).
+# value, but stats (counters) and zone_fail (write-only); one process, not
+# one cat per attribute.
 cfs_dump() {
-	local p
-
-	find "$VSSD_CFS" -mindepth 1 | sort | while read -r p; do
-		case "$p" in */stats|*/zone_fail) continue ;; esac
-		if [ -d "$p" ]; then
-			echo "d ${p#"$VSSD_CFS"/}"
-		else
-			echo "f ${p#"$VSSD_CFS"/}: $(cat "$p")"
-		fi
-	done >"$1"
+	python3 - "$VSSD_CFS" "$1" <<'EOF' || fail "cannot dump $VSSD_CFS"
+import os, sys
+root, lines = sys.argv[1], []
+for top, dirs, files in os.walk(root):
+    for name in dirs + files:
+        if name in ("stats", "zone_fail"):
+            continue
+        path = os.path.join(top, name)
+        rel = os.path.relpath(path, root)
+        if os.path.isdir(path):
+            lines.append(f"d {rel}")
+            continue
+        try:
+            with open(path, errors="replace") as f:
+                value = f.read().rstrip("\n")
+        except OSError as e:
+            value = f"<{e.strerror}>"
+        lines.append(f"f {rel}: {value}")
+with open(sys.argv[2], "w") as out:
+    out.write("\n".join(sorted(lines)) + "\n")
+EOF
 }
 # ctrl_dirs: the controllers, sorted, on one line.
 ctrl_dirs() {
