@@ -7,7 +7,7 @@
 #   2. build both modules from clean for each kernel; any compiler warning
 #      fails
 #   3. userspace unit tests (selftests/unit, ASan + UBSan) and a bounded
-#      libFuzzer run of the pure code (selftests/fuzz, about 2 minutes)
+#      libFuzzer run of the pure code (selftests/fuzz, about 80 s)
 #   4. host tests (selftests/host: build checks, DKMS install); those that
 #      depend on the kernel run for each (host/SERIES/NAME)
 #   5. the VM selftests (selftests/) on each kernel, one guest boot each,
@@ -166,29 +166,21 @@ for i in "${built[@]}"; do
 	done
 done
 
-# What keeps two kernels within the time budget (40 minutes on a 2-core
-# machine): on every kernel after the first, the tests whose subject does not
-# depend on the kernel's block or fabrics code are reported as skipped, with
-# the reason, instead of run (make check KERNELS=<series> runs them there),
-# and the NVMe/TCP fuzzer runs 40 s with another seed instead of 75 s.
-first_only="test_tools_01_vssdctl.sh test_kv_01_local.sh"
-
 echo "# 5/5 VM selftests"
 make -s -C selftests helpers >/dev/null || record FAIL "vm: build the test helpers"
 first=""
 for i in "${built[@]}"; do
 	s=${series[$i]}
 	echo "# kernel $s (KDIR=${kdirs[$i]})"
-	envs=(KDIR="${kdirs[$i]}" VSSD_VM_KO="$out/ko/$s") extra=()
+	envs=(KDIR="${kdirs[$i]}" VSSD_VM_KO="$out/ko/$s")
+	# The NVMe/TCP fuzzer draws other cases on the kernels after the first.
 	if [ -z "$first" ]; then
 		first=$s
-	else
-		extra=(--not "$first_only : run on $first only by make check, for its time budget (they test the userspace tools and the KV ioctl path, not the kernel's block or fabrics code); make check KERNELS=$s runs them here")
-		[ -n "${VSSD_FUZZ_SECONDS:-}" ] || envs+=(VSSD_FUZZ_SECONDS=40)
-		[ -n "${VSSD_FUZZ_SEED:-}" ] || envs+=(VSSD_FUZZ_SEED=20261207)
+	elif [ -z "${VSSD_FUZZ_SEED:-}" ]; then
+		envs+=(VSSD_FUZZ_SEED=20261207)
 	fi
 	env "${envs[@]}" "$top/tools/vm/run-selftests.sh" --tests "$glob" --results "$results" \
-		--logs "$out/vm/$s" --kernel "$s" "${extra[@]}"
+		--logs "$out/vm/$s" --kernel "$s"
 	rc=$?
 	# A runner that could not even start a guest wrote no verdict.
 	if [ $rc != 0 ] && ! grep -q "vm/$s/" "$results"; then

@@ -10,8 +10,6 @@
 #   --logs     keep each test's log and kernel log in DIR (default .build/check/vm)
 #   --kernel   name the tests vm/SERIES/NAME (make check runs the suite on
 #              each kernel; KDIR chooses the kernel)
-#   --not "NAME... : REASON"  report these tests as skipped, with REASON,
-#              instead of running them
 # Environment: VSSD_TIMEOUT_SCALE multiplies the per-test timeout of
 # selftests/settings (default 1; make check-debug uses 4); VSSD_VM_KO is
 # where vssd's modules are (default the top of the tree).
@@ -20,14 +18,13 @@ top=$(realpath "$(dirname "$0")/../..")
 # shellcheck source=tools/vm/job.sh
 . "$top/tools/vm/job.sh"
 
-glob="*" results=/dev/null logs="$top/.build/check/vm" prefix=vm jobname=selftests not=""
+glob="*" results=/dev/null logs="$top/.build/check/vm" prefix=vm jobname=selftests
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--tests) glob="$2"; shift 2 ;;
 	--results) results="$2"; shift 2 ;;
 	--logs) logs="$2"; shift 2 ;;
 	--kernel) prefix="vm/$2" jobname="selftests-$2"; shift 2 ;;
-	--not) not="$2"; shift 2 ;;
 	*) echo "run-selftests.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 done
@@ -59,32 +56,18 @@ rm -rf "$logs"
 mkdir -p "$logs"
 make -s -C "$top/selftests" helpers || { echo "# building the test helpers failed"; exit 1; }
 failed=0 boot=0
-not_names=" ${not%%:*} " not_reason=${not#*: }
 report() {
 	local verdict="$1" name="$2"
 
-	[ "$verdict" = NOT ] || printf '%s\t%s/%s\n' "$verdict" "$prefix" "$name" >>"$results"
+	printf '%s\t%s/%s\n' "$verdict" "$prefix" "$name" >>"$results"
 	case $verdict in
 	PASS) echo "ok - $prefix/$name" ;;
 	SKIP) echo "ok - $prefix/$name # SKIP $(grep -m1 'SKIP:' "$logs/$name.log" 2>/dev/null | sed 's/.*SKIP: //')" ;;
-	NOT) printf 'SKIP\t%s/%s\n' "$prefix" "$name" >>"$results"
-	     echo "ok - $prefix/$name # SKIP $not_reason" ;;
 	FAIL) echo "not ok - $prefix/$name"
 	      failed=$((failed + 1))
 	      [ -f "$logs/$name.log" ] && tail -n 40 "$logs/$name.log" | sed 's/^/#   /' ;;
 	esac
 }
-
-if [ -n "$not" ]; then
-	run=()
-	for name in "${remaining[@]}"; do
-		case "$not_names" in
-		*" $name "*) report NOT "$name" ;;
-		*) run+=("$name") ;;
-		esac
-	done
-	remaining=("${run[@]}")
-fi
 
 while [ ${#remaining[@]} -gt 0 ]; do
 	boot=$((boot + 1))
