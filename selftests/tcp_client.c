@@ -511,6 +511,7 @@ int fabric_connect(struct conn *c, u16 qid, u16 cntlid, const char *nqn,
 	if (type != VTCP_CAPSULE_RESP)
 		return failf("no Connect response (got %d)", type);
 	*status = cqe.status;
+	c->connect_dw0 = cqe.dw0;
 	if (!qid)
 		c->cntlid = cqe.dw0 & 0xffff;
 	return 0;

@@ -31,6 +31,7 @@ struct conn {
 	bool hd, dd;
 	u32 maxh2c;
 	u16 cntlid;
+	u32 connect_dw0;	/* dword 0 of the last Connect response */
 };
 
 struct sqe {
@@ -55,6 +56,8 @@ extern const struct test_case tcp_data_cases[];
 extern const unsigned int tcp_data_cases_n;
 extern const struct test_case tcp_limit_cases[];
 extern const unsigned int tcp_limit_cases_n;
+extern const struct test_case tcp_auth_cases[];
+extern const unsigned int tcp_auth_cases_n;
 
 int failf(const char *fmt, ...);
 /* A vssd_tcp module parameter (-1: no such file); set one (0 or -1). */

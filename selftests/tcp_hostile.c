@@ -4,25 +4,34 @@
  * a target and checks that each one gets the answer the protocol demands:
  * a C2HTermReq with the right FES and field offset followed by the close,
  * or an error status in a CapsuleResp while the connection keeps working.
- * The cases live in tcp_hostile_{frame,data,limits}.c, the client in
+ * The cases live in tcp_hostile_{frame,data,limits,auth}.c, the client in
  * tcp_client.c.
  *
  * usage: tcp_hostile ADDR PORT SUBNQN [CASE...]
  * Needs a subsystem that allows any host with namespace 1 of at least
- * 64 MiB and 512-byte blocks.  Prints one TAP line per case.
+ * 64 MiB and 512-byte blocks (auth_never_done, run only when named: one
+ * that allows HOSTNQN with a DH-HMAC-CHAP key).  Prints one TAP line per
+ * case.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "tcp_client.h"
 
+/*
+ * Without case names every case runs but those of tables that need a target
+ * set up for them (named_only: the authentication cases need a subsystem
+ * that holds a key for HOSTNQN).
+ */
 static const struct {
 	const struct test_case *cases;
 	const unsigned int *n;
+	bool named_only;
 } tables[] = {
-	{ tcp_frame_cases, &tcp_frame_cases_n },
-	{ tcp_data_cases, &tcp_data_cases_n },
-	{ tcp_limit_cases, &tcp_limit_cases_n },
+	{ tcp_frame_cases, &tcp_frame_cases_n, false },
+	{ tcp_data_cases, &tcp_data_cases_n, false },
+	{ tcp_limit_cases, &tcp_limit_cases_n, false },
+	{ tcp_auth_cases, &tcp_auth_cases_n, true },
 };
 
 int main(int argc, char **argv)
@@ -40,7 +49,7 @@ int main(int argc, char **argv)
 	for (unsigned int t = 0; t < ARRAY_SIZE(tables); t++) {
 		for (unsigned int i = 0; i < *tables[t].n; i++) {
 			const struct test_case *tc = &tables[t].cases[i];
-			bool pick = argc == 4;
+			bool pick = argc == 4 && !tables[t].named_only;
 
 			for (int a = 4; a < argc; a++)
 				pick |= !strcmp(argv[a], tc->name);

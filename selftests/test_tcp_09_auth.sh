@@ -9,12 +9,17 @@
 #     refused by the host;
 #   - re-authentication: the target's key changed, then the host's secret
 #     (sysfs dhchap_secret): the host authenticates again and I/O goes on;
-#     a stale secret after that is refused at the next connect.
+#     a stale secret after that is refused at the next connect;
+#   - a raw host with a key that never authenticates and sends commands
+#     anyway (tcp_hostile auth_never_done): every command refused with
+#     Authentication Required, nothing written, the target serves on.
 # Kernels whose nvmet has no authentication (6.1: no CONFIG_NVME_TARGET_AUTH)
 # skip.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_nvmet.sh"
-require_cmd nvme
+require_cmd nvme cmp
+tool="$VSSD_SRC/selftests/build/tcp_hostile"
+[ -x "$tool" ] || fail "$tool not built (make -C selftests helpers)"
 
 nqn=nqn.2026-12.io.vssd:auth
 hostnqn=nqn.2026-12.io.vssd:host-auth
@@ -37,6 +42,23 @@ hkey=$(key) && hkey2=$(key) && wrong=$(key) && ckey=$(key) && cwrong=$(key) ||
 echo "$hkey" >$hdir/dhchap_key || fail "dhchap_key refused"
 echo "hmac(sha256)" >$hdir/dhchap_hash || fail "dhchap_hash refused"
 echo ffdhe2048 >$hdir/dhchap_dhgroup || fail "dhchap_dhgroup refused"
+
+# A raw host that the subsystem asks to authenticate and that never does:
+# its reads, writes and admin commands are all refused, LBA 0 keeps its data.
+rawnqn=$(sed -n 's/^#define HOSTNQN[[:space:]]*"\(.*\)"/\1/p' "$VSSD_SRC/selftests/tcp_client.h")
+[ -n "$rawnqn" ] || fail "no HOSTNQN in tcp_client.h"
+nvmet_allow_host $nqn "$rawnqn"
+echo "$(key)" >"$HOSTDIR/dhchap_key" || fail "the raw host's dhchap_key refused"
+tmp=$(mktemp -d)
+on_exit rm -rf "$tmp"
+head -c 65536 /dev/urandom >"$tmp/lba0"
+dd if="$tmp/lba0" of=/dev/nullb0 bs=64k count=1 oflag=direct status=none || fail "writing LBA 0"
+"$tool" 127.0.0.1 4420 $nqn auth_never_done >"$tmp/raw.out" 2>&1 ||
+	fail "unauthenticated commands: $(cat "$tmp/raw.out")"
+grep -q '^ok 1 - auth_never_done$' "$tmp/raw.out" || fail "the case did not run: $(cat "$tmp/raw.out")"
+dd if=/dev/nullb0 of="$tmp/back" bs=64k count=1 iflag=direct status=none || fail "reading LBA 0"
+cmp -s "$tmp/lba0" "$tmp/back" || fail "an unauthenticated write changed LBA 0"
+log "a host that never authenticates: admin and I/O commands refused, LBA 0 unchanged"
 
 # authenticated_since MARK: how many "authenticated" lines the host printed.
 authenticated_since() {
