@@ -458,6 +458,7 @@ void vssd_lost_hold(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd);
 bool vssd_lost_abort(struct vssd_ctrl *ctrl, u16 qid, u16 cid);
 bool vssd_lost_take(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd);
 void vssd_lost_stop(struct vssd_ctrl *ctrl);
+void vssd_lost_set_limit(struct vssd_ctrl *ctrl, u32 ms);
 ssize_t vssd_lost_show(struct vssd_ctrl *ctrl, char *page);
 
 /* fault/powerloss.c: the volatile write cache and power loss */

@@ -93,7 +93,7 @@ struct vssd_cmd {
 	bool no_lose;
 	bool lost;
 	bool lost_held;
-	u64 lost_at;
+	u64 lost_at;		/* ktime_get_ns() when held */
 	struct list_head lost_link;
 
 	/* The command set's own, from its prepare() to its exec(). */

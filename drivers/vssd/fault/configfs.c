@@ -288,7 +288,7 @@ static ssize_t vssd_ctrl_faults_lost_limit_ms_show(struct config_item *item, cha
 	return sysfs_emit(page, "%u\n", READ_ONCE(vssd_faults_ctrl(item)->lost_limit_ms));
 }
 
-/* The sweep (fault/lost.c) reads it: it applies to the commands held now too. */
+/* It applies to the commands held now too (fault/lost.c). */
 static ssize_t vssd_ctrl_faults_lost_limit_ms_store(struct config_item *item,
 						    const char *page, size_t count)
 {
@@ -301,7 +301,7 @@ static ssize_t vssd_ctrl_faults_lost_limit_ms_store(struct config_item *item,
 				    VSSD_LOST_LIMIT_MS_MAX);
 		return -EINVAL;
 	}
-	WRITE_ONCE(ctrl->lost_limit_ms, v);
+	vssd_lost_set_limit(ctrl, v);
 	return count;
 }
 CONFIGFS_ATTR(vssd_ctrl_faults_, lost_limit_ms);

@@ -32,13 +32,14 @@
 #include <linux/jiffies.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <linux/workqueue.h>
 
 #include "../vssd.h"
 
 /*
  * How often the limit is looked at while commands are lost: a tenth of
  * the limit, between 10 ms and 1 s, so that a command leaves at most a
- * tenth of its limit late.
+ * tenth of its limit (and never more than 1 s) late.
  */
 static unsigned long vssd_lost_period(struct vssd_ctrl *ctrl)
 {
@@ -148,6 +149,21 @@ bool vssd_lost_take(struct vssd_ctrl *ctrl, struct vssd_cmd *cmd)
 	return lost;
 }
 
+/*
+ * faults/lost_limit_ms: a new limit, which the sweep applies to the
+ * commands held now as well; with some held, the sweep runs at once.
+ * Queued under the lock only while the list is not empty, so that once
+ * vssd_lost_stop() has emptied it nothing queues the sweep again.
+ */
+void vssd_lost_set_limit(struct vssd_ctrl *ctrl, u32 ms)
+{
+	WRITE_ONCE(ctrl->lost_limit_ms, ms);
+	spin_lock(&ctrl->lost_lock);
+	if (!list_empty(&ctrl->lost))
+		mod_delayed_work(system_wq, &ctrl->lost_work, 0);
+	spin_unlock(&ctrl->lost_lock);
+}
+
 /* Power off, the workers stopped: every command still lost completes. */
 void vssd_lost_stop(struct vssd_ctrl *ctrl)
 {
@@ -164,6 +180,8 @@ void vssd_lost_stop(struct vssd_ctrl *ctrl)
 			break;
 		vssd_lost_done(ctrl, cmd);
 	}
+	/* A new limit written during the drain may have queued it. */
+	cancel_delayed_work_sync(&ctrl->lost_work);
 }
 
 /* faults/lost: one line per lost command, the oldest first. */
