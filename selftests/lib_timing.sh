@@ -130,6 +130,10 @@ end_to_end() {
 	local attempt verdict rc judged_fail=0 model_ns base_ns
 
 	shift 7
+	case "${E2E_ATTEMPTS:-3}" in
+	1 | 2 | 3) ;;
+	*) fail "$name: E2E_ATTEMPTS must be 1, 2 or 3, not '$E2E_ATTEMPTS'" ;;
+	esac
 	for attempt in $(seq 1 "${E2E_ATTEMPTS:-3}"); do
 		echo 0 >"$VSSD_CFS/$bctrl/stats"
 		echo 0 >"$VSSD_CFS/$ctrl/stats"
