@@ -14,8 +14,8 @@ here=$(realpath "$(dirname "$0")")
 secs=${FUZZ_SECONDS:-25}
 seed=${FUZZ_SEED:-1}
 work=${FUZZ_WORK:-$here/build/work}
-jobs=${FUZZ_JOBS:-$(nproc)}
-[ "$jobs" -ge 1 ] 2>/dev/null || jobs=1
+max_jobs=${FUZZ_JOBS:-$(nproc)}
+[ "$max_jobs" -ge 1 ] 2>/dev/null || max_jobs=1
 
 # fuzz_one N TARGET: run it, write its TAP lines to its result file and
 # exit 0 when it passed.
@@ -25,6 +25,8 @@ fuzz_one() {
 
 	max_len=$(sed -n 's|^// fuzz-max-len: ||p' "$here/$target.c")
 	mkdir -p "$dir/corpus"
+	# Reproducers of earlier runs stay, and are not listed as this run's.
+	touch "$dir/.started"
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		"$bin" -seed="$seed" -max_total_time="$secs" -timeout=10 \
 		-rss_limit_mb=2048 -max_len="${max_len:-4096}" \
@@ -43,7 +45,7 @@ fuzz_one() {
 		grep -E 'ERROR: |runtime error|invariant violated|SUMMARY' "$log" | head -n 5 |
 			sed 's/^/#   /'
 		for repro in "$dir"/crash-* "$dir"/leak-* "$dir"/timeout-* "$dir"/oom-*; do
-			[ -e "$repro" ] || continue
+			[ "$repro" -nt "$dir/.started" ] || continue
 			echo "#   reproducer: $repro ($(xxd -p "$repro" | tr -d '\n' | head -c 200))"
 			echo "#   rerun: $bin $repro"
 		done
@@ -59,7 +61,7 @@ for target in "$@"; do
 	n=$((n + 1))
 	mkdir -p "$work/$target"
 	rm -f "$work/$target/result"
-	while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do
+	while [ "$(jobs -rp | wc -l)" -ge "$max_jobs" ]; do
 		wait -n
 	done
 	fuzz_one "$n" "$target" &
