@@ -4,7 +4,8 @@
 # Runs inside the VM (tools/bench/run.sh tcp): the same fio jobs through the
 # in-tree nvmet_tcp and through vssd_tcp on a null_blk namespace, in one
 # boot, alternating the two transports ROUNDS times.  fio JSON goes to
-# OUT/<transport>-<round>-<job>.json.
+# OUT/<transport>-<round>-<job>.json, the CPU jiffies over it to
+# OUT/<transport>-<round>-<job>.cpu.
 set -u
 out=${1:-/mnt/job/bench}
 rounds=${ROUNDS:-2}
@@ -51,6 +52,14 @@ teardown_target() {
 	rmmod "$1"
 }
 
+# cpu_jiffies: the guest's busy (user, nice, system, irq, softirq, steal)
+# and total jiffies of all CPUs so far (/proc/stat), for report.py's CPU
+# time per I/O: with the host and the target in one guest, what differs
+# between the two targets is the target's.
+cpu_jiffies() {
+	awk '$1 == "cpu" { b = $2 + $3 + $4 + $7 + $8 + $9; print b, b + $5 + $6; exit }' /proc/stat
+}
+
 for round in $(seq "$rounds"); do
 	for transport in nvmet_tcp vssd_tcp; do
 		setup_target $transport || { echo "bench: cannot set up $transport"; exit 1; }
@@ -72,12 +81,14 @@ for round in $(seq "$rounds"); do
 			case "$name" in ${BENCH_JOBS:-*}) ;; *) continue ;; esac
 			# BENCH_NSTAT=1: TCP counters over each job, for diagnosis.
 			[ -z "${BENCH_NSTAT:-}" ] || nstat -n
+			before=$(cpu_jiffies)
 			# Unquoted: the job's part after the colon is its fio options.
 			# shellcheck disable=SC2086
 			fio --name="$name" --filename="$dev" --ioengine=libaio --direct=1 \
 				--time_based --runtime="$runtime" --ramp_time=2 --group_reporting \
 				--lat_percentiles=1 --output-format=json --output="$out/$transport-$round-$name.json" \
 				${job#*:} || echo "bench: fio $name through $transport failed"
+			echo "$before $(cpu_jiffies) $(nproc)" >"$out/$transport-$round-$name.cpu"
 			[ -z "${BENCH_NSTAT:-}" ] || nstat >"$out/$transport-$round-$name.nstat"
 			echo "bench: round $round $transport $name done"
 		done
