@@ -31,20 +31,17 @@ def load(path):
 
 def cpu_per_io(json_path):
     """Busy CPU µs per completed I/O over the fio job of JSON_PATH, from the
-    .cpu file beside it (the busy share of the whole fio run, ramp included,
-    applied to the measured runtime), or None."""
+    .cpu file beside it: the busy share of all CPUs over the whole fio run
+    (ramp included) times the CPU count, over the job's IOPS; or None."""
     cpu_path = json_path[:-5] + '.cpu'
     if not os.path.exists(cpu_path):
         return None
     with open(cpu_path) as f:
         b0, t0, b1, t1, ncpu = (int(x) for x in f.read().split())
-    with open(json_path) as f:
-        text = f.read()
-    job = json.loads(text[text.index('{'):])['jobs'][0]
-    ios = job['read']['total_ios'] + job['write']['total_ios']
-    if t1 <= t0 or not ios:
+    iops = load(json_path)[0]
+    if t1 <= t0 or not iops:
         return None
-    return (b1 - b0) / (t1 - t0) * ncpu * job['job_runtime'] * 1000.0 / ios
+    return (b1 - b0) / (t1 - t0) * ncpu * 1e6 / iops
 
 
 def collect(directory):
