@@ -8,7 +8,6 @@
  * that would need an R2T, and both connections stay in step and open.
  * Skipped when the target does not ask this host to authenticate.
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include "tcp_client.h"
@@ -48,36 +47,33 @@ static int refused(struct conn *c, const struct sqe *s, const void *data, u32 le
 static int c_auth_never_done(void)
 {
 	struct conn a = { .fd = -1 }, q = { .fd = -1 };
-	u8 *data = malloc(4096);
-	struct sqe s;
+	static u8 data[4096];
+	/* In order; the last two check both queues are still in step. */
+	const struct {
+		bool admin;
+		u8 opcode;
+		u32 len;
+		u8 sgl;
+		const char *what;
+	} cmds[] = {
+		{ true, 0x06, 4096, SGL_TRANSPORT, "Identify on the admin queue" },
+		{ false, 0x02, 4096, SGL_TRANSPORT, "a read" },
+		{ false, 0x01, 4096, SGL_INCAPSULE, "a write with its data in the capsule" },
+		{ false, 0x01, 65536, SGL_TRANSPORT, "a write that needs an R2T" },
+		{ false, 0x02, 4096, SGL_TRANSPORT, "a second read" },
+		{ true, 0x06, 4096, SGL_TRANSPORT, "a second Identify" },
+	};
 	u16 st;
 	int ret = 1;
 
-	if (!data)
-		return failf("out of memory");
-	pattern(data, 4096, 91);
-	if (conn_open(&a)) {
-		ret = failf("cannot connect to %s:%s", g_addr, g_port);
+	pattern(data, sizeof(data), 91);
+	/* Property Set (CC.EN) is allowed before authentication. */
+	if (admin_queue(&a, 0, 0))
 		goto out;
-	}
-	if (icreq(&a, 0, 0) || fabric_connect(&a, 0, 0xffff, g_nqn, &st))
-		goto out;
-	if (st) {
-		ret = failf("admin Connect failed with status 0x%x", st);
-		goto out;
-	}
 	if (!(a.connect_dw0 & CONNECT_ATR)) {
 		ret = skipf("the target does not ask %s to authenticate", HOSTNQN);
 		goto out;
 	}
-	/* Property Set is allowed before authentication; Identify is not. */
-	if (enable_ctrl(&a))
-		goto out;
-	s = sqe_make(0x06, 1, 0, SGL_TRANSPORT, 4096);
-	s.b[40] = 1;	/* CNS 01h: Identify Controller */
-	if (refused(&a, &s, NULL, 0, "Identify on the admin queue"))
-		goto out;
-
 	if (conn_open(&q)) {
 		ret = failf("cannot open the I/O connection");
 		goto out;
@@ -88,28 +84,24 @@ static int c_auth_never_done(void)
 		ret = failf("I/O Connect failed with status 0x%x", st);
 		goto out;
 	}
-	s = sqe_rw(0x02, 2, 0, 4096, SGL_TRANSPORT);
-	if (refused(&q, &s, NULL, 0, "a read"))
-		goto out;
-	s = sqe_rw(0x01, 3, 0, 4096, SGL_INCAPSULE);
-	if (refused(&q, &s, data, 4096, "a write with its data in the capsule"))
-		goto out;
-	s = sqe_rw(0x01, 4, 0, 65536, SGL_TRANSPORT);
-	if (refused(&q, &s, NULL, 0, "a write that needs an R2T"))
-		goto out;
-	/* Both queues are still in step: the same answers again. */
-	s = sqe_rw(0x02, 5, 0, 4096, SGL_TRANSPORT);
-	if (refused(&q, &s, NULL, 0, "a second read"))
-		goto out;
-	s = sqe_make(0x06, 6, 0, SGL_TRANSPORT, 4096);
-	s.b[40] = 1;
-	if (refused(&a, &s, NULL, 0, "a second Identify"))
-		goto out;
+	for (unsigned int i = 0; i < ARRAY_SIZE(cmds); i++) {
+		bool inline_data = cmds[i].sgl == SGL_INCAPSULE;
+		struct sqe s;
+
+		if (cmds[i].admin) {
+			s = sqe_make(cmds[i].opcode, i + 1, 0, cmds[i].sgl, cmds[i].len);
+			s.b[40] = 1;	/* CNS 01h: Identify Controller */
+		} else {
+			s = sqe_rw(cmds[i].opcode, i + 1, 0, cmds[i].len, cmds[i].sgl);
+		}
+		if (refused(cmds[i].admin ? &a : &q, &s, inline_data ? data : NULL,
+			    inline_data ? cmds[i].len : 0, cmds[i].what))
+			goto out;
+	}
 	ret = 0;
 out:
 	conn_close(&q);
 	conn_close(&a);
-	free(data);
 	return ret;
 }
 
