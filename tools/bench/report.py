@@ -5,9 +5,12 @@ mean IOPS, mean and p99 total latency (submission to completion) over the rounds
 the candidate to the reference (of the mean IOPS), and the median, lowest and highest of the
 rounds' ratios.  Where the run saved the guest's CPU time over each job (IMPL-ROUND-JOB.cpu:
 /proc/stat busy and total jiffies before and after fio, and the CPU count), a second table:
-busy CPU time per completed I/O of each, the median over the rounds, and their ratio.
+busy CPU time per completed I/O of each, the median over the rounds, and their ratio.  Where a
+run has several fio jobs (the scale jobs: one per host controller), a third table: the lowest
+and highest host's IOPS as a share of the hosts' mean, the median over the rounds.  With
+--json PATH, every figure of the tables and each round's own figures are also written to PATH.
 
-usage: report.py DIR REFERENCE CANDIDATE   (file names: IMPL-ROUND-JOB.json)
+usage: report.py DIR REFERENCE CANDIDATE [--json PATH]   (file names: IMPL-ROUND-JOB.json)
 """
 import glob
 import json
@@ -16,17 +19,57 @@ import statistics
 import sys
 
 
-def load(path):
+def fio_jobs(path):
+    """The list of fio's jobs in the JSON file PATH."""
     with open(path) as f:
         text = f.read()
     # fio may print notes before the JSON object.
-    data = json.loads(text[text.index('{'):])
-    job = data['jobs'][0]
-    iops = job['read']['iops'] + job['write']['iops']
-    lat = job['read'] if job['read']['iops'] >= job['write']['iops'] else job['write']
-    total = lat['lat_ns']
-    p99 = total.get('percentile', {}).get('99.000000', 0)
-    return iops, total['mean'] / 1000.0, p99 / 1000.0
+    return json.loads(text[text.index('{'):])['jobs']
+
+
+def percentile(bins, pct):
+    """The latency in ns below which PCT percent of the I/Os of the
+    histogram BINS ({bucket value in ns: count}, fio's json+) fall: the
+    value of the first bucket whose cumulative count reaches PCT percent."""
+    total = sum(bins.values())
+    done = 0
+    for value in sorted(bins, key=int):
+        done += bins[value]
+        if done * 100 >= total * pct:
+            return int(value)
+    return 0
+
+
+def load(path):
+    """(IOPS, mean µs, p99 µs) of the fio run in PATH, whose latencies are
+    those of its main direction (the one with more I/Os).  A run with
+    several jobs (one per host) counts the IOPS of all, weights the mean
+    by each job's I/O count and takes the p99 from the jobs' merged latency
+    histograms (json+), or, without histograms, the highest job's."""
+    jobs = fio_jobs(path)
+    reads = sum(j['read']['iops'] for j in jobs)
+    writes = sum(j['write']['iops'] for j in jobs)
+    lats = [j['read' if reads >= writes else 'write']['lat_ns'] for j in jobs]
+    if len(jobs) == 1:
+        mean = lats[0]['mean']
+        p99 = lats[0].get('percentile', {}).get('99.000000', 0)
+    else:
+        count = sum(lat.get('N', 0) for lat in lats)
+        mean = sum(lat['mean'] * lat.get('N', 0) for lat in lats) / count if count else 0
+        if all('bins' in lat for lat in lats):
+            merged = {}
+            for lat in lats:
+                for value, n in lat['bins'].items():
+                    merged[value] = merged.get(value, 0) + n
+            p99 = percentile(merged, 99)
+        else:
+            p99 = max(lat.get('percentile', {}).get('99.000000', 0) for lat in lats)
+    return reads + writes, mean / 1000.0, p99 / 1000.0
+
+
+def host_iops(path):
+    """The IOPS of each fio job of the run in PATH."""
+    return [j['read']['iops'] + j['write']['iops'] for j in fio_jobs(path)]
 
 
 def cpu_per_io(json_path):
@@ -94,8 +137,83 @@ def cpu_table(directory, ref, cand, order):
         print(f"| {job} | {r:.1f} | {c:.1f} | {c / r:.2f} |")
 
 
+def fairness(directory, impl, job):
+    """(lowest, highest) host IOPS as a share of the hosts' mean IOPS, the
+    median of each over the rounds of IMPL's JOB, or None when its runs
+    have one fio job."""
+    lows, highs = [], []
+    for path in sorted(glob.glob(os.path.join(directory, f"{impl}-*-{job}.json"))):
+        hosts = host_iops(path)
+        mean = statistics.mean(hosts)
+        if len(hosts) < 2 or not mean:
+            continue
+        lows.append(min(hosts) / mean)
+        highs.append(max(hosts) / mean)
+    if not lows:
+        return None
+    return statistics.median(lows), statistics.median(highs)
+
+
+def fairness_table(directory, ref, cand, order):
+    """The per-host table, or nothing when no job has several hosts."""
+    rows = [(job, [fairness(directory, impl, job) for impl in (ref, cand)]) for job in order]
+    rows = [(job, per) for job, per in rows if per != [None, None]]
+    if not rows:
+        return
+    print()
+    print(f"| job | {ref} per-host IOPS / mean: lowest-highest | {cand} per-host IOPS / mean: "
+          "lowest-highest |")
+    print("|---|---:|---:|")
+    for job, per in rows:
+        cells = ['missing' if f is None else f"{f[0]:.2f}-{f[1]:.2f}" for f in per]
+        print(f"| {job} | {cells[0]} | {cells[1]} |")
+
+
+def summary(directory, ref, cand, results, order):
+    """Every figure of the tables, and each round's, as one JSON object."""
+    out = {'reference': ref, 'candidate': cand, 'jobs': []}
+    for job in order:
+        entry = {'job': job}
+        for impl in (ref, cand):
+            rounds = {}
+            for path in sorted(glob.glob(os.path.join(directory, f"{impl}-*-{job}.json"))):
+                rnd = os.path.basename(path)[:-5].split('-', 2)[1]
+                iops, mean, p99 = load(path)
+                rounds[rnd] = {'iops': iops, 'mean_us': mean, 'p99_us': p99,
+                               'cpu_us_per_io': cpu_per_io(path), 'host_iops': host_iops(path)}
+            runs = list(results.get((impl, job), {}).values())
+            cpu = [r['cpu_us_per_io'] for r in rounds.values() if r['cpu_us_per_io'] is not None]
+            fair = fairness(directory, impl, job)
+            entry[impl] = {
+                'rounds': rounds,
+                'iops': means(runs)[0] if runs else None,
+                'mean_us': means(runs)[1] if runs else None,
+                'p99_us': means(runs)[2] if runs else None,
+                'cpu_us_per_io': statistics.median(cpu) if cpu else None,
+                'host_iops_share': list(fair) if fair else None,
+            }
+        rr = round_ratios(results, ref, cand, job)
+        ri, ci = entry[ref]['iops'], entry[cand]['iops']
+        entry['ratio'] = ci / ri if ri and ci is not None else None
+        entry['round_ratios'] = rr
+        entry['median'] = statistics.median(rr) if rr else None
+        entry['min'] = min(rr) if rr else None
+        entry['max'] = max(rr) if rr else None
+        rc, cc = entry[ref]['cpu_us_per_io'], entry[cand]['cpu_us_per_io']
+        entry['cpu_ratio'] = cc / rc if rc and cc is not None else None
+        out['jobs'].append(entry)
+    return out
+
+
 def main():
-    directory, ref, cand = sys.argv[1:4]
+    args = sys.argv[1:]
+    json_path = None
+    if len(args) == 5 and args[3] == '--json':
+        json_path = args[4]
+        args = args[:3]
+    if len(args) != 3:
+        sys.exit(__doc__.strip().splitlines()[-1])
+    directory, ref, cand = args
     results, order = collect(directory)
     print(f"| job | {ref} IOPS | {ref} mean/p99 µs | {cand} IOPS | {cand} mean/p99 µs | ratio "
           "| rounds: median (min-max) |")
@@ -115,6 +233,11 @@ def main():
         print(f"| {job} | {ri:.0f} | {rm:.0f} / {rp:.0f} | {ci:.0f} | {cm:.0f} / {cp:.0f} "
               f"| {ratio:.2f} | {spread} |")
     cpu_table(directory, ref, cand, order)
+    fairness_table(directory, ref, cand, order)
+    if json_path:
+        with open(json_path, 'w') as f:
+            json.dump(summary(directory, ref, cand, results, order), f, indent=1, sort_keys=True)
+            f.write('\n')
 
 
 if __name__ == '__main__':

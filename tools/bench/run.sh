@@ -12,14 +12,16 @@
 #         sequential writes, and Zone Append through nvmet (tools/bench/zappend)
 #   timing  the timing selftest RUNS times in one boot (default 10), with
 #         POLL=0|1 (default 1) and, with HOG=1, a busy process beside the VM
-# Environment: ROUNDS (default 2), RUNTIME seconds per fio job (default 10),
-# BENCH_JOBS (a glob of job names), BENCH_INLINE (port in-capsule size),
+# Environment: ROUNDS (default 5 for tcp, 2 for the others), RUNTIME
+# seconds per fio job (default 10), BENCH_JOBS (a glob of job names), BENCH_INLINE (port in-capsule size),
 # BENCH_NSTAT=1 (save nstat TCP counters per job next to the fio output),
 # BENCH_ZNS_SCHED (zns: the devices' I/O scheduler, e.g. none),
 # BENCH_WCACHE_KB (emu: the vssd controller's wcache_kb, default 0).
-# After the table, tools/bench/plot.py writes PNG plots of the results into
-# the same directory and prints their paths; it needs python3-matplotlib,
-# which is installed here if it can be (without it, the table only).
+# report.py (tcp, emu, zns) also writes every figure of its tables, round
+# by round, to .build/bench/<name>-summary.json.  After the table,
+# tools/bench/plot.py writes PNG plots of the results into the same
+# directory and prints their paths; it needs python3-matplotlib, which is
+# installed here if it can be (without it, the table only).
 set -eu
 top=$(realpath "$(dirname "$0")/../..")
 name=${1:-tcp}
@@ -31,6 +33,8 @@ zns) reference=null_blk candidate=vssd ;;
 timing) reference=model candidate=vssd ;;
 *) echo "bench: unknown benchmark $name" >&2; exit 2 ;;
 esac
+rounds=${ROUNDS:-2}
+[ "$name" != tcp ] || rounds=${ROUNDS:-5}
 "$top/tools/deps.sh"
 "$top/tools/deps.sh" plots || echo "bench: python3-matplotlib could not be installed: no plots"
 make -C "$top" -s modules
@@ -41,7 +45,7 @@ make -C "$top" -s modules
 job="$top/.build/vm/bench-$name"
 vm_job_new "$job" run
 vm_job_set "$job" VSSD_COMMAND \
-	"BENCH_JOBS='${BENCH_JOBS:-*}' BENCH_INLINE=${BENCH_INLINE:-} BENCH_NSTAT=${BENCH_NSTAT:-} BENCH_ZNS_SCHED=${BENCH_ZNS_SCHED:-} BENCH_WCACHE_KB=${BENCH_WCACHE_KB:-0} ROUNDS=${ROUNDS:-2} RUNTIME=${RUNTIME:-10} RUNS=${RUNS:-10} POLL=${POLL:-1} bash tools/bench/$name-guest.sh /mnt/job/bench >/mnt/job/bench.log 2>&1"
+	"BENCH_JOBS='${BENCH_JOBS:-*}' BENCH_INLINE=${BENCH_INLINE:-} BENCH_NSTAT=${BENCH_NSTAT:-} BENCH_ZNS_SCHED=${BENCH_ZNS_SCHED:-} BENCH_WCACHE_KB=${BENCH_WCACHE_KB:-0} ROUNDS=$rounds RUNTIME=${RUNTIME:-10} RUNS=${RUNS:-10} POLL=${POLL:-1} bash tools/bench/$name-guest.sh /mnt/job/bench >/mnt/job/bench.log 2>&1"
 hog=
 if [ "${HOG:-0}" = 1 ]; then
 	yes >/dev/null &
@@ -53,7 +57,7 @@ grep -q 'bench: finished' "$job/bench.log" || { cat "$job/bench.log"; exit 1; }
 rm -rf "$top/.build/bench/$name"
 mkdir -p "$top/.build/bench"
 cp -r "$job/bench" "$top/.build/bench/$name"
-echo "# $name: $candidate against $reference, same VM boot, $(nproc) host CPUs, ${ROUNDS:-2} rounds"
+echo "# $name: $candidate against $reference, same VM boot, $(nproc) host CPUs, $rounds rounds"
 if [ "$name" = timing ]; then
 	python3 "$top/tools/bench/timingreport.py" "$top/.build/bench/$name"
 	python3 "$top/tools/bench/plot.py" timing "$top/.build/bench/$name" ||
@@ -63,7 +67,8 @@ elif [ "$name" = kv ]; then
 	python3 "$top/tools/bench/plot.py" kv "$top/.build/bench/$name" ||
 		echo "bench: the plots failed (the table stands)"
 else
-	python3 "$top/tools/bench/report.py" "$top/.build/bench/$name" "$reference" "$candidate"
+	python3 "$top/tools/bench/report.py" "$top/.build/bench/$name" "$reference" "$candidate" \
+		--json "$top/.build/bench/$name-summary.json"
 	python3 "$top/tools/bench/plot.py" "$name" "$top/.build/bench/$name" "$reference" "$candidate" ||
 		echo "bench: the plots failed (the table stands)"
 fi

@@ -5,10 +5,13 @@
 # in-tree nvmet_tcp and through vssd_tcp on a null_blk namespace, in one
 # boot, alternating the two transports ROUNDS times.  fio JSON goes to
 # OUT/<transport>-<round>-<job>.json, the CPU jiffies over it to
-# OUT/<transport>-<round>-<job>.cpu.
+# OUT/<transport>-<round>-<job>.cpu.  The scale jobs run SCALE_HOSTS host
+# controllers at once, each to its own subsystem and null_blk device with
+# 2 I/O queues, 256 commands in flight in all; their fio JSON (json+, with
+# latency histograms) has one job per host.
 set -u
 out=${1:-/mnt/job/bench}
-rounds=${ROUNDS:-2}
+rounds=${ROUNDS:-5}
 runtime=${RUNTIME:-10}
 nqn=nqn.2026-11.io.vssd:bench
 cfs=/sys/kernel/config/nvmet
@@ -22,34 +25,76 @@ jobs=(
 	"seqread-128k-qd8:--rw=read --bs=128k --iodepth=8 --numjobs=1"
 	"seqwrite-128k-qd8:--rw=write --bs=128k --iodepth=8 --numjobs=1"
 )
+hosts=8
+scale_jobs=(
+	"scale-randread-4k:--rw=randread"
+	"scale-randwrite-4k:--rw=randwrite"
+)
 
-modprobe null_blk nr_devices=1 gb=16 || exit 1
+modprobe null_blk nr_devices=$((hosts + 1)) gb=16 || exit 1
 modprobe nvme_tcp || exit 1
+
+# subsystem NQN DEVICE: a subsystem open to any host with DEVICE as
+# namespace 1, exported on port 1.
+subsystem() {
+	mkdir -p "$cfs/subsystems/$1/namespaces/1"
+	echo 1 >"$cfs/subsystems/$1/attr_allow_any_host"
+	echo "$2" >"$cfs/subsystems/$1/namespaces/1"/device_path
+	echo 1 >"$cfs/subsystems/$1/namespaces/1"/enable
+	ln -s "$cfs/subsystems/$1" "$cfs/ports/1/subsystems/$1"
+}
+
+unsubsystem() {
+	rm -f "$cfs/ports/1/subsystems/$1"
+	echo 0 >"$cfs/subsystems/$1/namespaces/1"/enable
+	rmdir "$cfs/subsystems/$1/namespaces/1"
+	rmdir "$cfs/subsystems/$1"
+}
 
 setup_target() {
 	modprobe "$1" || return 1
-	# BENCH_INLINE: in-capsule data size of the port (both transports).
-	[ -z "${BENCH_INLINE:-}" ] || mkdir -p $cfs/ports/1
-	mkdir -p $cfs/subsystems/$nqn/namespaces/1
-	echo 1 >$cfs/subsystems/$nqn/attr_allow_any_host
-	echo /dev/nullb0 >$cfs/subsystems/$nqn/namespaces/1/device_path
-	echo 1 >$cfs/subsystems/$nqn/namespaces/1/enable
 	mkdir -p $cfs/ports/1
 	echo tcp >$cfs/ports/1/addr_trtype
 	echo ipv4 >$cfs/ports/1/addr_adrfam
 	echo 127.0.0.1 >$cfs/ports/1/addr_traddr
 	echo 4420 >$cfs/ports/1/addr_trsvcid
+	# BENCH_INLINE: in-capsule data size of the port (both transports).
 	[ -z "${BENCH_INLINE:-}" ] || echo "$BENCH_INLINE" >$cfs/ports/1/param_inline_data_size
-	ln -s $cfs/subsystems/$nqn $cfs/ports/1/subsystems/$nqn
+	subsystem $nqn /dev/nullb0
+	for h in $(seq $hosts); do
+		subsystem "$nqn-h$h" "/dev/nullb$h"
+	done
 }
 
 teardown_target() {
-	rm -f $cfs/ports/1/subsystems/$nqn
+	unsubsystem $nqn
+	for h in $(seq $hosts); do
+		unsubsystem "$nqn-h$h"
+	done
 	rmdir $cfs/ports/1
-	echo 0 >$cfs/subsystems/$nqn/namespaces/1/enable
-	rmdir $cfs/subsystems/$nqn/namespaces/1
-	rmdir $cfs/subsystems/$nqn
 	rmmod "$1"
+}
+
+# device NQN: the block device of namespace 1 of the controller connected
+# to subsystem NQN.
+device() {
+	local c p dev=""
+	for c in /sys/class/nvme/nvme*; do
+		[ "$(cat "$c/subsysnqn" 2>/dev/null)" = "$1" ] || continue
+		for p in "$c"/nvme*n1; do
+			dev=/dev/$(basename "$p" | sed 's/c[0-9]*n/n/')
+		done
+	done
+	[ -b "$dev" ] && echo "$dev"
+}
+
+# selected NAME: whether job NAME is in BENCH_JOBS, a glob of job names
+# (default all).
+selected() {
+	# Unquoted: BENCH_JOBS is a glob.
+	# shellcheck disable=SC2254
+	case "$1" in ${BENCH_JOBS:-*}) return 0 ;; esac
+	return 1
 }
 
 # cpu_jiffies: the guest's busy (user, nice, system, irq, softirq, steal)
@@ -60,39 +105,66 @@ cpu_jiffies() {
 	awk '$1 == "cpu" { b = $2 + $3 + $4 + $7 + $8 + $9; print b, b + $5 + $6; exit }' /proc/stat
 }
 
+# measure TRANSPORT ROUND NAME FIO-ARGUMENTS...: one fio run, its JSON and
+# the CPU jiffies over it saved under OUT.
+measure() {
+	local transport=$1 round=$2 name=$3 before
+	shift 3
+	# BENCH_NSTAT=1: TCP counters over each job, for diagnosis.
+	[ -z "${BENCH_NSTAT:-}" ] || nstat -n
+	before=$(cpu_jiffies)
+	fio --ioengine=libaio --direct=1 --time_based --runtime="$runtime" --ramp_time=2 \
+		--lat_percentiles=1 --output="$out/$transport-$round-$name.json" "$@" ||
+		echo "bench: fio $name through $transport failed"
+	echo "$before $(cpu_jiffies) $(nproc)" >"$out/$transport-$round-$name.cpu"
+	[ -z "${BENCH_NSTAT:-}" ] || nstat >"$out/$transport-$round-$name.nstat"
+	echo "bench: round $round $transport $name done"
+}
+
 for round in $(seq "$rounds"); do
 	for transport in nvmet_tcp vssd_tcp; do
 		setup_target $transport || { echo "bench: cannot set up $transport"; exit 1; }
 		nvme connect -t tcp -a 127.0.0.1 -s 4420 -n $nqn -i 4 -Q 128 >/dev/null ||
 			{ echo "bench: connect through $transport failed"; exit 1; }
 		sleep 1
-		dev=""
-		for c in /sys/class/nvme/nvme*; do
-			[ "$(cat "$c/subsysnqn" 2>/dev/null)" = $nqn ] || continue
-			for p in "$c"/nvme*n1; do
-				dev=/dev/$(basename "$p" | sed 's/c[0-9]*n/n/')
-			done
-		done
-		[ -b "$dev" ] || { echo "bench: no device through $transport"; exit 1; }
+		dev=$(device $nqn) || { echo "bench: no device through $transport"; exit 1; }
 		for job in "${jobs[@]}"; do
 			name=${job%%:*}
-			# Unquoted: BENCH_JOBS is a glob of job names to run (default all).
-			# shellcheck disable=SC2254
-			case "$name" in ${BENCH_JOBS:-*}) ;; *) continue ;; esac
-			# BENCH_NSTAT=1: TCP counters over each job, for diagnosis.
-			[ -z "${BENCH_NSTAT:-}" ] || nstat -n
-			before=$(cpu_jiffies)
+			selected "$name" || continue
 			# Unquoted: the job's part after the colon is its fio options.
 			# shellcheck disable=SC2086
-			fio --name="$name" --filename="$dev" --ioengine=libaio --direct=1 \
-				--time_based --runtime="$runtime" --ramp_time=2 --group_reporting \
-				--lat_percentiles=1 --output-format=json --output="$out/$transport-$round-$name.json" \
-				${job#*:} || echo "bench: fio $name through $transport failed"
-			echo "$before $(cpu_jiffies) $(nproc)" >"$out/$transport-$round-$name.cpu"
-			[ -z "${BENCH_NSTAT:-}" ] || nstat >"$out/$transport-$round-$name.nstat"
-			echo "bench: round $round $transport $name done"
+			measure $transport "$round" "$name" --name="$name" --filename="$dev" \
+				--group_reporting --output-format=json ${job#*:}
 		done
 		nvme disconnect -n $nqn >/dev/null
+		# The scale jobs: HOSTS controllers, one fio job on each, depth
+		# 256 / HOSTS.
+		scale=()
+		for job in "${scale_jobs[@]}"; do
+			selected "${job%%:*}" && scale+=("$job")
+		done
+		if [ ${#scale[@]} -gt 0 ]; then
+			hostargs=()
+			for h in $(seq $hosts); do
+				nvme connect -t tcp -a 127.0.0.1 -s 4420 -n "$nqn-h$h" -i 2 -Q 128 >/dev/null ||
+					{ echo "bench: connect $h through $transport failed"; exit 1; }
+			done
+			sleep 1
+			for h in $(seq $hosts); do
+				d=$(device "$nqn-h$h") || { echo "bench: no device $h through $transport"; exit 1; }
+				hostargs+=(--name="host$h" --filename="$d")
+			done
+			for job in "${scale[@]}"; do
+				# Unquoted: the job's fio options; before the first
+				# --name they apply to every host's job.
+				# shellcheck disable=SC2086
+				measure $transport "$round" "${job%%:*}" --output-format=json+ --bs=4k \
+					--iodepth=$((256 / hosts)) ${job#*:} "${hostargs[@]}"
+			done
+			for h in $(seq $hosts); do
+				nvme disconnect -n "$nqn-h$h" >/dev/null
+			done
+		fi
 		teardown_target $transport
 	done
 done
