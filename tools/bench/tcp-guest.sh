@@ -108,16 +108,33 @@ cpu_jiffies() {
 # measure TRANSPORT ROUND NAME FIO-ARGUMENTS...: one fio run, its JSON and
 # the CPU jiffies over it saved under OUT.
 measure() {
-	local transport=$1 round=$2 name=$3 before
+	local transport=$1 round=$2 name=$3 before perf
 	shift 3
 	# BENCH_NSTAT=1: TCP counters over each job, for diagnosis.
 	[ -z "${BENCH_NSTAT:-}" ] || nstat -n
+	# BENCH_PERF=1: a system-wide profile with call graphs over each fio
+	# run, kept as perf report's text (the profiler's own cost is in that
+	# run's figures).
+	perf=()
+	[ -z "${BENCH_PERF:-}" ] ||
+		perf=(perf record -q -a -g -F 499 -o "$out/$transport-$round-$name.perf.data" --)
 	before=$(cpu_jiffies)
-	fio --ioengine=libaio --direct=1 --time_based --runtime="$runtime" --ramp_time=2 \
+	"${perf[@]}" fio --ioengine=libaio --direct=1 --time_based --runtime="$runtime" --ramp_time=2 \
 		--lat_percentiles=1 --output="$out/$transport-$round-$name.json" "$@" ||
 		echo "bench: fio $name through $transport failed"
 	echo "$before $(cpu_jiffies) $(nproc)" >"$out/$transport-$round-$name.cpu"
 	[ -z "${BENCH_NSTAT:-}" ] || nstat >"$out/$transport-$round-$name.nstat"
+	if [ ${#perf[@]} -gt 0 ]; then
+		# Every function's own share, then the larger ones with their
+		# callees' share.
+		{
+			perf report -i "$out/$transport-$round-$name.perf.data" --stdio \
+				--no-children -g none --sort sym
+			perf report -i "$out/$transport-$round-$name.perf.data" --stdio \
+				--children -g none --sort sym --percent-limit 0.5
+		} >"$out/$transport-$round-$name.perf" 2>&1
+		rm -f "$out/$transport-$round-$name.perf.data"
+	fi
 	echo "bench: round $round $transport $name done"
 }
 
