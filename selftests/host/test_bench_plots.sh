@@ -4,6 +4,9 @@
 # in selftests/host/fixtures/bench/ (fio and kvload JSON cut down to the
 # fields the reports read; two .cpu files of the NVMe/TCP benchmark, whose
 # CPU time per I/O, worked out by hand, is 350.5 and 264.5 us, ratio 0.75;
+# one .calls file each for that job, whose counts per I/O are 3 and 2
+# queue_work_on calls and 5 context switches (tcp_sendmsg_locked, counted
+# for vssd_tcp only, is missing for nvmet_tcp);
 # a scale job of two hosts a target, json+ with latency histograms, whose
 # total IOPS, weighted mean, merged p99 and per-host shares are worked out
 # by hand; and the tables that report.py and kvreport.py print for them)
@@ -129,6 +132,10 @@ if abs(scale["ratio"] - 1.25) > 1e-9 or scale["round_ratios"] != [1.25]:
 qd1 = jobs["randread-4k-qd1"]
 if round(qd1["nvmet_tcp"]["cpu_us_per_io"], 1) != 350.5 or round(qd1["cpu_ratio"], 2) != 0.75:
     sys.exit("randread-4k-qd1 CPU: %r" % qd1)
+calls = {impl: qd1[impl]["rounds"]["1"]["calls_per_io"] for impl in ("nvmet_tcp", "vssd_tcp")}
+if (round(calls["nvmet_tcp"]["queue_work_on"], 3) != 3 or round(calls["vssd_tcp"]["queue_work_on"], 3) != 2
+        or round(calls["vssd_tcp"]["context_switches"], 3) != 5 or "tcp_sendmsg_locked" in calls["nvmet_tcp"]):
+    sys.exit("randread-4k-qd1 calls: %r" % calls)
 if s["reference"] != "nvmet_tcp" or s["candidate"] != "vssd_tcp" or len(jobs) != 5:
     sys.exit("summary: %r" % sorted(jobs))
 EOF

@@ -7,7 +7,9 @@ rounds' ratios.  Where the run saved the guest's CPU time over each job (IMPL-RO
 /proc/stat busy and total jiffies before and after fio, and the CPU count), a second table:
 busy CPU time per completed I/O of each, the median over the rounds, and their ratio.  Where a
 run has several fio jobs (the scale jobs: one per host controller), a third table: the lowest
-and highest host's IOPS as a share of the hosts' mean, the median over the rounds.  With
+and highest host's IOPS as a share of the hosts' mean, the median over the rounds.  Where the
+run counted calls (IMPL-ROUND-JOB.calls: kernel functions' and context switches' counts over
+the fio run, and its length in seconds), a fourth table: each one per completed I/O.  With
 --json PATH, every figure of the tables and each round's own figures are also written to PATH.
 
 usage: report.py DIR REFERENCE CANDIDATE [--json PATH]   (file names: IMPL-ROUND-JOB.json)
@@ -137,6 +139,47 @@ def cpu_table(directory, ref, cand, order):
         print(f"| {job} | {r:.1f} | {c:.1f} | {c / r:.2f} |")
 
 
+def calls_per_io(json_path):
+    """{name: count per completed I/O} from the .calls file beside JSON_PATH
+    (each counted function's and context switches' count over the fio run,
+    and its length in seconds), or None."""
+    calls_path = json_path[:-5] + '.calls'
+    if not os.path.exists(calls_path):
+        return None
+    with open(calls_path) as f:
+        counts = {name: float(n) for name, n in (line.split() for line in f if line.strip())}
+    seconds = counts.pop('seconds', 0)
+    iops = load(json_path)[0]
+    if seconds <= 0 or not iops:
+        return None
+    return {name: n / seconds / iops for name, n in counts.items()}
+
+
+def calls_table(directory, ref, cand, order):
+    """The calls-per-I/O table (median over the rounds), or nothing when no
+    job has .calls files."""
+    rows = []
+    for job in order:
+        per = []
+        for impl in (ref, cand):
+            paths = sorted(glob.glob(os.path.join(directory, f"{impl}-*-{job}.json")))
+            per.append([c for c in (calls_per_io(p) for p in paths) if c is not None])
+        names = sorted(set(n for runs in per for c in runs for n in c))
+        for name in names:
+            cells = []
+            for runs in per:
+                vals = [c[name] for c in runs if name in c]
+                cells.append(f"{statistics.median(vals):.2f}" if vals else "missing")
+            rows.append((job, name, cells))
+    if not rows:
+        return
+    print()
+    print(f"| job | calls per I/O | {ref} | {cand} |")
+    print("|---|---|---:|---:|")
+    for job, name, (r, c) in rows:
+        print(f"| {job} | {name} | {r} | {c} |")
+
+
 def fairness(directory, impl, job):
     """(lowest, highest) host IOPS as a share of the hosts' mean IOPS, the
     median of each over the rounds of IMPL's JOB, or None when its runs
@@ -180,7 +223,8 @@ def summary(directory, ref, cand, results, order):
                 rnd = os.path.basename(path)[:-5].split('-', 2)[1]
                 iops, mean, p99 = load(path)
                 rounds[rnd] = {'iops': iops, 'mean_us': mean, 'p99_us': p99,
-                               'cpu_us_per_io': cpu_per_io(path), 'host_iops': host_iops(path)}
+                               'cpu_us_per_io': cpu_per_io(path), 'host_iops': host_iops(path),
+                               'calls_per_io': calls_per_io(path)}
             runs = list(results.get((impl, job), {}).values())
             cpu = [r['cpu_us_per_io'] for r in rounds.values() if r['cpu_us_per_io'] is not None]
             fair = fairness(directory, impl, job)
@@ -234,6 +278,7 @@ def main():
               f"| {ratio:.2f} | {spread} |")
     cpu_table(directory, ref, cand, order)
     fairness_table(directory, ref, cand, order)
+    calls_table(directory, ref, cand, order)
     if json_path:
         with open(json_path, 'w') as f:
             json.dump(summary(directory, ref, cand, results, order), f, indent=1, sort_keys=True)

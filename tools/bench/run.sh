@@ -16,7 +16,8 @@
 # seconds per fio job (default 10), BENCH_JOBS (a glob of job names), BENCH_INLINE (port in-capsule size),
 # BENCH_NSTAT=1 (save nstat TCP counters per job next to the fio output),
 # BENCH_PERF=1 (tcp: perf report of a system-wide profile of each job, as
-# <target>-<round>-<job>.perf),
+# <target>-<round>-<job>.perf), BENCH_CALLS=1 (tcp: counts of some kernel
+# calls and of context switches over each job, as <target>-<round>-<job>.calls),
 # BENCH_ZNS_SCHED (zns: the devices' I/O scheduler, e.g. none),
 # BENCH_WCACHE_KB (emu: the vssd controller's wcache_kb, default 0).
 # report.py (tcp, emu, zns) also writes every figure of its tables, round
@@ -47,7 +48,7 @@ make -C "$top" -s modules
 job="$top/.build/vm/bench-$name"
 vm_job_new "$job" run
 vm_job_set "$job" VSSD_COMMAND \
-	"BENCH_JOBS='${BENCH_JOBS:-*}' BENCH_INLINE=${BENCH_INLINE:-} BENCH_NSTAT=${BENCH_NSTAT:-} BENCH_PERF=${BENCH_PERF:-} BENCH_ZNS_SCHED=${BENCH_ZNS_SCHED:-} BENCH_WCACHE_KB=${BENCH_WCACHE_KB:-0} ROUNDS=$rounds RUNTIME=${RUNTIME:-10} RUNS=${RUNS:-10} POLL=${POLL:-1} bash tools/bench/$name-guest.sh /mnt/job/bench >/mnt/job/bench.log 2>&1"
+	"BENCH_JOBS='${BENCH_JOBS:-*}' BENCH_INLINE=${BENCH_INLINE:-} BENCH_NSTAT=${BENCH_NSTAT:-} BENCH_PERF=${BENCH_PERF:-} BENCH_CALLS=${BENCH_CALLS:-} BENCH_ZNS_SCHED=${BENCH_ZNS_SCHED:-} BENCH_WCACHE_KB=${BENCH_WCACHE_KB:-0} ROUNDS=$rounds RUNTIME=${RUNTIME:-10} RUNS=${RUNS:-10} POLL=${POLL:-1} bash tools/bench/$name-guest.sh /mnt/job/bench >/mnt/job/bench.log 2>&1"
 hog=
 if [ "${HOG:-0}" = 1 ]; then
 	yes >/dev/null &

@@ -105,6 +105,30 @@ cpu_jiffies() {
 	awk '$1 == "cpu" { b = $2 + $3 + $4 + $7 + $8 + $9; print b, b + $5 + $6; exit }' /proc/stat
 }
 
+# BENCH_CALLS=1: how often the guest calls a few kernel functions whose
+# count is a cost per I/O (queueing work, socket sends and receives, skb
+# allocations), counted by kprobes, and its context switches.  The
+# functions the running kernel does not have are left out.
+probes="queue_work_on tcp_sendmsg_locked do_tcp_sendpages tcp_recvmsg __tcp_read_sock __alloc_skb"
+tracefs=/sys/kernel/tracing
+if [ -n "${BENCH_CALLS:-}" ]; then
+	[ -d $tracefs/events ] || mount -t tracefs nodev $tracefs
+	echo 0 >$tracefs/tracing_on
+	for f in $probes; do
+		echo "p:vssdbench/$f $f" >>$tracefs/kprobe_events 2>/dev/null
+	done
+	echo 1 >$tracefs/events/vssdbench/enable || exit 1
+fi
+
+# calls: "name count" of each probe so far, of context switches, and the
+# seconds since boot.
+calls() {
+	[ -n "${BENCH_CALLS:-}" ] || return 0
+	awk '{ print $1, $2 }' $tracefs/kprobe_profile
+	awk '$1 == "ctxt" { print "context_switches", $2 }' /proc/stat
+	awk '{ print "seconds", $1 }' /proc/uptime
+}
+
 # measure TRANSPORT ROUND NAME FIO-ARGUMENTS...: one fio run, its JSON and
 # the CPU jiffies over it saved under OUT.
 measure() {
@@ -118,11 +142,17 @@ measure() {
 	perf=()
 	[ -z "${BENCH_PERF:-}" ] ||
 		perf=(perf record -q -a -g -F 499 -o "$out/$transport-$round-$name.perf.data" --)
+	calls >"$out/$transport-$round-$name.calls0"
 	before=$(cpu_jiffies)
 	"${perf[@]}" fio --ioengine=libaio --direct=1 --time_based --runtime="$runtime" --ramp_time=2 \
 		--lat_percentiles=1 --output="$out/$transport-$round-$name.json" "$@" ||
 		echo "bench: fio $name through $transport failed"
 	echo "$before $(cpu_jiffies) $(nproc)" >"$out/$transport-$round-$name.cpu"
+	# .calls: the count of each over the fio run.
+	calls | awk 'NR == FNR { n[$1] = $2; next } { print $1, $2 - n[$1] }' \
+		"$out/$transport-$round-$name.calls0" - >"$out/$transport-$round-$name.calls"
+	rm -f "$out/$transport-$round-$name.calls0"
+	[ -s "$out/$transport-$round-$name.calls" ] || rm -f "$out/$transport-$round-$name.calls"
 	[ -z "${BENCH_NSTAT:-}" ] || nstat >"$out/$transport-$round-$name.nstat"
 	if [ ${#perf[@]} -gt 0 ]; then
 		# Every function's own share, then the larger ones with their
