@@ -18,6 +18,8 @@
 # BENCH_PERF=1 (tcp: perf report of a system-wide profile of each job, as
 # <target>-<round>-<job>.perf), BENCH_CALLS=1 (tcp: counts of some kernel
 # calls and of context switches over each job, as <target>-<round>-<job>.calls),
+# BENCH_TARGETS (tcp: reference and candidate, default "nvmet_tcp vssd_tcp";
+# "nvmet_tcp nvmet_tcp.b" measures one target against itself),
 # BENCH_ZNS_SCHED (zns: the devices' I/O scheduler, e.g. none),
 # BENCH_WCACHE_KB (emu: the vssd controller's wcache_kb, default 0).
 # report.py (tcp, emu, zns) also writes every figure of its tables, round
@@ -29,7 +31,25 @@ set -eu
 top=$(realpath "$(dirname "$0")/../..")
 name=${1:-tcp}
 case "$name" in
-tcp) reference=nvmet_tcp candidate=vssd_tcp ;;
+tcp)
+	# BENCH_TARGETS: the reference and the candidate, each a module
+	# (nvmet_tcp, vssd_tcp) with an optional .LABEL; two of one module
+	# measure the benchmark's own spread.
+	read -r reference candidate extra <<<"${BENCH_TARGETS:-nvmet_tcp vssd_tcp}"
+	if [ -z "$candidate" ] || [ -n "$extra" ] || [ "$reference" = "$candidate" ]; then
+		echo "bench: BENCH_TARGETS: two different names" >&2
+		exit 2
+	fi
+	for t in "$reference" "$candidate"; do
+		case "${t%%.*}" in
+		nvmet_tcp | vssd_tcp) ;;
+		*) echo "bench: BENCH_TARGETS: '$t' is not nvmet_tcp or vssd_tcp" >&2; exit 2 ;;
+		esac
+		case "$t" in
+		*[!a-z0-9_.]*) echo "bench: BENCH_TARGETS: '$t': letters, digits, _ and . only" >&2; exit 2 ;;
+		esac
+	done
+	;;
 emu) reference=null_blk candidate=vssd ;;
 kv) reference=null_blk candidate=kv ;;
 zns) reference=null_blk candidate=vssd ;;
@@ -48,7 +68,7 @@ make -C "$top" -s modules
 job="$top/.build/vm/bench-$name"
 vm_job_new "$job" run
 vm_job_set "$job" VSSD_COMMAND \
-	"BENCH_JOBS='${BENCH_JOBS:-*}' BENCH_INLINE=${BENCH_INLINE:-} BENCH_NSTAT=${BENCH_NSTAT:-} BENCH_PERF=${BENCH_PERF:-} BENCH_CALLS=${BENCH_CALLS:-} BENCH_ZNS_SCHED=${BENCH_ZNS_SCHED:-} BENCH_WCACHE_KB=${BENCH_WCACHE_KB:-0} ROUNDS=$rounds RUNTIME=${RUNTIME:-10} RUNS=${RUNS:-10} POLL=${POLL:-1} bash tools/bench/$name-guest.sh /mnt/job/bench >/mnt/job/bench.log 2>&1"
+	"BENCH_JOBS='${BENCH_JOBS:-*}' BENCH_INLINE=${BENCH_INLINE:-} BENCH_NSTAT=${BENCH_NSTAT:-} BENCH_PERF=${BENCH_PERF:-} BENCH_CALLS=${BENCH_CALLS:-} BENCH_TARGETS='$reference $candidate' BENCH_ZNS_SCHED=${BENCH_ZNS_SCHED:-} BENCH_WCACHE_KB=${BENCH_WCACHE_KB:-0} ROUNDS=$rounds RUNTIME=${RUNTIME:-10} RUNS=${RUNS:-10} POLL=${POLL:-1} bash tools/bench/$name-guest.sh /mnt/job/bench >/mnt/job/bench.log 2>&1"
 hog=
 if [ "${HOG:-0}" = 1 ]; then
 	yes >/dev/null &

@@ -5,7 +5,10 @@
 # in-tree nvmet_tcp and through vssd_tcp on a null_blk namespace, in one
 # boot, alternating the two transports ROUNDS times.  fio JSON goes to
 # OUT/<transport>-<round>-<job>.json, the CPU jiffies over it to
-# OUT/<transport>-<round>-<job>.cpu.  The scale jobs run SCALE_HOSTS host
+# OUT/<transport>-<round>-<job>.cpu.  BENCH_TARGETS names the two (default
+# "nvmet_tcp vssd_tcp"); MODULE.LABEL measures MODULE under a name of its
+# own, so that "nvmet_tcp nvmet_tcp.b" compares a target with itself.  The
+# scale jobs run HOSTS host
 # controllers at once, each to its own subsystem and null_blk device with
 # 2 I/O queues, 256 commands in flight in all; their fio JSON (json+, with
 # latency histograms) has one job per host.
@@ -169,8 +172,8 @@ measure() {
 }
 
 for round in $(seq "$rounds"); do
-	for transport in nvmet_tcp vssd_tcp; do
-		setup_target $transport || { echo "bench: cannot set up $transport"; exit 1; }
+	for transport in ${BENCH_TARGETS:-nvmet_tcp vssd_tcp}; do
+		setup_target "${transport%%.*}" || { echo "bench: cannot set up $transport"; exit 1; }
 		nvme connect -t tcp -a 127.0.0.1 -s 4420 -n $nqn -i 4 -Q 128 >/dev/null ||
 			{ echo "bench: connect through $transport failed"; exit 1; }
 		sleep 1
@@ -212,7 +215,7 @@ for round in $(seq "$rounds"); do
 				nvme disconnect -n "$nqn-h$h" >/dev/null
 			done
 		fi
-		teardown_target $transport
+		teardown_target "${transport%%.*}"
 	done
 done
 echo "bench: finished"
