@@ -4,10 +4,11 @@
 # in selftests/host/fixtures/bench/ (fio and kvload JSON cut down to the
 # fields the reports read; two .cpu files of the NVMe/TCP benchmark, whose
 # CPU time per I/O, worked out by hand, is 350.5 and 264.5 us, ratio 0.75;
-# one .calls file each for that job, whose counts per I/O are 3 and 2
-# queue_work_on calls and 5 context switches (tcp_sendmsg_locked, counted
-# for vssd_tcp only, is missing for nvmet_tcp);
-# a scale job of two hosts a target, json+ with latency histograms, whose
+# one .calls file each for that job, whose counts per completed I/O
+# (nvme_complete_rq) are 3 and 2 queue_work_on calls and 5 context
+# switches (tcp_sendmsg_locked, counted for vssd_tcp only, is missing for
+# nvmet_tcp); a scale job of three and two hosts, json+ with latency
+# histograms (one of nvmet_tcp's hosts did no I/O and has none), whose
 # total IOPS, weighted mean, merged p99 and per-host shares are worked out
 # by hand; and the tables that report.py and kvreport.py print for them)
 # and timing samples made here and kept by keep_samples of
@@ -15,7 +16,8 @@
 #   - keep_samples copies an attempt's latencies and its params, does
 #     nothing without VSSD_TIMING_SAMPLES and never fails;
 #   - report.py and kvreport.py print the committed tables; report.py's
-#     --json summary holds the hand-worked figures;
+#     --json summary holds the hand-worked figures; a run made with
+#     diagnosis settings says so first; a wrong call prints the usage;
 #   - without matplotlib (a stand-in package on PYTHONPATH whose import
 #     fails): after the unchanged table, the one line "# plots:
 #     python3-matplotlib is not installed; table only", exit 0, no PNG;
@@ -107,10 +109,11 @@ for name in tcp kv; do
 done
 python3 "$plot" >/dev/null 2>&1
 [ $? = 2 ] || fail "plot.py without arguments did not exit 2"
-# The scale job: nvmet_tcp's hosts did 1000 and 3000 IOPS (100 and 300
-# I/Os, means 2 and 1 ms, so 1.25 ms weighted); their merged histogram
-# reaches 99% (396 of 400) in the 2 ms bucket.  vssd_tcp's did 2500 each
-# (1.2 and 0.8 ms, so 1 ms); 495 of 500 is reached in the 3 ms bucket.
+# The scale job: nvmet_tcp's hosts did 1000, 3000 and 0 IOPS (100, 300
+# and no I/Os, means 2 and 1 ms, so 1.25 ms weighted; shares of the mean
+# 1333: 0 and 2.25); their merged histogram reaches 99% (396 of 400) in
+# the 2 ms bucket.  vssd_tcp's did 2500 each (1.2 and 0.8 ms, so 1 ms);
+# 495 of 500 is reached in the 3 ms bucket.
 python3 "$top/tools/bench/report.py" "$tmp/tcp" nvmet_tcp vssd_tcp --json "$tmp/summary.json" |
 	cmp -s "$fix/tcp.table" - || fail "tcp table with --json differs"
 python3 - "$tmp/summary.json" <<'EOF' || fail "report.py --json"
@@ -118,11 +121,11 @@ import json, sys
 s = json.load(open(sys.argv[1]))
 jobs = {j["job"]: j for j in s["jobs"]}
 scale = jobs["scale-randread-4k"]
-want = {"nvmet_tcp": (4000, 1250, 2000, [0.5, 1.5], [1000, 3000]),
+want = {"nvmet_tcp": (4000, 1250, 2000, [0.0, 2.25], [1000, 3000, 0]),
         "vssd_tcp": (5000, 1000, 3000, [1.0, 1.0], [2500, 2500])}
 for impl, (iops, mean, p99, share, hosts) in want.items():
     got = scale[impl]
-    r1 = got["rounds"]["1"]
+    r1 = got["rounds"][0]
     if (abs(got["iops"] - iops) > 1e-6 or abs(got["mean_us"] - mean) > 1e-6
             or abs(got["p99_us"] - p99) > 1e-6 or got["host_iops_share"] != share
             or r1["host_iops"] != hosts):
@@ -132,15 +135,26 @@ if abs(scale["ratio"] - 1.25) > 1e-9 or scale["round_ratios"] != [1.25]:
 qd1 = jobs["randread-4k-qd1"]
 if round(qd1["nvmet_tcp"]["cpu_us_per_io"], 1) != 350.5 or round(qd1["cpu_ratio"], 2) != 0.75:
     sys.exit("randread-4k-qd1 CPU: %r" % qd1)
-calls = {impl: qd1[impl]["rounds"]["1"]["calls_per_io"] for impl in ("nvmet_tcp", "vssd_tcp")}
-if (round(calls["nvmet_tcp"]["queue_work_on"], 3) != 3 or round(calls["vssd_tcp"]["queue_work_on"], 3) != 2
-        or round(calls["vssd_tcp"]["context_switches"], 3) != 5 or "tcp_sendmsg_locked" in calls["nvmet_tcp"]):
+calls = {impl: qd1[impl]["rounds"][0]["calls_per_io"] for impl in ("nvmet_tcp", "vssd_tcp")}
+if (calls != {"nvmet_tcp": {"queue_work_on": 3, "context_switches": 5},
+              "vssd_tcp": {"queue_work_on": 2, "context_switches": 5, "tcp_sendmsg_locked": 1}}
+        or qd1["vssd_tcp"]["calls_per_io"] != calls["vssd_tcp"]
+        or qd1["nvmet_tcp"]["rounds"][0]["round"] != 1 or s["settings"] != ""):
     sys.exit("randread-4k-qd1 calls: %r" % calls)
 if s["reference"] != "nvmet_tcp" or s["candidate"] != "vssd_tcp" or len(jobs) != 5:
     sys.exit("summary: %r" % sorted(jobs))
 EOF
-python3 "$top/tools/bench/report.py" "$tmp/tcp" nvmet_tcp >/dev/null 2>&1
-[ $? = 1 ] || fail "report.py with two arguments did not exit 1"
+err=$(python3 "$top/tools/bench/report.py" "$tmp/tcp" nvmet_tcp 2>&1 >/dev/null)
+rc=$?
+[ $rc = 1 ] && [ "${err#usage: report.py DIR}" != "$err" ] ||
+	fail "report.py with two arguments: exit $rc, '$err'"
+cp -r "$tmp/tcp" "$tmp/diag"
+echo "BENCH_CALLS=1" >"$tmp/diag/settings"
+python3 "$top/tools/bench/report.py" "$tmp/diag" nvmet_tcp vssd_tcp >"$tmp/out" ||
+	fail "report.py with settings: exit $?"
+{ echo "# diagnosis run (BENCH_CALLS=1): its IOPS and CPU figures include the cost of the diagnosis"
+	cat "$fix/tcp.table"; } | cmp -s - "$tmp/out" || fail "report.py with settings: $(head -2 "$tmp/out")"
+rm -rf "$tmp/diag"
 
 # 3. Without matplotlib: the table, then the notice; exit 0.
 mkdir -p "$tmp/nompl/matplotlib"

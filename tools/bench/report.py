@@ -9,7 +9,8 @@ busy CPU time per completed I/O of each, the median over the rounds, and their r
 run has several fio jobs (the scale jobs: one per host controller), a third table: the lowest
 and highest host's IOPS as a share of the hosts' mean, the median over the rounds.  Where the
 run counted calls (IMPL-ROUND-JOB.calls: kernel functions' and context switches' counts over
-the fio run, and its length in seconds), a fourth table: each one per completed I/O.  With
+the fio run, the host's command completions among them), a fourth table: each one per completed
+I/O.  A run made with diagnosis settings (DIR/settings) says so first.  With
 --json PATH, every figure of the tables and each round's own figures are also written to PATH.
 
 usage: report.py DIR REFERENCE CANDIDATE [--json PATH]   (file names: IMPL-ROUND-JOB.json)
@@ -56,12 +57,13 @@ def load(path):
         mean = lats[0]['mean']
         p99 = lats[0].get('percentile', {}).get('99.000000', 0)
     else:
-        count = sum(lat.get('N', 0) for lat in lats)
-        mean = sum(lat['mean'] * lat.get('N', 0) for lat in lats) / count if count else 0
-        if all('bins' in lat for lat in lats):
+        count = sum(lat['N'] for lat in lats)
+        mean = sum(lat['mean'] * lat['N'] for lat in lats) / count if count else 0
+        # A job without I/O has no histogram and adds nothing to it.
+        if all('bins' in lat or not lat['N'] for lat in lats):
             merged = {}
             for lat in lats:
-                for value, n in lat['bins'].items():
+                for value, n in lat.get('bins', {}).items():
                     merged[value] = merged.get(value, 0) + n
             p99 = percentile(merged, 99)
         else:
@@ -142,17 +144,26 @@ def cpu_table(directory, ref, cand, order):
 def calls_per_io(json_path):
     """{name: count per completed I/O} from the .calls file beside JSON_PATH
     (each counted function's and context switches' count over the fio run,
-    and its length in seconds), or None."""
+    the host's command completions, nvme_complete_rq, among them), or
+    None."""
     calls_path = json_path[:-5] + '.calls'
     if not os.path.exists(calls_path):
         return None
     with open(calls_path) as f:
         counts = {name: float(n) for name, n in (line.split() for line in f if line.strip())}
-    seconds = counts.pop('seconds', 0)
-    iops = load(json_path)[0]
-    if seconds <= 0 or not iops:
+    ios = counts.pop('nvme_complete_rq', 0)
+    if ios <= 0:
         return None
-    return {name: n / seconds / iops for name, n in counts.items()}
+    return {name: n / ios for name, n in counts.items()}
+
+
+def calls_medians(directory, impl, job):
+    """{name: the median over the rounds of its count per I/O} of IMPL's
+    JOB, from the rounds that counted it."""
+    paths = sorted(glob.glob(os.path.join(directory, f"{impl}-*-{job}.json")))
+    runs = [c for c in (calls_per_io(p) for p in paths) if c is not None]
+    names = sorted(set(n for c in runs for n in c))
+    return {n: statistics.median([c[n] for c in runs if n in c]) for n in names}
 
 
 def calls_table(directory, ref, cand, order):
@@ -160,17 +171,9 @@ def calls_table(directory, ref, cand, order):
     job has .calls files."""
     rows = []
     for job in order:
-        per = []
-        for impl in (ref, cand):
-            paths = sorted(glob.glob(os.path.join(directory, f"{impl}-*-{job}.json")))
-            per.append([c for c in (calls_per_io(p) for p in paths) if c is not None])
-        names = sorted(set(n for runs in per for c in runs for n in c))
-        for name in names:
-            cells = []
-            for runs in per:
-                vals = [c[name] for c in runs if name in c]
-                cells.append(f"{statistics.median(vals):.2f}" if vals else "missing")
-            rows.append((job, name, cells))
+        per = [calls_medians(directory, impl, job) for impl in (ref, cand)]
+        for name in sorted(set(per[0]) | set(per[1])):
+            rows.append((job, name, [f"{m[name]:.2f}" if name in m else "missing" for m in per]))
     if not rows:
         return
     print()
@@ -214,19 +217,20 @@ def fairness_table(directory, ref, cand, order):
 
 def summary(directory, ref, cand, results, order):
     """Every figure of the tables, and each round's, as one JSON object."""
-    out = {'reference': ref, 'candidate': cand, 'jobs': []}
+    out = {'reference': ref, 'candidate': cand, 'settings': settings(directory), 'jobs': []}
     for job in order:
         entry = {'job': job}
         for impl in (ref, cand):
-            rounds = {}
-            for path in sorted(glob.glob(os.path.join(directory, f"{impl}-*-{job}.json"))):
-                rnd = os.path.basename(path)[:-5].split('-', 2)[1]
+            rounds = []
+            for path in glob.glob(os.path.join(directory, f"{impl}-*-{job}.json")):
+                rnd = int(os.path.basename(path)[:-5].split('-', 2)[1])
                 iops, mean, p99 = load(path)
-                rounds[rnd] = {'iops': iops, 'mean_us': mean, 'p99_us': p99,
+                rounds.append({'round': rnd, 'iops': iops, 'mean_us': mean, 'p99_us': p99,
                                'cpu_us_per_io': cpu_per_io(path), 'host_iops': host_iops(path),
-                               'calls_per_io': calls_per_io(path)}
+                               'calls_per_io': calls_per_io(path)})
+            rounds.sort(key=lambda r: r['round'])
             runs = list(results.get((impl, job), {}).values())
-            cpu = [r['cpu_us_per_io'] for r in rounds.values() if r['cpu_us_per_io'] is not None]
+            cpu = [r['cpu_us_per_io'] for r in rounds if r['cpu_us_per_io'] is not None]
             fair = fairness(directory, impl, job)
             entry[impl] = {
                 'rounds': rounds,
@@ -235,6 +239,7 @@ def summary(directory, ref, cand, results, order):
                 'p99_us': means(runs)[2] if runs else None,
                 'cpu_us_per_io': statistics.median(cpu) if cpu else None,
                 'host_iops_share': list(fair) if fair else None,
+                'calls_per_io': calls_medians(directory, impl, job) or None,
             }
         rr = round_ratios(results, ref, cand, job)
         ri, ci = entry[ref]['iops'], entry[cand]['iops']
@@ -249,6 +254,15 @@ def summary(directory, ref, cand, results, order):
     return out
 
 
+def settings(directory):
+    """The diagnosis settings the run was made with (DIR/settings), or ''."""
+    path = os.path.join(directory, 'settings')
+    if not os.path.exists(path):
+        return ''
+    with open(path) as f:
+        return f.read().strip()
+
+
 def main():
     args = sys.argv[1:]
     json_path = None
@@ -259,6 +273,9 @@ def main():
         sys.exit(__doc__.strip().splitlines()[-1])
     directory, ref, cand = args
     results, order = collect(directory)
+    if settings(directory):
+        print(f"# diagnosis run ({settings(directory)}): its IOPS and CPU figures include "
+              "the cost of the diagnosis")
     print(f"| job | {ref} IOPS | {ref} mean/p99 µs | {cand} IOPS | {cand} mean/p99 µs | ratio "
           "| rounds: median (min-max) |")
     print("|---|---:|---:|---:|---:|---:|---:|")

@@ -13,12 +13,13 @@
 #   timing  the timing selftest RUNS times in one boot (default 10), with
 #         POLL=0|1 (default 1) and, with HOG=1, a busy process beside the VM
 # Environment: ROUNDS (default 5 for tcp, 2 for the others), RUNTIME
-# seconds per fio job (default 10), BENCH_JOBS (a glob of job names), BENCH_INLINE (port in-capsule size),
-# BENCH_NSTAT=1 (save nstat TCP counters per job next to the fio output),
-# BENCH_PERF=1 (tcp: perf report of a system-wide profile of each job, as
-# <target>-<round>-<job>.perf), BENCH_CALLS=1 (tcp: counts of some kernel
-# calls and of context switches over each job, as <target>-<round>-<job>.calls),
-# BENCH_TARGETS (tcp: reference and candidate, default "nvmet_tcp vssd_tcp";
+# seconds per fio job (default 10), BENCH_JOBS (a glob of job names),
+# BENCH_INLINE (port in-capsule size), BENCH_NSTAT=1 (save nstat TCP
+# counters per job next to the fio output), BENCH_PERF=1 (tcp: perf report
+# of a system-wide profile of each job, as <target>-<round>-<job>.perf),
+# BENCH_CALLS=1 (tcp: counts of some kernel calls and of context switches
+# per I/O of each job, as <target>-<round>-<job>.calls), BENCH_TARGETS
+# (tcp: reference and candidate, default "nvmet_tcp vssd_tcp";
 # "nvmet_tcp nvmet_tcp.b" measures one target against itself),
 # BENCH_ZNS_SCHED (zns: the devices' I/O scheduler, e.g. none),
 # BENCH_WCACHE_KB (emu: the vssd controller's wcache_kb, default 0).

@@ -8,10 +8,10 @@
 # OUT/<transport>-<round>-<job>.cpu.  BENCH_TARGETS names the two (default
 # "nvmet_tcp vssd_tcp"); MODULE.LABEL measures MODULE under a name of its
 # own, so that "nvmet_tcp nvmet_tcp.b" compares a target with itself.  The
-# scale jobs run HOSTS host
-# controllers at once, each to its own subsystem and null_blk device with
-# 2 I/O queues, 256 commands in flight in all; their fio JSON (json+, with
-# latency histograms) has one job per host.
+# scale jobs run HOSTS host controllers at once, each to its own subsystem
+# and null_blk device with 2 I/O queues, 256 commands in flight in all;
+# their fio JSON (json+, with latency histograms) has one job per host.
+# OUT/settings names the diagnosis settings of the run, if any.
 set -u
 out=${1:-/mnt/job/bench}
 rounds=${ROUNDS:-5}
@@ -35,16 +35,29 @@ scale_jobs=(
 )
 
 modprobe null_blk nr_devices=$((hosts + 1)) gb=16 || exit 1
+[ -b /dev/nullb$hosts ] || { echo "bench: null_blk has no device $hosts"; exit 1; }
 modprobe nvme_tcp || exit 1
+# Whatever way the run ends, no host controller stays connected.
+trap 'nvme disconnect-all >/dev/null 2>&1' EXIT
+settings=""
+[ -z "${BENCH_PERF:-}" ] || settings+="BENCH_PERF=$BENCH_PERF "
+[ -z "${BENCH_CALLS:-}" ] || settings+="BENCH_CALLS=$BENCH_CALLS "
+[ -z "${BENCH_NSTAT:-}" ] || settings+="BENCH_NSTAT=$BENCH_NSTAT "
+rm -f "$out/settings"
+[ -z "$settings" ] || echo "${settings% }" >"$out/settings"
+if [ -n "${BENCH_PERF:-}" ] && ! command -v perf >/dev/null; then
+	echo "bench: BENCH_PERF needs perf (Debian package linux-perf) on the host"
+	exit 1
+fi
 
 # subsystem NQN DEVICE: a subsystem open to any host with DEVICE as
 # namespace 1, exported on port 1.
 subsystem() {
-	mkdir -p "$cfs/subsystems/$1/namespaces/1"
-	echo 1 >"$cfs/subsystems/$1/attr_allow_any_host"
-	echo "$2" >"$cfs/subsystems/$1/namespaces/1"/device_path
-	echo 1 >"$cfs/subsystems/$1/namespaces/1"/enable
-	ln -s "$cfs/subsystems/$1" "$cfs/ports/1/subsystems/$1"
+	mkdir -p "$cfs/subsystems/$1/namespaces/1" &&
+		echo 1 >"$cfs/subsystems/$1/attr_allow_any_host" &&
+		echo "$2" >"$cfs/subsystems/$1/namespaces/1"/device_path &&
+		echo 1 >"$cfs/subsystems/$1/namespaces/1"/enable &&
+		ln -s "$cfs/subsystems/$1" "$cfs/ports/1/subsystems/$1"
 }
 
 unsubsystem() {
@@ -63,9 +76,9 @@ setup_target() {
 	echo 4420 >$cfs/ports/1/addr_trsvcid
 	# BENCH_INLINE: in-capsule data size of the port (both transports).
 	[ -z "${BENCH_INLINE:-}" ] || echo "$BENCH_INLINE" >$cfs/ports/1/param_inline_data_size
-	subsystem $nqn /dev/nullb0
+	subsystem $nqn /dev/nullb0 || return 1
 	for h in $(seq $hosts); do
-		subsystem "$nqn-h$h" "/dev/nullb$h"
+		subsystem "$nqn-h$h" "/dev/nullb$h" || return 1
 	done
 }
 
@@ -75,20 +88,25 @@ teardown_target() {
 		unsubsystem "$nqn-h$h"
 	done
 	rmdir $cfs/ports/1
-	rmmod "$1"
+	rmmod "$1" || { echo "bench: cannot unload $1"; exit 1; }
 }
 
 # device NQN: the block device of namespace 1 of the controller connected
-# to subsystem NQN.
+# to subsystem NQN, waited for up to 10 s (the host scans namespaces in the
+# background).
 device() {
 	local c p dev=""
-	for c in /sys/class/nvme/nvme*; do
-		[ "$(cat "$c/subsysnqn" 2>/dev/null)" = "$1" ] || continue
-		for p in "$c"/nvme*n1; do
-			dev=/dev/$(basename "$p" | sed 's/c[0-9]*n/n/')
+	for _ in $(seq 20); do
+		for c in /sys/class/nvme/nvme*; do
+			[ "$(cat "$c/subsysnqn" 2>/dev/null)" = "$1" ] || continue
+			for p in "$c"/nvme*n1; do
+				dev=/dev/$(basename "$p" | sed 's/c[0-9]*n/n/')
+			done
 		done
+		[ -b "$dev" ] && { echo "$dev"; return 0; }
+		sleep 0.5
 	done
-	[ -b "$dev" ] && echo "$dev"
+	return 1
 }
 
 # selected NAME: whether job NAME is in BENCH_JOBS, a glob of job names
@@ -110,26 +128,30 @@ cpu_jiffies() {
 
 # BENCH_CALLS=1: how often the guest calls a few kernel functions whose
 # count is a cost per I/O (queueing work, socket sends and receives, skb
-# allocations), counted by kprobes, and its context switches.  The
-# functions the running kernel does not have are left out.
-probes="queue_work_on tcp_sendmsg_locked do_tcp_sendpages tcp_recvmsg __tcp_read_sock __alloc_skb"
+# allocations), counted by kprobes, and its context switches; the I/Os of
+# the same window are the host's command completions (nvme_complete_rq).
+# A function the running kernel does not have is said and left out.
+probes="nvme_complete_rq queue_work_on tcp_sendmsg_locked do_tcp_sendpages tcp_recvmsg tcp_read_sock __alloc_skb"
 tracefs=/sys/kernel/tracing
 if [ -n "${BENCH_CALLS:-}" ]; then
 	[ -d $tracefs/events ] || mount -t tracefs nodev $tracefs
 	echo 0 >$tracefs/tracing_on
 	for f in $probes; do
-		echo "p:vssdbench/$f $f" >>$tracefs/kprobe_events 2>/dev/null
+		echo "p:vssdbench/$f $f" >>$tracefs/kprobe_events 2>/dev/null ||
+			echo "bench: BENCH_CALLS: $f cannot be probed: not counted"
 	done
-	echo 1 >$tracefs/events/vssdbench/enable || exit 1
+	if [ ! -d $tracefs/events/vssdbench/nvme_complete_rq ] ||
+		! echo 1 >$tracefs/events/vssdbench/enable; then
+		echo "bench: BENCH_CALLS: cannot count completions"
+		exit 1
+	fi
 fi
 
-# calls: "name count" of each probe so far, of context switches, and the
-# seconds since boot.
+# calls: "name count" of each probe so far and of context switches.
 calls() {
 	[ -n "${BENCH_CALLS:-}" ] || return 0
 	awk '{ print $1, $2 }' $tracefs/kprobe_profile
 	awk '$1 == "ctxt" { print "context_switches", $2 }' /proc/stat
-	awk '{ print "seconds", $1 }' /proc/uptime
 }
 
 # measure TRANSPORT ROUND NAME FIO-ARGUMENTS...: one fio run, its JSON and
@@ -144,7 +166,7 @@ measure() {
 	# run's figures).
 	perf=()
 	[ -z "${BENCH_PERF:-}" ] ||
-		perf=(perf record -q -a -g -F 499 -o "$out/$transport-$round-$name.perf.data" --)
+		perf=(perf record -q -a -g -F 499 -o /tmp/bench.perf.data --)
 	calls >"$out/$transport-$round-$name.calls0"
 	before=$(cpu_jiffies)
 	"${perf[@]}" fio --ioengine=libaio --direct=1 --time_based --runtime="$runtime" --ramp_time=2 \
@@ -161,12 +183,11 @@ measure() {
 		# Every function's own share, then the larger ones with their
 		# callees' share.
 		{
-			perf report -i "$out/$transport-$round-$name.perf.data" --stdio \
-				--no-children -g none --sort sym
-			perf report -i "$out/$transport-$round-$name.perf.data" --stdio \
-				--children -g none --sort sym --percent-limit 0.5
+			perf report -i /tmp/bench.perf.data --stdio --no-children -g none --sort sym
+			perf report -i /tmp/bench.perf.data --stdio --children -g none --sort sym \
+				--percent-limit 0.5
 		} >"$out/$transport-$round-$name.perf" 2>&1
-		rm -f "$out/$transport-$round-$name.perf.data"
+		rm -f /tmp/bench.perf.data
 	fi
 	echo "bench: round $round $transport $name done"
 }
@@ -174,19 +195,23 @@ measure() {
 for round in $(seq "$rounds"); do
 	for transport in ${BENCH_TARGETS:-nvmet_tcp vssd_tcp}; do
 		setup_target "${transport%%.*}" || { echo "bench: cannot set up $transport"; exit 1; }
-		nvme connect -t tcp -a 127.0.0.1 -s 4420 -n $nqn -i 4 -Q 128 >/dev/null ||
-			{ echo "bench: connect through $transport failed"; exit 1; }
-		sleep 1
-		dev=$(device $nqn) || { echo "bench: no device through $transport"; exit 1; }
+		single=()
 		for job in "${jobs[@]}"; do
-			name=${job%%:*}
-			selected "$name" || continue
-			# Unquoted: the job's part after the colon is its fio options.
-			# shellcheck disable=SC2086
-			measure $transport "$round" "$name" --name="$name" --filename="$dev" \
-				--group_reporting --output-format=json ${job#*:}
+			selected "${job%%:*}" && single+=("$job")
 		done
-		nvme disconnect -n $nqn >/dev/null
+		if [ ${#single[@]} -gt 0 ]; then
+			nvme connect -t tcp -a 127.0.0.1 -s 4420 -n $nqn -i 4 -Q 128 >/dev/null ||
+				{ echo "bench: connect through $transport failed"; exit 1; }
+			dev=$(device $nqn) || { echo "bench: no device through $transport"; exit 1; }
+			for job in "${single[@]}"; do
+				# Unquoted: the job's part after the colon is its fio
+				# options.
+				# shellcheck disable=SC2086
+				measure $transport "$round" "${job%%:*}" --name="${job%%:*}" \
+					--filename="$dev" --group_reporting --output-format=json ${job#*:}
+			done
+			nvme disconnect -n $nqn >/dev/null
+		fi
 		# The scale jobs: HOSTS controllers, one fio job on each, depth
 		# 256 / HOSTS.
 		scale=()
@@ -199,7 +224,6 @@ for round in $(seq "$rounds"); do
 				nvme connect -t tcp -a 127.0.0.1 -s 4420 -n "$nqn-h$h" -i 2 -Q 128 >/dev/null ||
 					{ echo "bench: connect $h through $transport failed"; exit 1; }
 			done
-			sleep 1
 			for h in $(seq $hosts); do
 				d=$(device "$nqn-h$h") || { echo "bench: no device $h through $transport"; exit 1; }
 				hostargs+=(--name="host$h" --filename="$d")
