@@ -22,6 +22,11 @@ import statistics
 import sys
 
 
+def run_paths(directory, impl, job):
+    """The fio JSON files of IMPL's JOB in DIRECTORY, one a round."""
+    return sorted(glob.glob(os.path.join(directory, f"{impl}-*-{job}.json")))
+
+
 def fio_jobs(path):
     """The list of fio's jobs in the JSON file PATH."""
     with open(path) as f:
@@ -125,7 +130,7 @@ def cpu_table(directory, ref, cand, order):
     for job in order:
         per = []
         for impl in (ref, cand):
-            paths = sorted(glob.glob(os.path.join(directory, f"{impl}-*-{job}.json")))
+            paths = run_paths(directory, impl, job)
             vals = [v for v in (cpu_per_io(p) for p in paths) if v is not None]
             per.append(statistics.median(vals) if vals else None)
         rows.append((job, per))
@@ -160,7 +165,7 @@ def calls_per_io(json_path):
 def calls_medians(directory, impl, job):
     """{name: the median over the rounds of its count per I/O} of IMPL's
     JOB, from the rounds that counted it."""
-    paths = sorted(glob.glob(os.path.join(directory, f"{impl}-*-{job}.json")))
+    paths = run_paths(directory, impl, job)
     runs = [c for c in (calls_per_io(p) for p in paths) if c is not None]
     names = sorted(set(n for c in runs for n in c))
     return {n: statistics.median([c[n] for c in runs if n in c]) for n in names}
@@ -188,7 +193,7 @@ def fairness(directory, impl, job):
     median of each over the rounds of IMPL's JOB, or None when its runs
     have one fio job."""
     lows, highs = [], []
-    for path in sorted(glob.glob(os.path.join(directory, f"{impl}-*-{job}.json"))):
+    for path in run_paths(directory, impl, job):
         hosts = host_iops(path)
         mean = statistics.mean(hosts)
         if len(hosts) < 2 or not mean:
@@ -222,7 +227,7 @@ def summary(directory, ref, cand, results, order):
         entry = {'job': job}
         for impl in (ref, cand):
             rounds = []
-            for path in glob.glob(os.path.join(directory, f"{impl}-*-{job}.json")):
+            for path in run_paths(directory, impl, job):
                 rnd = int(os.path.basename(path)[:-5].split('-', 2)[1])
                 iops, mean, p99 = load(path)
                 rounds.append({'round': rnd, 'iops': iops, 'mean_us': mean, 'p99_us': p99,
