@@ -5,7 +5,8 @@
 # zero-model vssd controller against null_blk in zoned mode (memory_backed,
 # no completion timer), the same geometry (33 zones of 16 MiB, no
 # conventional zones, no open or active limit), in one boot, alternating
-# the two ROUNDS times.  Every job writes 32 zones at once (zones 1 to 32)
+# the two ROUNDS times, the host controllers connected again before each
+# round in alternate order (see connect).  Every job writes 32 zones at once (zones 1 to 32)
 # with one 64 KiB command in flight per zone, 32 in flight in all:
 #   seqwrite      local block device, fio --zonemode=zbd, 32 threads each
 #                 writing its own zone sequentially (fio resets a full zone
@@ -65,10 +66,7 @@ for impl in null_blk vssd; do
 	echo "$dev" >"$s/namespaces/1/device_path"
 	echo 1 >"$s/namespaces/1/enable" || { echo "bench: export $dev"; exit 1; }
 	ln -s "$s" $cfs/ports/1/subsystems/
-	nvme connect -t tcp -a 127.0.0.1 -s 4420 -n "$nqn-$impl" -i 2 -Q 128 >/dev/null ||
-		{ echo "bench: connect $impl failed"; exit 1; }
 done
-sleep 2
 
 # host_node NQN: the host's block node of the subsystem's namespace 1.
 host_node() {
@@ -82,8 +80,41 @@ host_node() {
 	done
 	return 1
 }
-tnull=$(host_node "$nqn-null_blk") && tvssd=$(host_node "$nqn-vssd") ||
-	{ echo "bench: host nodes not found"; exit 1; }
+
+# connect IMPL...: a host controller for each device's subsystem, in that
+# order; sets tnull and tvssd.  vssd_tcp gives each new queue the next CPU
+# in turn, so with two CPUs and three queues a controller (admin and two
+# I/O queues) the second controller's I/O queues run on the CPUs the
+# first's do not, and over loopback the CPU a queue's work shares with the
+# host's moves a device's rate by up to a half.  Rounds alternate the order
+# so that each device is measured in both placements, an even number of
+# rounds giving each the same count.
+connect() {
+	local impl
+
+	for impl in "$@"; do
+		nvme connect -t tcp -a 127.0.0.1 -s 4420 -n "$nqn-$impl" -i 2 -Q 128 >/dev/null ||
+			{ echo "bench: connect $impl failed"; return 1; }
+	done
+	for _ in $(seq 100); do
+		tnull=$(host_node "$nqn-null_blk") && tvssd=$(host_node "$nqn-vssd") &&
+			[ -b "$tnull" ] && [ -b "$tvssd" ] && return 0
+		sleep 0.1
+	done
+	echo "bench: host nodes not found"
+	return 1
+}
+
+disconnect() {
+	local impl
+
+	for impl in null_blk vssd; do
+		nvme disconnect -n "$nqn-$impl" >/dev/null || echo "bench: disconnect $impl failed"
+	done
+}
+trap disconnect EXIT
+
+connect null_blk vssd || exit 1
 # BENCH_ZNS_SCHED: the target-side devices' I/O scheduler (default: what
 # the kernel picked, mq-deadline on 6.1); "none" is safe for these jobs,
 # which keep one write per zone in flight.
@@ -106,6 +137,15 @@ jobs=(
 )
 
 for round in $(seq "$rounds"); do
+	if [ "$round" -gt 1 ]; then
+		disconnect
+		if [ $((round % 2)) = 1 ]; then
+			connect null_blk vssd || exit 1
+		else
+			connect vssd null_blk || exit 1
+		fi
+	fi
+	echo "bench: round $round: host controllers connected $([ $((round % 2)) = 1 ] && echo null_blk first || echo vssd first)"
 	for impl in null_blk vssd; do
 		for job in "${jobs[@]}"; do
 			name=${job%%:*}
@@ -139,7 +179,4 @@ for round in $(seq "$rounds"); do
 	done
 done
 cat $vcfs/zbench/stats >"$out/vssd-stats.txt"
-for impl in null_blk vssd; do
-	nvme disconnect -n "$nqn-$impl" >/dev/null
-done
 echo "bench: finished"
