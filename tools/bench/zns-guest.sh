@@ -84,11 +84,12 @@ host_node() {
 # connect IMPL...: a host controller for each device's subsystem, in that
 # order; sets tnull and tvssd.  vssd_tcp gives each new queue the next CPU
 # in turn, so with two CPUs and three queues a controller (admin and two
-# I/O queues) the second controller's I/O queues run on the CPUs the
-# first's do not, and over loopback the CPU a queue's work shares with the
-# host's moves a device's rate by up to a half.  Rounds alternate the order
-# so that each device is measured in both placements, an even number of
-# rounds giving each the same count.
+# I/O queues) the two controllers' I/O queues sit on opposite CPUs: one
+# controller's queue N shares the CPU the host's nvme_tcp runs its queue N
+# on, the other's does not, and over loopback that alone moves a device's
+# rate by as much as 1.8 times.  Rounds alternate the order so that each
+# device is measured in both placements, an even number of rounds giving
+# each the same count.
 connect() {
 	local impl
 
@@ -106,14 +107,22 @@ connect() {
 }
 
 disconnect() {
-	local impl
+	local impl ret=0
 
 	for impl in null_blk vssd; do
-		nvme disconnect -n "$nqn-$impl" >/dev/null || echo "bench: disconnect $impl failed"
+		nvme disconnect -n "$nqn-$impl" >/dev/null ||
+			{ echo "bench: disconnect $impl failed"; ret=1; }
 	done
+	return $ret
 }
-trap disconnect EXIT
+trap 'disconnect >/dev/null || true' EXIT
 
+[ "$(nproc)" = 2 ] ||
+	echo "bench: warning: $(nproc) CPUs: the two orders give each device" \
+		"both placements with 2"
+[ $((rounds % 2)) = 0 ] ||
+	echo "bench: warning: ROUNDS=$rounds is odd: the order null_blk first" \
+		"is measured once more"
 connect null_blk vssd || exit 1
 # BENCH_ZNS_SCHED: the target-side devices' I/O scheduler (default: what
 # the kernel picked, mq-deadline on 6.1); "none" is safe for these jobs,
@@ -137,15 +146,14 @@ jobs=(
 )
 
 for round in $(seq "$rounds"); do
+	order=(null_blk vssd)
+	[ $((round % 2)) = 1 ] || order=(vssd null_blk)
 	if [ "$round" -gt 1 ]; then
-		disconnect
-		if [ $((round % 2)) = 1 ]; then
-			connect null_blk vssd || exit 1
-		else
-			connect vssd null_blk || exit 1
-		fi
+		disconnect || exit 1
+		connect "${order[@]}" || exit 1
 	fi
-	echo "bench: round $round: host controllers connected $([ $((round % 2)) = 1 ] && echo null_blk first || echo vssd first)"
+	echo "bench: round $round: host controllers connected ${order[*]};" \
+		"null_blk $tnull, vssd $tvssd"
 	for impl in null_blk vssd; do
 		for job in "${jobs[@]}"; do
 			name=${job%%:*}
