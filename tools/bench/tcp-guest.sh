@@ -13,6 +13,8 @@
 # their fio JSON (json+, with latency histograms) has one job per host.
 # OUT/settings names the diagnosis settings of the run, if any.
 set -u
+# shellcheck source=tools/bench/guest-lib.sh
+. "$(dirname "$0")/guest-lib.sh"
 out=${1:-/mnt/job/bench}
 rounds=${ROUNDS:-5}
 runtime=${RUNTIME:-10}
@@ -89,24 +91,6 @@ teardown_target() {
 	done
 	rmdir $cfs/ports/1
 	rmmod "$1" || { echo "bench: cannot unload $1"; exit 1; }
-}
-
-# device NQN: the block device of namespace 1 of the controller connected
-# to subsystem NQN, waited for up to 10 s (the host scans namespaces in the
-# background).
-device() {
-	local c p dev=""
-	for _ in $(seq 20); do
-		for c in /sys/class/nvme/nvme*; do
-			[ "$(cat "$c/subsysnqn" 2>/dev/null)" = "$1" ] || continue
-			for p in "$c"/nvme*n1; do
-				dev=/dev/$(basename "$p" | sed 's/c[0-9]*n/n/')
-			done
-		done
-		[ -b "$dev" ] && { echo "$dev"; return 0; }
-		sleep 0.5
-	done
-	return 1
 }
 
 # selected NAME: whether job NAME is in BENCH_JOBS, a glob of job names
@@ -202,7 +186,7 @@ for round in $(seq "$rounds"); do
 		if [ ${#single[@]} -gt 0 ]; then
 			nvme connect -t tcp -a 127.0.0.1 -s 4420 -n $nqn -i 4 -Q 128 >/dev/null ||
 				{ echo "bench: connect through $transport failed"; exit 1; }
-			dev=$(device $nqn) || { echo "bench: no device through $transport"; exit 1; }
+			dev=$(nqn_device "$nqn") || { echo "bench: no device through $transport"; exit 1; }
 			for job in "${single[@]}"; do
 				# Unquoted: the job's part after the colon is its fio
 				# options.
@@ -225,7 +209,7 @@ for round in $(seq "$rounds"); do
 					{ echo "bench: connect $h through $transport failed"; exit 1; }
 			done
 			for h in $(seq $hosts); do
-				d=$(device "$nqn-h$h") || { echo "bench: no device $h through $transport"; exit 1; }
+				d=$(nqn_device "$nqn-h$h") || { echo "bench: no device $h through $transport"; exit 1; }
 				hostargs+=(--name="host$h" --filename="$d")
 			done
 			for job in "${scale[@]}"; do

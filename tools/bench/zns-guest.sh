@@ -6,8 +6,9 @@
 # no completion timer), the same geometry (33 zones of 16 MiB, no
 # conventional zones, no open or active limit), in one boot, alternating
 # the two ROUNDS times, the host controllers connected again before each
-# round in alternate order (see connect).  Every job writes 32 zones at once (zones 1 to 32)
-# with one 64 KiB command in flight per zone, 32 in flight in all:
+# round in alternate order (see connect).  Every job writes 32 zones at
+# once (zones 1 to 32) with one 64 KiB command in flight per zone, 32 in
+# flight in all:
 #   seqwrite      local block device, fio --zonemode=zbd, 32 threads each
 #                 writing its own zone sequentially (fio resets a full zone
 #                 and writes it again);
@@ -20,6 +21,8 @@
 # zns.rst, Benchmark).  JSON (fio's, or zappend's with the same fields)
 # goes to OUT/<impl>-<round>-<job>.json.
 set -u
+# shellcheck source=tools/bench/guest-lib.sh
+. "$(dirname "$0")/guest-lib.sh"
 out=${1:-/mnt/job/bench}
 rounds=${ROUNDS:-2}
 runtime=${RUNTIME:-10}
@@ -68,19 +71,6 @@ for impl in null_blk vssd; do
 	ln -s "$s" $cfs/ports/1/subsystems/
 done
 
-# host_node NQN: the host's block node of the subsystem's namespace 1.
-host_node() {
-	local c p
-
-	for c in /sys/class/nvme/nvme*; do
-		[ "$(cat "$c/subsysnqn" 2>/dev/null)" = "$1" ] || continue
-		for p in "$c"/nvme*n1; do
-			[ -e "$p" ] && { echo "/dev/$(basename "$p" | sed 's/c[0-9]*n/n/')"; return 0; }
-		done
-	done
-	return 1
-}
-
 # connect IMPL...: a host controller for each device's subsystem, in that
 # order; sets tnull and tvssd.  vssd_tcp gives each new queue the next CPU
 # in turn, so with two CPUs and three queues a controller (admin and two
@@ -97,13 +87,8 @@ connect() {
 		nvme connect -t tcp -a 127.0.0.1 -s 4420 -n "$nqn-$impl" -i 2 -Q 128 >/dev/null ||
 			{ echo "bench: connect $impl failed"; return 1; }
 	done
-	for _ in $(seq 100); do
-		tnull=$(host_node "$nqn-null_blk") && tvssd=$(host_node "$nqn-vssd") &&
-			[ -b "$tnull" ] && [ -b "$tvssd" ] && return 0
-		sleep 0.1
-	done
-	echo "bench: host nodes not found"
-	return 1
+	tnull=$(nqn_device "$nqn-null_blk") && tvssd=$(nqn_device "$nqn-vssd") ||
+		{ echo "bench: host nodes not found"; return 1; }
 }
 
 disconnect() {
